@@ -1,0 +1,38 @@
+"""Architectures: activations, layer index maps, MLPs (and CNNs), parameter points.
+
+The bottom layer of neuromanifold: plain immutable values, no number systems, no geometry.
+"""
+
+from .activations import Monomial, Polynomial, as_activation, generic_polynomial, parse_activation
+from .layers import LinearLayer, conv_layer, dense_layer
+from .mlp import MLP, Architecture
+from .parameters import Parameters
+
+__all__ = [
+    "Architecture",
+    "LinearLayer",
+    "MLP",
+    "Monomial",
+    "Parameters",
+    "Polynomial",
+    "architecture_from_json",
+    "as_activation",
+    "conv_layer",
+    "dense_layer",
+    "generic_polynomial",
+    "parse_activation",
+]
+
+_KINDS = {"mlp": MLP}
+
+
+def register_architecture(kind: str, cls) -> None:
+    """Let :func:`architecture_from_json` read architectures of another ``kind`` (e.g. CNNs)."""
+    _KINDS[kind] = cls
+
+
+def architecture_from_json(data: dict):
+    """Rebuild an architecture from its ``to_json()`` dictionary."""
+    if not isinstance(data, dict) or data.get("kind") not in _KINDS:
+        raise ValueError(f"Argument 'architecture' must be a dict with 'kind' in {sorted(_KINDS)}, got {data!r}.")
+    return _KINDS[data["kind"]].from_json(data)

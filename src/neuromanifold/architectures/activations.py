@@ -1,0 +1,233 @@
+"""Polynomial activation functions σ(z) = Σ_k a_k z^k with rational coefficients.
+
+A network with polynomial activations computes polynomials (MATH.md §1).  Two kinds matter:
+
+* **monomial** σ(z) = a z^r (homogeneous): every hidden neuron carries the rescaling symmetry
+  (row × c, outgoing column × c^{-r}), outputs are forms of degree r^{L-1};
+* **general polynomial** σ: no continuous symmetry; a "generic" one has coefficients in general
+  position (Razor's Edge, Thm 4.1).
+
+An activation is an immutable value; number systems evaluate it (see
+:mod:`neuromanifold.parametrization.numbers`).
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from fractions import Fraction
+from numbers import Rational
+
+__all__ = ["Polynomial", "Monomial", "generic_polynomial", "parse_activation", "as_activation"]
+
+
+def _as_fraction(value, name: str) -> Fraction:
+    if isinstance(value, bool):
+        raise TypeError(f"Argument '{name}' must hold integers or rationals, not bool {value!r}.")
+    if isinstance(value, (int, Rational)):
+        return Fraction(value)
+    if isinstance(value, str):
+        try:
+            return Fraction(value)
+        except ValueError:
+            raise ValueError(f"Argument '{name}' holds {value!r}, which is not a rational number.") from None
+    # sympy Rational / Integer
+    try:
+        import sympy
+
+        if isinstance(value, sympy.Rational):
+            return Fraction(int(value.p), int(value.q))
+    except ImportError:  # pragma: no cover - sympy is a dependency
+        pass
+    raise TypeError(
+        f"Argument '{name}' must hold integers or rationals (int, Fraction, 'p/q'), not {type(value).__name__} {value!r}."
+    )
+
+
+@dataclass(frozen=True)
+class Polynomial:
+    """The activation σ(z) = Σ_{k=0}^{r} a_k z^k, coefficients in ascending order.
+
+    Parameters
+    ----------
+    coeffs:
+        ``(a_0, a_1, …, a_r)``: integers, :class:`fractions.Fraction` or strings ``"p/q"``.
+        The list must be non-empty with ``a_r ≠ 0`` and ``r ≥ 1`` (constants are not activations).
+
+    Examples
+    --------
+    >>> Polynomial((0, 0, 1, 1))          # z^3 + z^2
+    Polynomial('z^3 + z^2')
+    >>> Polynomial((0, 0, 1)).is_monomial
+    True
+    """
+
+    coeffs: tuple[Fraction, ...]
+
+    def __post_init__(self):
+        coeffs = self.coeffs
+        if isinstance(coeffs, (str, bytes)) or not hasattr(coeffs, "__iter__"):
+            raise TypeError(f"Argument 'coeffs' must be a sequence of rationals, not {type(coeffs).__name__}.")
+        coeffs = tuple(_as_fraction(c, "coeffs") for c in coeffs)
+        if not coeffs:
+            raise ValueError("Argument 'coeffs' must be non-empty.")
+        if coeffs[-1] == 0:
+            raise ValueError(f"Argument 'coeffs' must have a non-zero leading coefficient, got {_fmt_list(coeffs)}.")
+        if len(coeffs) < 2:
+            raise ValueError(f"Argument 'coeffs' must have degree >= 1 (a constant is no activation), got {_fmt_list(coeffs)}.")
+        object.__setattr__(self, "coeffs", coeffs)
+
+    # --- structure -------------------------------------------------------------------------
+    @property
+    def degree(self) -> int:
+        """r = deg σ."""
+        return len(self.coeffs) - 1
+
+    @property
+    def support(self) -> tuple[int, ...]:
+        """Exponents k with a_k ≠ 0."""
+        return tuple(k for k, a in enumerate(self.coeffs) if a != 0)
+
+    @property
+    def is_monomial(self) -> bool:
+        """True iff σ(z) = a z^r is homogeneous (then every hidden neuron has a rescaling symmetry)."""
+        return len(self.support) == 1
+
+    def derivative(self) -> tuple[Fraction, ...]:
+        """Coefficients of σ' in ascending order."""
+        return tuple(k * a for k, a in enumerate(self.coeffs))[1:] or (Fraction(0),)
+
+    def __call__(self, z):
+        """Evaluate σ(z) by Horner's rule (works for ints, Fractions, floats, sympy expressions)."""
+        acc = 0
+        for a in reversed(self.coeffs):
+            acc = acc * z + (a if a.denominator != 1 else int(a))
+        return acc
+
+    def to_sympy(self, z=None):
+        import sympy
+
+        z = sympy.Symbol("z") if z is None else z
+        return sum(sympy.Rational(a.numerator, a.denominator) * z**k for k, a in enumerate(self.coeffs))
+
+    # --- text ------------------------------------------------------------------------------
+    def __str__(self) -> str:
+        terms = []
+        for k in reversed(range(len(self.coeffs))):
+            a = self.coeffs[k]
+            if a == 0:
+                continue
+            mono = "" if k == 0 else ("z" if k == 1 else f"z^{k}")
+            if mono and abs(a) == 1:
+                body = mono
+            elif mono:
+                body = f"{abs(a)}*{mono}"
+            else:
+                body = str(abs(a))
+            sign = "-" if a < 0 else "+"
+            terms.append((sign, body))
+        first_sign, first = terms[0]
+        text = ("-" if first_sign == "-" else "") + first
+        for sign, body in terms[1:]:
+            text += f" {sign} {body}"
+        return text
+
+    def __repr__(self) -> str:
+        return f"Polynomial({str(self)!r})"
+
+    def to_json(self) -> list[str]:
+        return [str(a) for a in self.coeffs]
+
+    @classmethod
+    def from_json(cls, data) -> "Polynomial":
+        return cls(tuple(data))
+
+
+def Monomial(r: int, coefficient=1) -> Polynomial:
+    """The monomial activation σ(z) = a·z^r (default a = 1), r ≥ 1.
+
+    r = 1 gives linear networks (MATH.md §3, last item).
+    """
+    if isinstance(r, bool) or not isinstance(r, int):
+        raise TypeError(f"Argument 'r' must be an int, not {type(r).__name__} {r!r}.")
+    if r < 1:
+        raise ValueError(f"Argument 'r' must be >= 1 (the activation degree), got {r}.")
+    return Polynomial((0,) * r + (coefficient,))
+
+
+def generic_polynomial(r: int, seed: int = 0, height: int = 9) -> Polynomial:
+    """A seeded "generic" polynomial of degree r: every coefficient a_0..a_r a random non-zero integer
+    in [−height, height].
+
+    Genericity is what Razor's Edge Thm 4.1 assumes (finite generic fibres, dim V = N for large r);
+    a random choice realises it with high probability.  The same seed gives the same polynomial.
+    """
+    if isinstance(r, bool) or not isinstance(r, int):
+        raise TypeError(f"Argument 'r' must be an int, not {type(r).__name__} {r!r}.")
+    if r < 1:
+        raise ValueError(f"Argument 'r' must be >= 1 (the activation degree), got {r}.")
+    rng = random.Random(seed)
+    values = [v for v in range(-height, height + 1) if v != 0]
+    return Polynomial(tuple(rng.choice(values) for _ in range(r + 1)))
+
+
+def parse_activation(text: str) -> Polynomial:
+    """Parse a polynomial in ``z`` such as ``"z^3+z^2"``, ``"2*z^3 - z/2"`` or ``"z**4"``.
+
+    Raises ValueError naming the text when it is not a polynomial in z with rational coefficients
+    and degree ≥ 1.
+    """
+    import sympy
+    from sympy.parsing.sympy_parser import (
+        convert_xor,
+        implicit_multiplication_application,
+        parse_expr,
+        standard_transformations,
+    )
+
+    if not isinstance(text, str):
+        raise TypeError(f"Argument 'activation' must be a string, not {type(text).__name__}.")
+    z = sympy.Symbol("z")
+    cleaned = text.strip()
+    if not cleaned or any(ch in cleaned for ch in ";_[]{}=\\'\"`$@!#"):
+        raise ValueError(f"Argument 'activation' is not a polynomial in z: {text!r}.")
+    try:
+        expr = parse_expr(
+            cleaned,
+            local_dict={"z": z},
+            global_dict={"Integer": sympy.Integer, "Rational": sympy.Rational, "Symbol": sympy.Symbol,
+                         "Float": sympy.Float},
+            transformations=standard_transformations + (convert_xor, implicit_multiplication_application),
+        )
+        poly = sympy.Poly(sympy.nsimplify(expr, rational=True) if expr.has(sympy.Float) else expr, z)
+    except Exception:
+        raise ValueError(f"Argument 'activation' is not a polynomial in z: {text!r}.") from None
+    if poly.free_symbols - {z}:
+        raise ValueError(f"Argument 'activation' may only use the variable z: {text!r}.")
+    coeffs = [c for c in reversed(poly.all_coeffs())]
+    if not all(c.is_rational for c in coeffs):
+        raise ValueError(f"Argument 'activation' must have rational coefficients: {text!r}.")
+    if poly.degree() < 1:
+        raise ValueError(f"Argument 'activation' must have degree >= 1: {text!r}.")
+    return Polynomial(tuple(Fraction(int(c.p), int(c.q)) for c in coeffs))
+
+
+def as_activation(value, name: str = "activation") -> Polynomial:
+    """Coerce an int r (→ z^r), a string (parsed) or a Polynomial to a Polynomial."""
+    if isinstance(value, Polynomial):
+        return value
+    if isinstance(value, bool):
+        raise TypeError(f"Argument '{name}' must be a Polynomial, an int degree or a string, not bool.")
+    if isinstance(value, int):
+        if value < 1:
+            raise ValueError(f"Argument '{name}' must have degree >= 1, got {value}.")
+        return Monomial(value)
+    if isinstance(value, str):
+        return parse_activation(value)
+    raise TypeError(
+        f"Argument '{name}' must be a Polynomial, an int degree or a string, not {type(value).__name__} {value!r}."
+    )
+
+
+def _fmt_list(coeffs) -> str:
+    return "[" + ", ".join(str(c) for c in coeffs) + "]"

@@ -1,0 +1,188 @@
+"""Fully connected polynomial networks (MATH.md §1).
+
+f_W(x) = W_L σ_{L−1}(W_{L−1} σ_{L−2}(⋯ σ_1(W_1 x))), widths d = (d_0, …, d_L), W_i ∈ ℝ^{d_i × d_{i−1}},
+σ_ℓ applied coordinatewise on the hidden layers ℓ = 1..L−1, optional biases b_i.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from math import comb
+
+from .activations import Polynomial, as_activation
+from .layers import LinearLayer, dense_layer
+
+__all__ = ["MLP", "Architecture"]
+
+
+class Architecture:
+    """What the parametrisation layer needs of an architecture (MLP or CNN).
+
+    Subclasses provide ``layers`` (a tuple of :class:`LinearLayer`), ``activations`` (one
+    :class:`Polynomial` per hidden layer), ``input_dim``, ``output_dim`` and ``bias``.
+    """
+
+    layers: tuple[LinearLayer, ...]
+    activations: tuple[Polynomial, ...]
+    bias: bool
+
+    @property
+    def depth(self) -> int:
+        """L, the number of linear layers."""
+        return len(self.layers)
+
+    @property
+    def input_dim(self) -> int:
+        return self.layers[0].in_dim
+
+    @property
+    def output_dim(self) -> int:
+        return self.layers[-1].out_dim
+
+    @property
+    def n_params(self) -> int:
+        """N, the number of parameters (MATH.md §1: N = Σ d_i d_{i−1} for an MLP without bias)."""
+        return sum(layer.n_params for layer in self.layers)
+
+    def rescaling_units(self, ell: int) -> int:
+        """Independent rescaling symmetries of hidden layer ell+1 when σ_{ell+1} is homogeneous:
+        one per neuron (row × c, outgoing column × c^{−r})."""
+        return self.layers[ell].out_dim
+
+    @property
+    def homogeneous(self) -> bool:
+        """True iff every activation is a monomial and there are no biases: outputs are forms."""
+        return not self.bias and all(a.is_monomial for a in self.activations)
+
+    def output_degrees(self) -> frozenset[int]:
+        """The degrees e for which monomials x^α with |α| = e can occur in an output.
+
+        S_0 = {1} (or {0, 1} with biases), S_ℓ = {sums of k elements of S_{ℓ−1} : a_k ≠ 0 in σ_ℓ}
+        (with 0 added when there are biases).  For σ = z^r this is {r^{L−1}}; for a generic
+        polynomial of degree r, {0, …, r^{L−1}}.
+        """
+        degs = {0, 1} if self.bias else {1}
+        for act in self.activations:
+            new = set()
+            for k in act.support:
+                sums = {0}
+                for _ in range(k):
+                    sums = {s + e for s in sums for e in degs}
+                new |= sums
+            degs = new | ({0} if self.bias else set())
+        return frozenset(degs)
+
+    @property
+    def total_degree(self) -> int:
+        """D = Π_ℓ deg σ_ℓ, the degree of the output polynomials."""
+        return max(self.output_degrees())
+
+    @property
+    def ambient_dimension(self) -> int:
+        """A = d_L · #{monomials of the degrees that can occur} — the dimension of the linear space
+        the neuromanifold lives in.  Monomial σ = z^r: d_L · C(D + d_0 − 1, d_0 − 1);
+        generic polynomial σ: d_L · C(D + d_0, d_0) (MATH.md §1)."""
+        d0 = self.input_dim
+        return self.output_dim * sum(comb(e + d0 - 1, d0 - 1) for e in self.output_degrees())
+
+
+def _positive_int(value, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"Argument '{name}' must be a positive int, not {type(value).__name__} {value!r}.")
+    if value < 1:
+        raise ValueError(f"Argument '{name}' must be a positive int, got {value}.")
+    return value
+
+
+def _activations(activation, hidden: int) -> tuple[Polynomial, ...]:
+    if isinstance(activation, (list, tuple)):
+        if len(activation) != hidden:
+            raise ValueError(
+                f"Argument 'activation' must be one activation or one per hidden layer ({hidden}), "
+                f"got {len(activation)}."
+            )
+        return tuple(as_activation(a, "activation") for a in activation)
+    return (as_activation(activation, "activation"),) * hidden
+
+
+@dataclass(frozen=True, eq=False)
+class MLP(Architecture):
+    """A polynomial multilayer perceptron with widths d = (d_0, …, d_L).
+
+    Parameters
+    ----------
+    widths:
+        (d_0, …, d_L), at least two positive integers.
+    activation:
+        A :class:`Polynomial`, an int r (σ = z^r) or a string such as ``"z^3+z^2"``; or a sequence
+        of these, one per hidden layer (L − 1 of them).
+    bias:
+        Add a bias vector to every layer.
+
+    Examples
+    --------
+    >>> MLP((5, 5, 3, 1), 2).n_params
+    43
+    """
+
+    widths: tuple[int, ...]
+    activation: object = 2
+    bias: bool = False
+
+    def __post_init__(self):
+        widths = self.widths
+        if isinstance(widths, (str, bytes)) or not hasattr(widths, "__iter__"):
+            raise TypeError(f"Argument 'widths' must be a sequence of positive ints, not {type(widths).__name__}.")
+        widths = tuple(_positive_int(w, "widths") for w in widths)
+        if len(widths) < 2:
+            raise ValueError(f"Argument 'widths' must have at least 2 entries (d_0, d_1), got {list(widths)}.")
+        if not isinstance(self.bias, bool):
+            raise TypeError(f"Argument 'bias' must be a bool, not {type(self.bias).__name__}.")
+        object.__setattr__(self, "widths", widths)
+        object.__setattr__(self, "activations", _activations(self.activation, len(widths) - 2))
+        object.__setattr__(
+            self, "layers", tuple(dense_layer(widths[i], widths[i + 1], self.bias) for i in range(len(widths) - 1))
+        )
+
+    @property
+    def hidden_widths(self) -> tuple[int, ...]:
+        return self.widths[1:-1]
+
+    def with_widths(self, widths) -> "MLP":
+        """The architecture with the same depth, activations and bias on other widths."""
+        widths = tuple(widths)
+        if len(widths) != len(self.widths):
+            raise ValueError(f"Argument 'widths' must have {len(self.widths)} entries, got {list(widths)}.")
+        return MLP(widths, self.activations, self.bias)
+
+    def __eq__(self, other):
+        return (
+            isinstance(other, MLP)
+            and self.widths == other.widths
+            and self.activations == other.activations
+            and self.bias == other.bias
+        )
+
+    def __hash__(self):
+        return hash(("MLP", self.widths, self.activations, self.bias))
+
+    def __repr__(self):
+        acts = sorted(set(self.activations), key=str)
+        act = str(acts[0]) if len(acts) == 1 else "[" + ", ".join(str(a) for a in self.activations) + "]"
+        return f"MLP({self.widths}, σ={act}{', bias' if self.bias else ''})"
+
+    def describe(self) -> str:
+        return repr(self)
+
+    def to_json(self) -> dict:
+        return {
+            "kind": "mlp",
+            "widths": list(self.widths),
+            "activations": [a.to_json() for a in self.activations],
+            "bias": self.bias,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> "MLP":
+        acts = [Polynomial.from_json(a) for a in data.get("activations", [])]
+        return cls(tuple(data["widths"]), tuple(acts), bool(data.get("bias", False)))

@@ -1,0 +1,136 @@
+"""Proven upper bounds on dim V, the expected dimension, and the Schwartz–Zippel degree.
+
+A mod-p rank of d(ev_X ∘ φ) at a random point is a lower bound on dim V (MATH.md §2).  When it
+meets one of the upper bounds below — each a theorem — the dimension is **certified**.
+
+Upper bounds used (the smallest applicable one wins):
+
+1. *Symmetry* (Kileel–Trager–Bruna): each hidden unit with homogeneous σ_ℓ = a z^r carries a
+   rescaling (row × c, outgoing column × c^{−r}) acting with finite stabilisers at generic points,
+   so dim V ≤ N − Σ_ℓ (rescaling units of layer ℓ).
+2. *Ambient*: V lies in the span of the monomials that can occur, dim V ≤ A (MATH.md §1).
+3. *Linear networks* (all σ = a z): f = W_L ⋯ W_1 has rank ≤ m = min_i d_i, and the d_L × d_0 matrices
+   of rank ≤ m form a variety of dimension m(d_0 + d_L − m).
+4. *Alexander–Hirschowitz* (shallow, one output, σ = a z^r, no bias): V is the cone over the d_1-th
+   secant of the Veronese variety, of dimension min{d_0 d_1, C(d_0 + r − 1, r)} except for r = 2,
+   2 ≤ d_1 ≤ d_0 − 1 (d_0 d_1 − C(d_1, 2)) and (d_0, r, d_1) ∈ {(3,4,5), (4,4,9), (5,3,7), (5,4,14)}
+   (one less).
+5. *Narrow input* (d_1 < d_0): W_1 = A·P with P spanning a point of the Grassmannian Gr(d_1, d_0), so
+   f = g(P x) with g in the neuromanifold of (d_1, d_1, d_2, …, d_L):
+   dim V ≤ d_1(d_0 − d_1) + dim V(d_1, d_1, d_2, …).  Symmetrically *narrow output*
+   (d_{L−1} < d_L, no bias): dim V ≤ d_{L−1}(d_L − d_{L−1}) + dim V(d_0, …, d_{L−1}, d_{L−1}).
+6. *Composition* at a hidden layer ℓ: f = (G ∘ σ_ℓ) ∘ F with F ∈ V(d_0..d_ℓ), G ∈ V(d_ℓ..d_L); the
+   rescalings of layer ℓ (σ_ℓ homogeneous) lie in the fibres, so
+   dim V ≤ dim V(d_0..d_ℓ) + dim V(d_ℓ..d_L) − d_ℓ (no subtraction for non-homogeneous σ_ℓ).
+   This is what makes width-one bottlenecks certifiably defective.
+
+Bounds 5 and 6 recurse, using all bounds on the smaller architectures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from math import comb
+
+from ..architectures.mlp import MLP
+
+__all__ = [
+    "UpperBound",
+    "symmetry_dimension",
+    "expected_dimension",
+    "upper_bound",
+    "output_degree_in_all_variables",
+    "alexander_hirschowitz",
+]
+
+#: (d_0, r, d_1) with one-output shallow monomial networks defective by exactly one (AH 1995).
+AH_EXCEPTIONS = frozenset({(3, 4, 5), (4, 4, 9), (5, 3, 7), (5, 4, 14)})
+
+
+@dataclass(frozen=True)
+class UpperBound:
+    """A proven upper bound on dim V and the statement it comes from."""
+
+    value: int
+    source: str
+
+
+def symmetry_dimension(architecture) -> int:
+    """Dimension of the rescaling torus: Σ over hidden layers ℓ with homogeneous σ_ℓ of the number of
+    independently rescalable units (d_ℓ neurons for an MLP, one filter for a CNN).  0 for
+    non-homogeneous (e.g. generic polynomial) activations (MATH.md §2)."""
+    return sum(
+        architecture.rescaling_units(ell)
+        for ell, act in enumerate(architecture.activations)
+        if act.is_monomial
+    )
+
+
+def expected_dimension(architecture) -> int:
+    """edim = min{N − (symmetry dimension), A}.
+
+    For σ = z^r on an MLP this is the Kileel–Trager–Bruna expected dimension
+    min{d_L + Σ_{i=1}^L (d_{i−1} − 1) d_i, A(d, r)}; for a generic polynomial σ it is min{N, A}
+    (Razor's Edge Thm 4.1: generic fibres are finite)."""
+    return min(architecture.n_params - symmetry_dimension(architecture), architecture.ambient_dimension)
+
+
+def alexander_hirschowitz(d0: int, d1: int, r: int) -> int:
+    """dim of the affine cone over σ_{d1}(v_r(P^{d0−1})) (Alexander–Hirschowitz 1995)."""
+    if r == 2 and 2 <= d1 <= d0 - 1:
+        return d0 * d1 - comb(d1, 2)
+    value = min(d0 * d1, comb(d0 + r - 1, r))
+    return value - 1 if (d0, r, d1) in AH_EXCEPTIONS else value
+
+
+def upper_bound(architecture) -> UpperBound:
+    """The smallest proven upper bound on dim V (see the module docstring for the list)."""
+    if isinstance(architecture, MLP):
+        return _mlp_bound(architecture)
+    candidates = [
+        UpperBound(architecture.n_params - symmetry_dimension(architecture), "symmetry (parameters minus rescalings)"),
+        UpperBound(architecture.ambient_dimension, "ambient dimension"),
+    ]
+    candidates += list(getattr(architecture, "extra_upper_bounds", lambda: [])())
+    return min(candidates, key=lambda b: b.value)
+
+
+@lru_cache(maxsize=4096)
+def _mlp_bound(arch: MLP) -> UpperBound:
+    d = arch.widths
+    L = len(d) - 1
+    acts = arch.activations
+    best = [
+        UpperBound(arch.n_params - symmetry_dimension(arch), "symmetry (Kileel–Trager–Bruna: N minus hidden rescalings)"),
+        UpperBound(arch.ambient_dimension, "ambient dimension"),
+    ]
+    homogeneous_linear = not arch.bias and all(a.is_monomial and a.degree == 1 for a in acts)
+    if homogeneous_linear and L >= 2:
+        m = min(d)
+        best.append(UpperBound(m * (d[0] + d[-1] - m), "linear networks: d_L × d_0 matrices of rank ≤ min width"))
+    if L == 2 and d[2] == 1 and not arch.bias and acts[0].is_monomial:
+        best.append(UpperBound(alexander_hirschowitz(d[0], d[1], acts[0].degree), "Alexander–Hirschowitz theorem"))
+    if L >= 2 and d[1] < d[0]:
+        inner = _mlp_bound(arch.with_widths((d[1],) + d[1:]))
+        best.append(UpperBound(d[1] * (d[0] - d[1]) + inner.value, "narrow input (Grassmannian of the first-layer row space)"))
+    if L >= 2 and d[L - 1] < d[L] and not arch.bias:
+        inner = _mlp_bound(arch.with_widths(d[:-1] + (d[L - 1],)))
+        best.append(UpperBound(d[L - 1] * (d[L] - d[L - 1]) + inner.value, "narrow output (Grassmannian of the last-layer column space)"))
+    for ell in range(1, L):
+        left = MLP(d[: ell + 1], acts[: ell - 1], arch.bias)
+        right = MLP(d[ell:], acts[ell:], arch.bias)
+        sym = d[ell] if acts[ell - 1].is_monomial else 0
+        value = _mlp_bound(left).value + _mlp_bound(right).value - sym
+        best.append(UpperBound(value, f"composition at hidden layer {ell} (rescalings of layer {ell} in the fibres)"))
+    return min(best, key=lambda b: b.value)
+
+
+def output_degree_in_all_variables(architecture) -> int:
+    """Total degree of f_θ(x) as a polynomial in (θ, x) jointly: z_1 has degree 2 (1 with only a bias),
+    h_ℓ = deg σ_ℓ · deg z_ℓ, z_{ℓ+1} = deg h_ℓ + 1.  Every Jacobian entry has degree ≤ this − 1, so a
+    ρ × ρ minor has degree ≤ ρ(deg − 1) — the δ of the Schwartz–Zippel bound."""
+    deg = 2
+    for act in architecture.activations:
+        deg = act.degree * deg + 1
+    return deg

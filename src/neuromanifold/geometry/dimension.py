@@ -1,0 +1,200 @@
+"""dim V, the dimension of a neurovariety, computed exactly and certified when possible.
+
+Algorithm (MATH.md §2):
+
+1. Take the smallest proven upper bound U on dim V (:func:`~neuromanifold.geometry.bounds.upper_bound`).
+2. Draw θ ∈ F_p^N, U inputs x_i ∈ F_p^{d_0} and U output directions c_i ∈ F_p^{d_L} uniformly at random;
+   build the U × N matrix with rows ∇_θ ⟨c_i, f_θ(x_i)⟩ by batched backpropagation (no coefficient
+   expansion).  The functionals g ↦ ⟨c, g(x)⟩ are point evaluations of (x, c) ↦ ⟨c, g(x)⟩, so U
+   generic ones are injective on the column space of dφ(θ) (dimension ≤ U): the rank is rank dφ(θ).
+   (Full evaluations at ⌈U/d_L⌉ points are not enough when d_L > 1.)
+3. Its rank ρ over F_p is a **lower bound** on dim V.  If ρ = U the dimension is **certified**.
+   Otherwise repeat with fresh randomness (``trials`` in all) and report the largest ρ with the
+   Schwartz–Zippel bound on the probability that it is still below dim V.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+import numpy as np
+
+from ..parametrization import DEFAULT_PRIME, PrimeField, jacobian
+from .bounds import expected_dimension, output_degree_in_all_variables, symmetry_dimension, upper_bound
+from .rank import rank_mod_p, schwartz_zippel
+
+__all__ = ["DimensionResult", "dimension"]
+
+JSON_KEYS = (
+    "dimension",
+    "expected_dimension",
+    "ambient_dimension",
+    "parameters",
+    "symmetry_dimension",
+    "certified",
+    "error_bound",
+    "defective",
+    "filling",
+    "identifiable",
+    "prime",
+    "seconds",
+)
+
+
+@dataclass(frozen=True)
+class DimensionResult:
+    """The dimension of a neurovariety and how it is known.
+
+    ``dimension`` is a certified lower bound (a mod-p rank); ``certified`` says it meets the proven
+    upper bound ``upper_bound`` (from ``upper_bound_source``), in which case ``error_bound`` = 0.
+    Otherwise ``error_bound`` bounds the probability that dim V is larger than reported.
+    """
+
+    architecture: object
+    dimension: int
+    expected_dimension: int
+    ambient_dimension: int
+    parameters: int
+    symmetry_dimension: int
+    certified: bool
+    error_bound: float
+    prime: int
+    seconds: float
+    upper_bound: int
+    upper_bound_source: str
+    ranks: tuple[int, ...] = field(default=())
+    inputs: int = 0
+
+    @property
+    def defective(self) -> bool:
+        """dim V < expected dimension."""
+        return self.dimension < self.expected_dimension
+
+    @property
+    def filling(self) -> bool:
+        """dim V = ambient dimension A (V fills its ambient space)."""
+        return self.dimension == self.ambient_dimension
+
+    @property
+    def identifiable(self) -> bool:
+        """Finite identifiability up to the rescalings: dim V = N − symmetry dimension, i.e. the generic
+        fibre of φ is a finite union of symmetry orbits."""
+        return self.dimension == self.parameters - self.symmetry_dimension
+
+    def to_dict(self) -> dict:
+        """The JSON record, with exactly the keys of :data:`JSON_KEYS`."""
+        values = {
+            "dimension": self.dimension,
+            "expected_dimension": self.expected_dimension,
+            "ambient_dimension": self.ambient_dimension,
+            "parameters": self.parameters,
+            "symmetry_dimension": self.symmetry_dimension,
+            "certified": self.certified,
+            "error_bound": self.error_bound,
+            "defective": self.defective,
+            "filling": self.filling,
+            "identifiable": self.identifiable,
+            "prime": self.prime,
+            "seconds": round(self.seconds, 6),
+        }
+        return {key: values[key] for key in JSON_KEYS}
+
+    def summary(self) -> str:
+        """A readable multi-line report."""
+        how = (
+            f"certified (lower bound = upper bound: {self.upper_bound_source})"
+            if self.certified
+            else f"probabilistic: P(dim V > {self.dimension}) ≤ {self.error_bound:.2e}; proven upper bound "
+            f"{self.upper_bound} ({self.upper_bound_source})"
+        )
+        flags = [
+            "defective" if self.defective else "non-defective",
+            "filling" if self.filling else "not filling",
+            "finitely identifiable" if self.identifiable else "not finitely identifiable",
+        ]
+        lines = [
+            f"{self.architecture!r}",
+            f"  dimension           {self.dimension}",
+            f"  expected dimension  {self.expected_dimension}",
+            f"  ambient dimension   {self.ambient_dimension}",
+            f"  parameters          {self.parameters}  (symmetry dimension {self.symmetry_dimension})",
+            f"  {', '.join(flags)}",
+            f"  {how}",
+            f"  rank over F_{self.prime} of {self.inputs} random projected evaluations, {len(self.ranks)} trial(s), {self.seconds:.3f} s",
+        ]
+        return "\n".join(lines)
+
+
+def _check_int(value, name: str, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"Argument '{name}' must be an int, not {type(value).__name__} {value!r}.")
+    if value < minimum:
+        raise ValueError(f"Argument '{name}' must be >= {minimum}, got {value}.")
+    return int(value)
+
+
+def dimension(architecture, seed: int = 0, trials: int = 2, prime: int = DEFAULT_PRIME) -> DimensionResult:
+    """dim V = generic rank of dφ for ``architecture`` (MLP or CNN), with its certificate.
+
+    Parameters
+    ----------
+    architecture:
+        An :class:`~neuromanifold.MLP` (or CNN).
+    seed:
+        Seeds the random point (θ, X) ∈ F_p^N × F_p^{m × d_0}; the same seed gives the same answer.
+    trials:
+        Independent random points to try while the lower bound is below the proven upper bound.
+    prime:
+        The prime p < 2^31 of the exact backend.
+
+    Returns
+    -------
+    DimensionResult
+        ``certified`` iff the mod-p rank meets a proven upper bound (then exact); otherwise
+        ``error_bound`` = (ρ·e/p)^trials from the Schwartz–Zippel lemma with ρ the upper bound and e the
+        degree of the Jacobian entries in (θ, X).
+
+    Examples
+    --------
+    >>> from neuromanifold import MLP, dimension
+    >>> dimension(MLP((3, 5, 1), 4)).dimension          # AH exception (3, 4, 5): 15 − 1
+    14
+    """
+    if not hasattr(architecture, "layers") or not hasattr(architecture, "activations"):
+        raise TypeError(f"Argument 'architecture' must be an MLP or CNN, not {type(architecture).__name__}.")
+    seed = _check_int(seed, "seed", 0)
+    trials = _check_int(trials, "trials", 1)
+    ns = PrimeField(prime)
+    start = time.perf_counter()
+    bound = upper_bound(architecture)
+    m = max(1, bound.value)
+    ranks: list[int] = []
+    for t in range(trials):
+        rng = np.random.default_rng([seed, t])
+        theta = ns.random(rng, architecture.n_params)
+        X = ns.random(rng, (m, architecture.input_dim))
+        C = ns.random(rng, (m, architecture.output_dim))
+        ranks.append(rank_mod_p(jacobian(architecture, theta, X, ns, projections=C), prime))
+        if max(ranks) >= bound.value:
+            break
+    best = max(ranks)
+    certified = best == bound.value
+    error = 0.0 if certified else schwartz_zippel(
+        bound.value, output_degree_in_all_variables(architecture) - 1, prime, len(ranks)
+    )
+    return DimensionResult(
+        architecture=architecture,
+        dimension=best,
+        expected_dimension=expected_dimension(architecture),
+        ambient_dimension=architecture.ambient_dimension,
+        parameters=architecture.n_params,
+        symmetry_dimension=symmetry_dimension(architecture),
+        certified=certified,
+        error_bound=error,
+        prime=prime,
+        seconds=time.perf_counter() - start,
+        upper_bound=bound.value,
+        upper_bound_source=bound.source,
+        ranks=tuple(ranks),
+        inputs=m,
+    )

@@ -1,0 +1,6 @@
+"""Parametrisation φ: θ ↦ f_θ — evaluation and Jacobians, one network algebra per number system."""
+
+from .network import as_theta, evaluate, jacobian, layer_matrices
+from .numbers import DEFAULT_PRIME, Float64, NumberSystem, PrimeField
+
+__all__ = ["DEFAULT_PRIME", "Float64", "NumberSystem", "PrimeField", "as_theta", "evaluate", "jacobian", "layer_matrices"]

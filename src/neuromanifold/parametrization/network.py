@@ -1,0 +1,129 @@
+"""The network algebra, written once for every architecture and every number system.
+
+For an architecture with layers M_1(θ_1), …, M_L(θ_L) (index maps, see
+:mod:`neuromanifold.architectures.layers`) and activations σ_1..σ_{L−1}:
+
+    h_0 = x,   z_ℓ = M_ℓ(θ_ℓ) [h_{ℓ−1}; 1],   h_ℓ = σ_ℓ(z_ℓ),   f_θ(x) = z_L.
+
+The Jacobian of the parametrisation composed with evaluation at inputs x_1..x_m,
+
+    d(ev_X ∘ φ)(θ) ∈ K^{(m·d_L) × N},   row (i, k) = ∇_θ f_θ(x_i)_k,
+
+is computed by batched backpropagation: δ_L = e_k for every output k, δ_{ℓ−1} = (M_ℓ^T δ_ℓ) ⊙ σ'_{ℓ−1}(z_{ℓ−1}),
+and the row block of layer ℓ is the outer product δ_ℓ ⊗ [h_{ℓ−1}; 1] gathered through the index map.
+Its rank equals rank dφ(θ) as soon as m·d_L ≥ rank and X is generic (MATH.md §2, evaluation trick):
+the coefficient expansion of f_θ is never formed.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..architectures.parameters import Parameters
+from .numbers import NumberSystem
+
+__all__ = ["as_theta", "evaluate", "jacobian", "layer_matrices"]
+
+
+def as_theta(architecture, params, ns: NumberSystem) -> np.ndarray:
+    """The flat parameter vector θ ∈ K^N in the number system ``ns``.
+
+    ``params`` is a :class:`Parameters` of this architecture or a flat vector of length N
+    (already in ``ns`` when it has ns's dtype)."""
+    if isinstance(params, Parameters):
+        if params.architecture != architecture:
+            raise ValueError(f"Argument 'params' belongs to {params.architecture!r}, not {architecture!r}.")
+        return ns.asarray(params.flatten())
+    theta = np.asarray(params) if not isinstance(params, np.ndarray) else params
+    if theta.ndim != 1 or theta.shape[0] != architecture.n_params:
+        raise ValueError(f"Argument 'params' must have length N = {architecture.n_params}, not shape {theta.shape}.")
+    return theta if theta.dtype == ns.dtype else ns.asarray(theta)
+
+
+def layer_matrices(architecture, theta: np.ndarray, ns: NumberSystem) -> list[np.ndarray]:
+    """[M_ℓ(θ_ℓ) | b_ℓ] for every layer (zeros where the index map has −1)."""
+    mats, pos = [], 0
+    for layer in architecture.layers:
+        block = theta[pos : pos + layer.n_params]
+        pos += layer.n_params
+        idx = layer.index
+        mats.append(np.where(idx >= 0, block[np.maximum(idx, 0)], ns.zeros(())).astype(ns.dtype))
+    return mats
+
+
+def _inputs(architecture, X, ns: NumberSystem) -> np.ndarray:
+    X = X if isinstance(X, np.ndarray) else np.asarray(X, dtype=object)
+    if X.ndim != 2 or X.shape[1] != architecture.input_dim:
+        raise ValueError(f"Argument 'X' must have shape (m, {architecture.input_dim}), not {X.shape}.")
+    return X if X.dtype == ns.dtype else ns.asarray(X)
+
+
+def _append_one(h: np.ndarray, ns: NumberSystem) -> np.ndarray:
+    return np.hstack([h, np.ones((h.shape[0], 1), dtype=ns.dtype)])
+
+
+def _forward(architecture, theta, X, ns, keep: bool):
+    mats = layer_matrices(architecture, theta, ns)
+    h = X
+    inputs, slopes = [], []
+    for ell, M in enumerate(mats):
+        h_in = _append_one(h, ns) if architecture.bias else h
+        z = ns.matmul(h_in, M.T)
+        if keep:
+            inputs.append(h_in)
+        if ell < len(mats) - 1:
+            h, dh = ns.horner(architecture.activations[ell].coeffs, z)
+            if keep:
+                slopes.append(dh)
+        else:
+            h = z
+    return h, mats, inputs, slopes
+
+
+def evaluate(architecture, params, X, ns: NumberSystem) -> np.ndarray:
+    """f_θ(x_i) for every row x_i of X, as an (m × d_L) array in ``ns``."""
+    theta = as_theta(architecture, params, ns)
+    out, *_ = _forward(architecture, theta, _inputs(architecture, X, ns), ns, keep=False)
+    return out
+
+
+def jacobian(architecture, params, X, ns: NumberSystem, projections=None) -> np.ndarray:
+    """d(ev_X ∘ φ)(θ): the (m·d_L) × N matrix of ∂f_θ(x_i)_k / ∂θ_j, rows ordered (i, k).
+
+    With ``projections`` C ∈ K^{m × d_L}, the m × N matrix with row i = ∇_θ ⟨c_i, f_θ(x_i)⟩ instead
+    (one backpropagation per input, seeded with δ_L = c_i).  These functionals g ↦ ⟨c, g(x)⟩ are
+    evaluations of (x, c) ↦ ⟨c, g(x)⟩, so R generic ones are injective on any R-dimensional space
+    of functions — unlike full evaluations at ⌈R/d_L⌉ points, which can miss directions when
+    d_L > 1 (e.g. linear (4, 2, 4): rank 10 at 3 points, dim V = 12).
+
+    Memory and time are linear in (rows × N) (one outer product per layer).
+    """
+    theta = as_theta(architecture, params, ns)
+    X = _inputs(architecture, X, ns)
+    _, mats, inputs, slopes = _forward(architecture, theta, X, ns, keep=True)
+    m = X.shape[0]
+    if projections is None:
+        dL = architecture.output_dim
+        delta = np.tile(np.eye(dL, dtype=ns.dtype), (m, 1))  # δ_L: row (i, k) is e_k
+    else:
+        C = projections if isinstance(projections, np.ndarray) and projections.dtype == ns.dtype else ns.asarray(projections)
+        if C.shape != (m, architecture.output_dim):
+            raise ValueError(f"Argument 'projections' must have shape ({m}, {architecture.output_dim}), not {C.shape}.")
+        dL, delta = 1, C  # δ_L: row i is c_i
+    rows = m * dL
+    J = ns.zeros((rows, architecture.n_params))
+    offsets = np.cumsum([0] + [layer.n_params for layer in architecture.layers])
+    for ell in reversed(range(len(mats))):
+        layer = architecture.layers[ell]
+        h_in = inputs[ell]
+        out_dim, in_dim = layer.index.shape
+        outer = ns.mul(delta.reshape(m, dL, out_dim, 1), h_in.reshape(m, 1, 1, in_dim)).reshape(rows, out_dim * in_dim)
+        block = slice(offsets[ell], offsets[ell + 1])
+        if layer.one_to_one:
+            J[:, offsets[ell] + layer.index.ravel()] = outer
+        else:
+            J[:, block] = ns.matmul(outer, layer.incidence())
+        if ell > 0:
+            back = ns.matmul(delta, mats[ell])[:, : layer.in_dim]
+            delta = ns.mul(back.reshape(m, dL, -1), slopes[ell - 1].reshape(m, 1, -1)).reshape(rows, -1)
+    return J

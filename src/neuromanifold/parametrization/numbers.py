@@ -1,0 +1,171 @@
+"""Number systems the network algebra is written against.
+
+* :class:`PrimeField` — the exact backend: F_p with p < 2^31 held in numpy ``int64``.  Products of two
+  residues are < 2^62; matrix products split one factor into 16-bit halves so every partial sum
+  stays below 2^63 (inner dimension ≤ 2^16), then reduce.  No overflow, no floating point.
+* :class:`Float64` — numpy ``float64``, for plots, training and singular values; never the judge of a
+  rank.
+
+A number system converts inputs (ints, :class:`~fractions.Fraction`, floats) and provides
+``add``, ``mul``, ``matmul``, ``horner`` (σ and σ' of an activation) and ``random``.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+
+__all__ = ["NumberSystem", "PrimeField", "Float64", "DEFAULT_PRIME"]
+
+#: The Mersenne prime 2^31 − 1, the largest prime whose residues multiply inside int64.
+DEFAULT_PRIME = 2_147_483_647
+
+
+class NumberSystem:
+    """Arithmetic on numpy arrays in one number system (abstract)."""
+
+    name = "abstract"
+    dtype = None
+
+    def asarray(self, values) -> np.ndarray:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def scalar(self, value):
+        return self.asarray(np.array([value], dtype=object))[0]
+
+    def zeros(self, shape) -> np.ndarray:
+        return np.zeros(shape, dtype=self.dtype)
+
+    def add(self, a, b):  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def mul(self, a, b):  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def matmul(self, a, b):  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def horner(self, coeffs, z):
+        """(σ(z), σ'(z)) for σ = Σ coeffs[k] z^k, elementwise, by Horner's rule."""
+        cs = [self.scalar(c) for c in coeffs]
+        val = np.full(z.shape, cs[-1], dtype=self.dtype)
+        der = self.zeros(z.shape)
+        for c in reversed(cs[:-1]):
+            der = self.add(self.mul(der, z), val)
+            val = self.add(self.mul(val, z), np.full(z.shape, c, dtype=self.dtype))
+        return val, der
+
+
+class PrimeField(NumberSystem):
+    """The prime field F_p, p < 2^31, elements as int64 residues in [0, p)."""
+
+    dtype = np.int64
+
+    def __init__(self, p: int = DEFAULT_PRIME):
+        if isinstance(p, bool) or not isinstance(p, int):
+            raise TypeError(f"Argument 'p' must be an int prime, not {type(p).__name__}.")
+        if not (2 < p < 2**31):
+            raise ValueError(f"Argument 'p' must be a prime with 2 < p < 2^31, got {p}.")
+        from flint import fmpz
+
+        if not fmpz(p).is_prime():
+            raise ValueError(f"Argument 'p' must be prime, got {p} = {fmpz(p).factor()}.")
+        self.p = p
+        self.name = f"F_{p}"
+
+    def __repr__(self):
+        return f"PrimeField({self.p})"
+
+    def __eq__(self, other):
+        return isinstance(other, PrimeField) and other.p == self.p
+
+    def __hash__(self):
+        return hash(("PrimeField", self.p))
+
+    def _reduce_fraction(self, v) -> int:
+        v = Fraction(v)
+        if v.denominator % self.p == 0:
+            raise ValueError(f"the rational {v} has a denominator divisible by p = {self.p}; choose another prime.")
+        return (v.numerator % self.p) * pow(v.denominator, -1, self.p) % self.p
+
+    def asarray(self, values) -> np.ndarray:
+        """Residues of integers or rationals (a/b ↦ a·b^{−1} mod p).  Floats are refused: the exact
+        backend never rounds."""
+        arr = values if isinstance(values, np.ndarray) else np.asarray(values, dtype=object)
+        if arr.dtype.kind in "iu":
+            return np.mod(arr.astype(np.int64), self.p)
+        if arr.dtype.kind == "f":
+            raise TypeError("PrimeField cannot represent floats; rationalise them first (e.g. Fraction(x).limit_denominator()).")
+        flat = []
+        for v in arr.ravel():
+            if isinstance(v, (float, np.floating)):
+                raise TypeError("PrimeField cannot represent floats; rationalise them first.")
+            if isinstance(v, (int, np.integer)):
+                flat.append(int(v) % self.p)
+            else:
+                flat.append(self._reduce_fraction(v))
+        return np.array(flat, dtype=np.int64).reshape(arr.shape)
+
+    def add(self, a, b):
+        return (a + b) % self.p
+
+    def sub(self, a, b):
+        return (a - b) % self.p
+
+    def mul(self, a, b):
+        return (a * b) % self.p
+
+    def matmul(self, a, b):
+        """a @ b mod p without overflow: b = b_hi·2^16 + b_lo, each partial product < 2^47."""
+        if a.shape[-1] > 2**16:
+            raise ValueError(f"inner dimension {a.shape[-1]} exceeds 2^16; split the product.")
+        lo = b & 0xFFFF
+        hi = b >> 16
+        res_hi = (a @ hi) % self.p
+        return ((res_hi << 16) + (a @ lo)) % self.p
+
+    def random(self, rng: np.random.Generator, shape) -> np.ndarray:
+        """Uniform elements of F_p (the random points of the Schwartz–Zippel lemma)."""
+        return rng.integers(0, self.p, size=shape, dtype=np.int64)
+
+    def to_signed(self, a) -> np.ndarray:
+        """Representatives in (−p/2, p/2]."""
+        return np.where(a > self.p // 2, a - self.p, a)
+
+
+class Float64(NumberSystem):
+    """Floating-point arithmetic (numpy float64)."""
+
+    dtype = np.float64
+    name = "float64"
+
+    def __repr__(self):
+        return "Float64()"
+
+    def __eq__(self, other):
+        return isinstance(other, Float64)
+
+    def __hash__(self):
+        return hash("Float64")
+
+    def asarray(self, values) -> np.ndarray:
+        arr = values if isinstance(values, np.ndarray) else np.asarray(values, dtype=object)
+        if arr.dtype == object:
+            return np.array([float(v) for v in arr.ravel()], dtype=np.float64).reshape(arr.shape)
+        return arr.astype(np.float64)
+
+    def add(self, a, b):
+        return a + b
+
+    def sub(self, a, b):
+        return a - b
+
+    def mul(self, a, b):
+        return a * b
+
+    def matmul(self, a, b):
+        return a @ b
+
+    def random(self, rng: np.random.Generator, shape) -> np.ndarray:
+        return rng.standard_normal(size=shape)
