@@ -1,0 +1,33 @@
+"""neuromanifold dim WIDTHS --degree R [--json]: the certified dimension of a neurovariety."""
+
+from __future__ import annotations
+
+from .common import add_architecture_options, mlp_from_args, print_json
+
+
+def register(sub) -> None:
+    p = sub.add_parser("dim", help="dimension of the neuromanifold (certified when possible)",
+                       description="Compute dim V exactly over F_p and certify it against proven upper bounds.")
+    add_architecture_options(p)
+    p.add_argument("--seed", type=int, default=0, help="seed of the random point (default 0)")
+    p.add_argument("--trials", type=int, default=2, help="random points to try while uncertified (default 2)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from ..geometry import dimension
+
+    arch = architecture_from_args(args)
+    result = dimension(arch, seed=args.seed, trials=args.trials)
+    if args.json:
+        print_json(result.to_dict())
+    else:
+        print(result.summary())
+    return 0
+
+
+def architecture_from_args(args):
+    """The MLP (or, once registered, another architecture) the arguments describe."""
+    builder = getattr(args, "architecture_builder", None)
+    return builder(args) if builder else mlp_from_args(args)

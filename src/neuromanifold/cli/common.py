@@ -1,0 +1,105 @@
+"""Shared argument parsing for CLI commands: widths, activations, JSON output."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+__all__ = ["UsageError", "parse_widths", "add_architecture_options", "mlp_from_args", "print_json", "parse_int_list"]
+
+
+class UsageError(Exception):
+    """A bad command-line input; reported as one line with exit code 2."""
+
+
+def parse_int_list(text: str, name: str) -> tuple[int, ...]:
+    """'5,5,3,1' → (5, 5, 3, 1); UsageError naming ``name`` otherwise."""
+    try:
+        values = tuple(int(part) for part in str(text).split(","))
+    except ValueError:
+        raise UsageError(f"{name} must be comma-separated integers like 5,5,3,1, got {text!r}") from None
+    return values
+
+
+def parse_widths(text: str) -> tuple[int, ...]:
+    widths = parse_int_list(text, "WIDTHS")
+    if len(widths) < 2 or any(w < 1 for w in widths):
+        raise UsageError(f"WIDTHS must be at least two positive integers like 5,5,3,1, got {text!r}")
+    return widths
+
+
+def parse_degrees(text: str) -> tuple[int, ...]:
+    """'2..8' or '2,3,5' → degrees."""
+    text = str(text)
+    try:
+        if ".." in text:
+            lo, hi = text.split("..")
+            values = tuple(range(int(lo), int(hi) + 1))
+        else:
+            values = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        raise UsageError(f"--degrees must look like 2..8 or 2,3,5, got {text!r}") from None
+    if not values or any(v < 1 for v in values):
+        raise UsageError(f"--degrees must be positive integers, got {text!r}")
+    return values
+
+
+def add_architecture_options(parser, widths: bool = True) -> None:
+    """WIDTHS, --degree R (or R1,R2 per hidden layer), --activation P (or P1;P2), --generic, --bias."""
+    if widths:
+        parser.add_argument("widths", metavar="WIDTHS", help="layer widths d_0,...,d_L, e.g. 5,5,3,1")
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--degree", "-r", metavar="R",
+                       help="monomial activation z^R (comma list: one degree per hidden layer)")
+    group.add_argument("--activation", "-a", metavar="P",
+                       help='polynomial activation in z, e.g. "z^3+z^2" (";"-separated: one per hidden layer)')
+    parser.add_argument("--generic", action="store_true",
+                        help="with --degree: a seeded generic polynomial of that degree instead of z^R")
+    parser.add_argument("--bias", action="store_true", help="add biases to every layer")
+
+
+def activations_from_args(args, hidden: int):
+    """The activation(s) named by --degree/--activation/--generic."""
+    from ..architectures import Monomial, generic_polynomial, parse_activation
+
+    if args.activation is not None:
+        if args.generic:
+            raise UsageError("--generic goes with --degree, not --activation")
+        parts = [p for p in args.activation.split(";")]
+        acts = [parse_activation(p) for p in parts]
+    else:
+        text = args.degree if args.degree is not None else "2"
+        degrees = parse_int_list(text, "--degree")
+        if any(r < 1 for r in degrees):
+            raise UsageError(f"--degree must be >= 1, got {text}")
+        seed = getattr(args, "seed", 0) or 0
+        acts = [generic_polynomial(r, seed=seed + i) if args.generic else Monomial(r) for i, r in enumerate(degrees)]
+    if len(acts) == 1:
+        return acts[0]
+    if len(acts) != hidden:
+        raise UsageError(f"give one activation or one per hidden layer ({hidden}), got {len(acts)}")
+    return tuple(acts)
+
+
+def mlp_from_args(args):
+    from ..architectures import MLP
+
+    widths = parse_widths(args.widths)
+    return MLP(widths, activations_from_args(args, len(widths) - 2), bias=args.bias)
+
+
+def print_json(obj) -> None:
+    json.dump(obj, sys.stdout, indent=None, default=_default)
+    sys.stdout.write("\n")
+
+
+def _default(value):
+    import numpy as np
+
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return float(value)
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    return str(value)

@@ -1,0 +1,1 @@
+"""One module per topic, each registering its claims with :func:`~neuromanifold.experiments.registry.claim`."""

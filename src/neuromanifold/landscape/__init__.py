@@ -1,0 +1,1 @@
+"""Loss landscape: square losses, training, critical exposure, learning coefficients."""
