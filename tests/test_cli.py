@@ -1,0 +1,61 @@
+"""The command line: output, JSON, and one-line errors with exit code 2."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from neuromanifold.cli import main
+
+
+def run_cli(*args):
+    proc = subprocess.run([sys.executable, "-m", "neuromanifold", *args], capture_output=True, text=True)
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+def test_dim_json_keys_and_values(capsys):
+    assert main(["dim", "5,5,3,1", "--degree", "2", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert list(data) == ["dimension", "expected_dimension", "ambient_dimension", "parameters", "symmetry_dimension",
+                          "certified", "error_bound", "defective", "filling", "identifiable", "prime", "seconds"]
+    # quartic forms in 5 variables: C(8, 4) = 70; N = 43; KTB: 1 + 4·5 + 4·3 + 2·1 = 35
+    assert (data["ambient_dimension"], data["parameters"], data["expected_dimension"]) == (70, 43, 35)
+
+
+def test_dim_polynomial_activation(capsys):
+    assert main(["dim", "2,2,1", "--activation", "z^3+z^2", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["dimension"] == 6 and data["ambient_dimension"] == 7 and data["symmetry_dimension"] == 0
+
+
+def test_dim_readable_summary(capsys):
+    assert main(["dim", "3,5,1", "--degree", "4"]) == 0
+    out = capsys.readouterr().out
+    assert "dimension           14" in out and "certified" in out and "defective" in out
+
+
+def test_demo_table_contains_defective_and_filling(capsys):
+    assert main(["demo"]) == 0
+    out = capsys.readouterr().out
+    assert "defective" in out and "filling" in out
+
+
+@pytest.mark.parametrize(
+    "args, fragment",
+    [
+        (["dim", "5,0,1", "--degree", "2"], "WIDTHS"),
+        (["dim", "5", "--degree", "2"], "WIDTHS"),
+        (["dim", "5,x,1"], "WIDTHS"),
+        (["dim", "3,3,1", "--degree", "0"], "--degree"),
+        (["dim", "3,3,1", "--activation", "z^^2"], "activation"),
+        (["dim", "3,3,1", "--activation", "7"], "activation"),
+        (["dim", "3,3,1", "--degree", "2", "--activation", "z^2"], "not allowed"),
+        (["dim", "3,2,2,1", "--degree", "2,3,4"], "per hidden layer"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(args, fragment):
+    code, out, err = run_cli(*args)
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1 and fragment in err
+    assert "Traceback" not in err

@@ -1,0 +1,150 @@
+"""dim V against the theorems of MATH.md §3 and against the independent sympy expansion.
+
+Every expected value below is a formula from the literature, written out here — not a value
+produced by the code under test.
+"""
+
+import random
+from math import comb
+
+import pytest
+
+from neuromanifold import MLP, Monomial, dimension, generic_polynomial, parse_activation
+from neuromanifold.parametrization.symbolic import symbolic_rank
+
+
+def ah(d0, r, d1):
+    """Alexander–Hirschowitz: dim of the cone over σ_{d1}(v_r(P^{d0−1}))."""
+    if r == 2 and 2 <= d1 <= d0 - 1:
+        return d0 * d1 - comb(d1, 2)
+    generic = min(d0 * d1, comb(d0 + r - 1, r))
+    return generic - 1 if (d0, r, d1) in {(3, 4, 5), (4, 4, 9), (5, 3, 7), (5, 4, 14)} else generic
+
+
+def ktb(widths, r):
+    """Kileel–Trager–Bruna expected dimension."""
+    L = len(widths) - 1
+    A = widths[-1] * comb(r ** (L - 1) + widths[0] - 1, widths[0] - 1)
+    return min(widths[-1] + sum((widths[i - 1] - 1) * widths[i] for i in range(1, L + 1)), A)
+
+
+@pytest.mark.parametrize("d0, r, d1", [(3, 4, 5), (4, 4, 9), (5, 3, 7), (5, 4, 14)])
+def test_alexander_hirschowitz_exceptions_are_defective_by_one(d0, r, d1):
+    result = dimension(MLP((d0, d1, 1), r))
+    assert result.dimension == min(d0 * d1, comb(d0 + r - 1, r)) - 1
+    assert result.defective and result.expected_dimension == result.dimension + 1
+
+
+@pytest.mark.parametrize("d0", [3, 4, 5, 6])
+@pytest.mark.parametrize("d1", [1, 2, 3, 4, 5, 6, 7])
+def test_quadratic_shallow_both_regimes(d0, d1):
+    """r = 2: symmetric matrices of rank ≤ d1 (d0 d1 − C(d1, 2)) below d0, all forms above."""
+    expected = d0 * d1 - comb(d1, 2) if d1 <= d0 - 1 else comb(d0 + 1, 2)
+    result = dimension(MLP((d0, d1, 1), 2))
+    assert result.dimension == expected == ah(d0, 2, d1)
+    assert result.certified  # certified also where defective: the narrow-input bound is a theorem
+
+
+@pytest.mark.parametrize(
+    "d0, r, d1",
+    [(3, 4, 4), (3, 4, 6), (4, 4, 8), (4, 4, 10), (5, 3, 6), (5, 3, 8), (5, 4, 13), (5, 4, 15), (3, 3, 3), (4, 3, 5),
+     (3, 5, 7), (2, 6, 3)],
+)
+def test_non_defective_neighbours(d0, r, d1):
+    result = dimension(MLP((d0, d1, 1), r))
+    assert result.dimension == min(d0 * d1, comb(d0 + r - 1, r))
+    assert not result.defective and result.certified and result.error_bound == 0
+
+
+@pytest.mark.parametrize(
+    "widths", [(2, 2, 2), (3, 3, 3), (2, 2, 2, 2), (3, 3, 3, 3), (4, 4, 4), (4, 4, 4, 4), (5, 5, 5)]
+)
+@pytest.mark.parametrize("r", [2, 3])
+def test_equi_width_has_expected_dimension(widths, r):
+    """Finkel–Rodriguez–Wu–Yahl: equi-width architectures are non-defective for every r ≥ 2."""
+    result = dimension(MLP(widths, r))
+    assert result.dimension == ktb(widths, r)
+    assert result.certified and not result.defective
+
+
+@pytest.mark.parametrize("n0, n1, n2", [(3, 1, 3), (4, 2, 4), (5, 2, 3), (4, 3, 6), (6, 2, 5), (3, 2, 3)])
+def test_linear_networks(n0, n1, n2):
+    """r = 1, N_1 < min(N_0, N_2): the d_2 × d_0 matrices of rank ≤ N_1."""
+    result = dimension(MLP((n0, n1, n2), 1))
+    assert result.dimension == n1 * (n0 + n2 - n1)
+    assert result.certified
+
+
+@pytest.mark.parametrize(
+    "widths, r",
+    [((2, 2, 1), 3), ((3, 2, 1), 3), ((2, 3, 1), 4), ((3, 2, 2), 3), ((2, 2, 2, 1), 3), ((3, 3, 2), 2)],
+)
+def test_generic_polynomial_activation_has_dimension_n(widths, r):
+    """Razor's Edge Thm 4.1: generic polynomial σ, generic fibres finite ⇒ dim V = N (when N ≤ A)."""
+    arch = MLP(widths, generic_polynomial(r, seed=7))
+    assert arch.n_params <= arch.ambient_dimension
+    result = dimension(arch)
+    assert result.dimension == arch.n_params
+    assert result.identifiable and result.certified and result.symmetry_dimension == 0
+
+
+def test_razors_edge_example_is_a_hypersurface():
+    result = dimension(MLP((2, 2, 1), parse_activation("z^3+z^2")))
+    assert (result.dimension, result.ambient_dimension) == (6, 7)
+
+
+def test_width_one_bottleneck_is_certifiably_defective():
+    # x ↦ v (w·x)^4: v ∈ R^3, w ∈ R^3 up to scale — dimension 3 + 3 − 1 = 5 < KTB's 11
+    result = dimension(MLP((3, 1, 3, 3), 2))
+    assert result.dimension == 5 and result.expected_dimension == 11 and result.certified
+
+
+def _random_tiny_architectures(count, seed=2024):
+    rng = random.Random(seed)
+    archs = []
+    while len(archs) < count:
+        depth = rng.choice([2, 2, 3])
+        widths = tuple(rng.randint(1, 3) for _ in range(depth + 1))
+        if rng.random() < 0.6:
+            act = Monomial(rng.choice([1, 2, 3]) if depth == 2 else rng.choice([1, 2]))
+        else:
+            act = generic_polynomial(2, seed=rng.randint(0, 99))
+        arch = MLP(widths, act, bias=rng.random() < 0.2)
+        if arch.n_params <= 16 and arch.total_degree <= 4:
+            archs.append(arch)
+    return archs
+
+
+@pytest.mark.parametrize("arch", _random_tiny_architectures(24), ids=repr)
+def test_fast_engine_agrees_with_sympy_expansion(arch):
+    assert dimension(arch).dimension == symbolic_rank(arch, seed=1)
+
+
+def test_certified_iff_lower_bound_meets_upper_bound():
+    for arch in [MLP((3, 5, 1), 4), MLP((4, 6, 6, 2), 3), MLP((4, 2, 4), 1), MLP((2, 2, 1), parse_activation("z^3+z^2"))]:
+        result = dimension(arch)
+        assert result.certified == (result.dimension == result.upper_bound)
+        assert result.dimension <= result.upper_bound
+        if not result.certified:
+            assert 0 < result.error_bound < 1
+
+
+def test_to_dict_has_exactly_the_documented_keys():
+    keys = list(dimension(MLP((3, 3, 1), 2)).to_dict())
+    assert keys == ["dimension", "expected_dimension", "ambient_dimension", "parameters", "symmetry_dimension",
+                    "certified", "error_bound", "defective", "filling", "identifiable", "prime", "seconds"]
+
+
+def test_filling_and_identifiable_flags():
+    filling = dimension(MLP((3, 4, 1), 2))  # all ternary quadratic forms
+    assert filling.filling and filling.dimension == 6
+    identifiable = dimension(MLP((4, 6, 6, 2), 3))  # N − hidden = 72 − 12
+    assert identifiable.identifiable and identifiable.dimension == 60
+
+
+@pytest.mark.parametrize("kwargs, error", [({"seed": -1}, ValueError), ({"trials": 0}, ValueError), ({"seed": 1.5}, TypeError)])
+def test_bad_arguments(kwargs, error):
+    with pytest.raises(error):
+        dimension(MLP((2, 2, 1), 2), **kwargs)
+    with pytest.raises(TypeError, match="architecture"):
+        dimension((2, 2, 1))
