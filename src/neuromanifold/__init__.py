@@ -5,6 +5,7 @@ experiments → cli.
 """
 
 from .architectures import (
+    CNN,
     MLP,
     Monomial,
     Parameters,
@@ -18,6 +19,7 @@ from .parametrization import Float64, PrimeField, evaluate, jacobian
 __version__ = "0.1.0"
 
 __all__ = [
+    "CNN",
     "DimensionResult",
     "Float64",
     "MLP",

@@ -6,10 +6,12 @@ The bottom layer of neuromanifold: plain immutable values, no number systems, no
 from .activations import Monomial, Polynomial, as_activation, generic_polynomial, parse_activation
 from .layers import LinearLayer, conv_layer, dense_layer
 from .mlp import MLP, Architecture
+from .cnn import CNN
 from .parameters import Parameters
 
 __all__ = [
     "Architecture",
+    "CNN",
     "LinearLayer",
     "MLP",
     "Monomial",
@@ -36,3 +38,6 @@ def architecture_from_json(data: dict):
     if not isinstance(data, dict) or data.get("kind") not in _KINDS:
         raise ValueError(f"Argument 'architecture' must be a dict with 'kind' in {sorted(_KINDS)}, got {data!r}.")
     return _KINDS[data["kind"]].from_json(data)
+
+
+register_architecture("cnn", CNN)
