@@ -1,0 +1,68 @@
+"""The field ℚ as a number system: numpy ``object`` arrays of :class:`fractions.Fraction`.
+
+Exact and slow — meant for small certificates (a gradient that is exactly zero, the inertia of an
+exact Hessian), where a zero mod p would only be a necessary condition.  The network algebra of
+:mod:`neuromanifold.parametrization.network` runs on it unchanged (numpy dispatches +, ·, @ on
+object arrays to :class:`~fractions.Fraction`).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+
+from .numbers import NumberSystem
+
+__all__ = ["Rationals"]
+
+
+class Rationals(NumberSystem):
+    """ℚ, elements as :class:`~fractions.Fraction` in numpy object arrays.  Floats are refused
+    (the exact backend never rounds); rationalise them first."""
+
+    dtype = object
+    name = "QQ"
+
+    def __repr__(self):
+        return "Rationals()"
+
+    def __eq__(self, other):
+        return isinstance(other, Rationals)
+
+    def __hash__(self):
+        return hash("Rationals")
+
+    def asarray(self, values) -> np.ndarray:
+        arr = values if isinstance(values, np.ndarray) else np.asarray(values, dtype=object)
+        if arr.dtype.kind == "f":
+            raise TypeError("Rationals cannot represent floats; rationalise them first (Fraction(x).limit_denominator()).")
+        flat = []
+        for v in arr.ravel():
+            if isinstance(v, (float, np.floating)):
+                raise TypeError("Rationals cannot represent floats; rationalise them first.")
+            flat.append(Fraction(int(v)) if isinstance(v, (int, np.integer)) else Fraction(v))
+        out = np.empty(len(flat), dtype=object)
+        out[:] = flat
+        return out.reshape(arr.shape)
+
+    def zeros(self, shape) -> np.ndarray:
+        out = np.empty(shape, dtype=object)
+        out[...] = Fraction(0)
+        return out
+
+    def add(self, a, b):
+        return a + b
+
+    def sub(self, a, b):
+        return a - b
+
+    def mul(self, a, b):
+        return a * b
+
+    def matmul(self, a, b):
+        return a @ b
+
+    def random(self, rng: np.random.Generator, shape, height: int = 9) -> np.ndarray:
+        """Random small integers in [−height, height] (as Fractions)."""
+        return self.asarray(rng.integers(-height, height + 1, size=shape))
