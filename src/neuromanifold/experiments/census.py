@@ -1,0 +1,456 @@
+"""Census sweeps: the dimension of every architecture in a family, computed in parallel and stored.
+
+A sweep enumerates MLPs d = (d_0, …, d_L) by ranges of the depth L, the input width d_0, the hidden
+widths d_1..d_{L−1}, the output width d_L, the activation degree r and the activation kind —
+
+* ``monomial``: σ = z^r on every hidden layer (outputs are forms of degree r^{L−1});
+* ``generic``: a seeded generic polynomial of degree r (:func:`~neuromanifold.generic_polynomial`),
+
+— and computes dim V for each with :func:`~neuromanifold.geometry.dimension.dimension` (certified or
+with a Schwartz–Zippel error bound, MATH.md §2).  Results are committed one by one to a
+:class:`~neuromanifold.experiments.store.ResultStore`; a re-run skips whatever is stored, so an
+interrupted sweep resumes where it stopped.
+
+Execution goes through one ``concurrent.futures`` executor interface: a local
+``ProcessPoolExecutor`` by default, ``distributed.Client(address).get_executor()`` for a dask
+cluster, or :class:`SerialExecutor` in-process.  Only the calling process writes to the store.
+"""
+
+from __future__ import annotations
+
+import inspect
+import itertools
+import signal
+import sys
+import time
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+
+from ..architectures import MLP, Monomial, generic_polynomial
+from ..geometry import dimension
+from ..parametrization import DEFAULT_PRIME
+
+__all__ = [
+    "KINDS",
+    "CensusSummary",
+    "CensusTask",
+    "SerialExecutor",
+    "available_analyses",
+    "dask_executor",
+    "enumerate_tasks",
+    "run_census",
+    "run_task",
+]
+
+#: Activation kinds a census can sweep.
+KINDS = ("monomial", "generic")
+
+#: Optional per-architecture analyses → the module that must exist for them.
+_ANALYSES = {
+    "strata": "neuromanifold.geometry.subnetworks",
+    "criticality": "neuromanifold.geometry.criticality",
+}
+
+
+@dataclass(frozen=True)
+class CensusTask:
+    """One unit of work: the dimension (and optional analyses) of one architecture.
+
+    Plain picklable data, so it travels to process-pool and dask workers alike.
+    """
+
+    widths: tuple[int, ...]
+    kind: str
+    degree: int
+    bias: bool = False
+    seed: int = 0
+    trials: int = 2
+    prime: int = DEFAULT_PRIME
+    analyses: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        """Identity of architecture × activation, e.g. ``'mlp:3,5,1:monomial:4'`` (``':bias'`` appended
+        with biases).  A generic activation is identified by its degree: its seeded coefficients are
+        one realisation of "general position", recorded in the ``activation`` column."""
+        text = f"mlp:{','.join(map(str, self.widths))}:{self.kind}:{self.degree}"
+        return text + (":bias" if self.bias else "")
+
+    def architecture(self) -> MLP:
+        act = Monomial(self.degree) if self.kind == "monomial" else generic_polynomial(self.degree, seed=self.seed)
+        return MLP(self.widths, act, bias=self.bias)
+
+
+def _int_values(values, name: str, minimum: int) -> tuple[int, ...]:
+    if isinstance(values, (int,)) and not isinstance(values, bool):
+        values = (values,)
+    if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
+        raise TypeError(f"Argument '{name}' must be an int or a sequence of ints, not {type(values).__name__}.")
+    out = []
+    for v in values:
+        if isinstance(v, bool) or not isinstance(v, int):
+            raise TypeError(f"Argument '{name}' must hold ints, not {type(v).__name__} {v!r}.")
+        if v < minimum:
+            raise ValueError(f"Argument '{name}' must hold integers >= {minimum}, got {v}.")
+        out.append(v)
+    if not out:
+        raise ValueError(f"Argument '{name}' must not be empty.")
+    return tuple(sorted(set(out)))
+
+
+def available_analyses() -> tuple[str, ...]:
+    """The optional analyses whose geometry modules are installed (subset of ``('strata', 'criticality')``)."""
+    import importlib.util
+
+    out = []
+    for name, module in _ANALYSES.items():
+        try:
+            if importlib.util.find_spec(module) is not None:
+                out.append(name)
+        except ImportError:  # pragma: no cover
+            pass
+    return tuple(out)
+
+
+def enumerate_tasks(
+    depths=2,
+    widths=(1, 2, 3),
+    degrees=(2, 3),
+    kinds=("monomial",),
+    input_widths=None,
+    output_widths=None,
+    bias: bool = False,
+    max_params: int | None = None,
+    seed: int = 0,
+    trials: int = 2,
+    prime: int = DEFAULT_PRIME,
+    analyses=(),
+) -> list[CensusTask]:
+    """Every architecture × activation of the family, in a deterministic order.
+
+    Parameters
+    ----------
+    depths:
+        The depths L (number of layers, ≥ 1; L − 1 hidden layers).
+    widths:
+        The hidden widths d_1..d_{L−1} (each ranges over these values independently).
+    degrees:
+        The activation degrees r ≥ 1.
+    kinds:
+        Subset of :data:`KINDS`.
+    input_widths, output_widths:
+        The values of d_0 and d_L (default: ``widths``).
+    bias:
+        Networks with biases.
+    max_params:
+        Skip architectures with more than this many parameters N.
+    seed, trials, prime:
+        Passed to :func:`~neuromanifold.geometry.dimension.dimension` (and seed the generic activation).
+    analyses:
+        Optional extra analyses per architecture, from :func:`available_analyses`.
+
+    Examples
+    --------
+    >>> len(enumerate_tasks(depths=2, widths=(1, 2), degrees=(2, 3), output_widths=(1,)))
+    8
+    """
+    depths = _int_values(depths, "depths", 1)
+    widths = _int_values(widths, "widths", 1)
+    degrees = _int_values(degrees, "degrees", 1)
+    d_in = widths if input_widths is None else _int_values(input_widths, "input_widths", 1)
+    d_out = widths if output_widths is None else _int_values(output_widths, "output_widths", 1)
+    if isinstance(kinds, str):
+        kinds = (kinds,)
+    kinds = tuple(kinds)
+    if not kinds or any(k not in KINDS for k in kinds):
+        raise ValueError(f"Argument 'kinds' must be a non-empty subset of {', '.join(KINDS)}, got {list(kinds)}.")
+    if not isinstance(bias, bool):
+        raise TypeError(f"Argument 'bias' must be a bool, not {type(bias).__name__}.")
+    if max_params is not None and (isinstance(max_params, bool) or not isinstance(max_params, int) or max_params < 1):
+        raise ValueError(f"Argument 'max_params' must be a positive int or None, got {max_params!r}.")
+    analyses = tuple(analyses)
+    have = available_analyses()
+    for a in analyses:
+        if a not in _ANALYSES:
+            raise ValueError(f"Argument 'analyses' holds {a!r}; known analyses: {', '.join(_ANALYSES)}.")
+        if a not in have:
+            raise ValueError(f"Argument 'analyses' holds {a!r}, which needs {_ANALYSES[a]} (not installed yet).")
+    tasks = []
+    for L in depths:
+        for kind in kinds:
+            for r in degrees:
+                for d0 in d_in:
+                    for hidden in itertools.product(widths, repeat=L - 1):
+                        for dL in d_out:
+                            w = (d0, *hidden, dL)
+                            if max_params is not None:
+                                n = sum((w[i] + bias) * w[i + 1] for i in range(L))
+                                if n > max_params:
+                                    continue
+                            tasks.append(CensusTask(w, kind, r, bias, seed, trials, prime, analyses))
+    return tasks
+
+
+# --- the worker ----------------------------------------------------------------------------
+def run_task(task: CensusTask) -> dict:
+    """Compute one task; returns the store row (see :data:`~neuromanifold.experiments.store.COLUMNS`).
+
+    Runs in a worker process (or on a dask worker): a module-level function of plain data.
+    """
+    from .. import __version__
+
+    start = time.perf_counter()
+    arch = task.architecture()
+    res = dimension(arch, seed=task.seed, trials=task.trials, prime=task.prime)
+    extras = {name: _run_analysis(name, arch, res, task) for name in task.analyses}
+    acts = sorted({str(a) for a in arch.activations})
+    return {
+        "key": task.key,
+        "tool_version": __version__,
+        "kind": task.kind,
+        "widths": ",".join(map(str, task.widths)),
+        "depth": len(task.widths) - 1,
+        "input_dim": task.widths[0],
+        "output_dim": task.widths[-1],
+        "degree": task.degree,
+        "activation": "; ".join(acts) if acts else "none",
+        "bias": task.bias,
+        "dimension": res.dimension,
+        "expected_dimension": res.expected_dimension,
+        "ambient_dimension": res.ambient_dimension,
+        "parameters": res.parameters,
+        "symmetry_dimension": res.symmetry_dimension,
+        "upper_bound": res.upper_bound,
+        "upper_bound_source": res.upper_bound_source,
+        "certified": res.certified,
+        "error_bound": res.error_bound,
+        "defective": res.defective,
+        "filling": res.filling,
+        "identifiable": res.identifiable,
+        "seed": task.seed,
+        "trials": task.trials,
+        "prime": task.prime,
+        "seconds": time.perf_counter() - start,
+        "extras": extras,
+        "architecture": arch.to_json(),
+    }
+
+
+def _run_analysis(name: str, arch, res, task: CensusTask) -> dict:
+    """One optional analysis as a JSON-able dict (strata / criticality, when their modules exist).
+
+    The geometry modules are written independently; we call their documented entry point and keep
+    whatever ``to_dict()`` gives, so new fields flow into the store without changes here.
+    """
+    import importlib
+
+    module = importlib.import_module(_ANALYSES[name])
+    entry = {"strata": ("subnetwork_strata", "strata"), "criticality": ("criticality_scan", "scan")}[name]
+    fn = next((getattr(module, n) for n in entry if hasattr(module, n)), None)
+    if fn is None:
+        return {"error": f"{_ANALYSES[name]} has no {' or '.join(entry)}()"}
+    try:
+        kwargs = {"seed": task.seed} if "seed" in inspect.signature(fn).parameters else {}
+        out = fn(arch, **kwargs)
+    except Exception as exc:  # an analysis failing must not lose the dimension
+        return {"error": f"{type(exc).__name__}: {exc}"}
+    if hasattr(out, "to_dict"):
+        return out.to_dict()
+    if isinstance(out, (list, tuple)):
+        return {"items": [o.to_dict() if hasattr(o, "to_dict") else o for o in out]}
+    return out if isinstance(out, dict) else {"value": str(out)}
+
+
+# --- executors -----------------------------------------------------------------------------
+class SerialExecutor:
+    """A ``concurrent.futures``-style executor that runs each task in the calling process at submit
+    time — for tiny sweeps, tests and claims (no process start-up)."""
+
+    def submit(self, fn, *args, **kwargs) -> Future:
+        fut: Future = Future()
+        try:
+            fut.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # noqa: BLE001 - delivered through the future
+            if isinstance(exc, KeyboardInterrupt):
+                raise
+            fut.set_exception(exc)
+        return fut
+
+    def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.shutdown()
+
+
+def _ignore_sigint() -> None:  # pool initializer: Ctrl-C is the parent's business
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def local_executor(workers: int) -> ProcessPoolExecutor:
+    """A process pool of ``workers`` processes that ignore SIGINT (the parent shuts them down)."""
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise ValueError(f"Argument 'workers' must be a positive int, got {workers!r}.")
+    return ProcessPoolExecutor(max_workers=workers, initializer=_ignore_sigint)
+
+
+def dask_executor(address):
+    """``(client, executor)`` for the dask.distributed scheduler at ``address`` (or a ``LocalCluster``).
+
+    The executor is dask's ``concurrent.futures``-compatible one (``Client.get_executor()``), so the
+    census runs the same code path as with a local pool.  Close the client when done.
+    """
+    try:
+        from distributed import Client
+    except ImportError:
+        raise ValueError('Argument \'dask\' needs dask.distributed: pip install "neuromanifold[cluster]".') from None
+    try:
+        client = Client(address, timeout="10s")
+    except (OSError, TimeoutError) as exc:
+        raise ValueError(f"Argument 'dask' names no reachable scheduler ({address!r}): {exc}.") from None
+    return client, client.get_executor()
+
+
+# --- the runner ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CensusSummary:
+    """What a sweep did: tasks requested, already stored (skipped), computed now, failed."""
+
+    requested: int
+    skipped: int
+    computed: int
+    failed: int
+    seconds: float
+    interrupted: bool = False
+    errors: tuple[str, ...] = field(default=())
+
+    def to_dict(self) -> dict:
+        return {
+            "requested": self.requested,
+            "skipped": self.skipped,
+            "computed": self.computed,
+            "failed": self.failed,
+            "seconds": round(self.seconds, 6),
+            "interrupted": self.interrupted,
+            "errors": list(self.errors),
+        }
+
+    def summary(self) -> str:
+        rate = self.computed / self.seconds if self.seconds > 0 else float("nan")
+        text = (
+            f"{self.requested} architectures: {self.computed} computed, {self.skipped} already stored, "
+            f"{self.failed} failed in {self.seconds:.2f} s ({rate:.1f} architectures/s)"
+        )
+        return text + (" — interrupted, finished results kept" if self.interrupted else "")
+
+
+def run_census(tasks, store, executor=None, workers: int = 1, progress: bool = False,
+               max_in_flight: int | None = None) -> CensusSummary:
+    """Run every task not yet in ``store``, committing each result as soon as it arrives.
+
+    Parameters
+    ----------
+    tasks:
+        :class:`CensusTask` objects (e.g. from :func:`enumerate_tasks`).
+    store:
+        A :class:`~neuromanifold.experiments.store.ResultStore`.
+    executor:
+        Any ``concurrent.futures``-compatible executor (a dask ``Client.get_executor()``,
+        :class:`SerialExecutor`, …).  Default: a local process pool of ``workers`` processes, created
+        and shut down here.
+    workers:
+        Size of the default process pool.
+    progress:
+        Show a tqdm progress bar on stderr.
+    max_in_flight:
+        Tasks submitted ahead of the results (default 4 per worker, at least 8): bounds memory and makes
+        Ctrl-C quick.
+
+    Ctrl-C (``KeyboardInterrupt``): pending tasks are cancelled, running ones are allowed to finish
+    and are stored too, the pool is shut down, and the interrupt is re-raised — every finished result
+    is already committed.  A task that raises is counted as failed (not stored, so a re-run retries).
+    """
+    from .. import __version__
+
+    tasks = list(tasks)
+    if any(not isinstance(t, CensusTask) for t in tasks):
+        raise TypeError("Argument 'tasks' must hold CensusTask objects (see enumerate_tasks).")
+    start = time.perf_counter()
+    done_keys = store.keys(__version__)
+    seen, pending = set(), []
+    for t in tasks:  # skip stored and duplicate tasks
+        if t.key not in done_keys and t.key not in seen:
+            seen.add(t.key)
+            pending.append(t)
+    skipped = len(tasks) - len(pending)
+    own = executor is None
+    if own:
+        executor = SerialExecutor() if not pending else local_executor(workers)
+    limit = max_in_flight or max(8, 4 * (workers if own else 4))
+    bar = _progress_bar(len(pending), progress)
+    computed, errors = 0, []
+    in_flight: dict = {}
+    queue = iter(pending)
+
+    def collect(fut) -> None:
+        nonlocal computed
+        task = in_flight.pop(fut)
+        exc = fut.exception()
+        if exc is not None:
+            errors.append(f"{task.key}: {type(exc).__name__}: {exc}")
+        else:
+            store.put(fut.result())
+            computed += 1
+        if bar is not None:
+            bar.update(1)
+
+    interrupted = False
+    try:
+        while True:
+            while len(in_flight) < limit:
+                task = next(queue, None)
+                if task is None:
+                    break
+                in_flight[executor.submit(run_task, task)] = task
+            if not in_flight:
+                break
+            finished, _ = wait(list(in_flight), return_when=FIRST_COMPLETED)
+            for fut in finished:
+                collect(fut)
+    except KeyboardInterrupt:
+        interrupted = True
+        for fut in in_flight:
+            fut.cancel()
+        if own:
+            _shutdown(executor, cancel=True)
+        for fut in list(in_flight):  # keep what finished while we were stopping
+            if fut.done() and not fut.cancelled():
+                try:
+                    collect(fut)
+                except Exception:  # pragma: no cover - best effort while stopping
+                    pass
+        raise
+    finally:
+        if bar is not None:
+            bar.close()
+        if own and not interrupted:
+            _shutdown(executor, cancel=False)
+    return CensusSummary(len(tasks), skipped, computed, len(errors), time.perf_counter() - start, False, tuple(errors))
+
+
+def _shutdown(executor, cancel: bool) -> None:
+    if "cancel_futures" in inspect.signature(executor.shutdown).parameters:
+        executor.shutdown(wait=True, cancel_futures=cancel)
+    else:  # dask's ClientExecutor
+        executor.shutdown(wait=not cancel)
+
+
+def _progress_bar(total: int, enabled: bool):
+    if not enabled or total == 0:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="arch", desc="census", file=sys.stderr, dynamic_ncols=True)

@@ -1,0 +1,260 @@
+"""The census results store: one SQLite file, one row per architecture × activation × tool version.
+
+Every row records *how* its dimension is known — ``certified`` (the mod-p rank meets a proven upper
+bound, MATH.md §2) or the Schwartz–Zippel ``error_bound`` — together with the ``seed``, the
+``prime`` and the wall time, so a stored number can always be re-derived.
+
+Durability: the database runs in write-ahead-log mode and every result is committed on its own, so
+a sweep killed at any moment keeps every result it had finished; re-running skips them (the pair
+(``key``, ``tool_version``) is unique).  The schema is versioned with ``PRAGMA user_version``
+(:data:`SCHEMA_VERSION`); a ``meta`` table remembers which version of neuromanifold created the file.
+
+Exports: :meth:`ResultStore.export_csv` (standard library) and :meth:`ResultStore.export_parquet`
+(needs ``pyarrow``: ``pip install "neuromanifold[parquet]"``).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+
+__all__ = ["COLUMNS", "DEFAULT_STORE", "SCHEMA_VERSION", "ResultStore"]
+
+#: The default store file, in the working directory.
+DEFAULT_STORE = "neuromanifold.sqlite"
+
+#: Version of the table layout below; bump it (and add a migration in ``_migrate``) on any change.
+SCHEMA_VERSION = 1
+
+#: (column, SQLite type) of the ``results`` table, in order; ``id`` is added as the primary key.
+COLUMNS = (
+    ("key", "TEXT NOT NULL"),  # architecture × activation identity, see census.CensusTask.key
+    ("tool_version", "TEXT NOT NULL"),
+    ("kind", "TEXT NOT NULL"),  # 'monomial' | 'generic'
+    ("widths", "TEXT NOT NULL"),  # '3,5,1'
+    ("depth", "INTEGER NOT NULL"),  # L
+    ("input_dim", "INTEGER NOT NULL"),  # d_0
+    ("output_dim", "INTEGER NOT NULL"),  # d_L
+    ("degree", "INTEGER NOT NULL"),  # r (the same for every hidden layer)
+    ("activation", "TEXT NOT NULL"),  # the polynomial actually used, e.g. 'z^3' or '3*z^2 - z + 5'
+    ("bias", "INTEGER NOT NULL"),
+    ("dimension", "INTEGER NOT NULL"),
+    ("expected_dimension", "INTEGER NOT NULL"),
+    ("ambient_dimension", "INTEGER NOT NULL"),
+    ("parameters", "INTEGER NOT NULL"),
+    ("symmetry_dimension", "INTEGER NOT NULL"),
+    ("upper_bound", "INTEGER NOT NULL"),
+    ("upper_bound_source", "TEXT NOT NULL"),
+    ("certified", "INTEGER NOT NULL"),
+    ("error_bound", "REAL NOT NULL"),
+    ("defective", "INTEGER NOT NULL"),
+    ("filling", "INTEGER NOT NULL"),
+    ("identifiable", "INTEGER NOT NULL"),
+    ("seed", "INTEGER NOT NULL"),
+    ("trials", "INTEGER NOT NULL"),
+    ("prime", "INTEGER NOT NULL"),
+    ("seconds", "REAL NOT NULL"),
+    ("extras", "TEXT NOT NULL DEFAULT '{}'"),  # JSON: optional analyses (subnetwork strata, criticality)
+    ("architecture", "TEXT NOT NULL"),  # MLP.to_json() as JSON, to rebuild the architecture exactly
+    ("created", "TEXT NOT NULL"),  # UTC ISO time the row was written
+)
+_NAMES = tuple(name for name, _ in COLUMNS)
+_BOOLEAN = ("bias", "certified", "defective", "filling", "identifiable")
+
+
+def _schema_sql() -> str:
+    cols = ",\n    ".join(f"{name} {kind}" for name, kind in COLUMNS)
+    return (
+        "CREATE TABLE IF NOT EXISTS results (\n    id INTEGER PRIMARY KEY,\n    "
+        + cols
+        + ",\n    UNIQUE (key, tool_version)\n);\n"
+        "CREATE INDEX IF NOT EXISTS results_shape ON results (depth, input_dim, output_dim, kind, degree);\n"
+        "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);\n"
+    )
+
+
+class ResultStore:
+    """An SQLite file of census results (see the module docstring).
+
+    Parameters
+    ----------
+    path:
+        The database file (created when missing), default :data:`DEFAULT_STORE`; ``":memory:"``
+        gives a throw-away store.
+
+    Examples
+    --------
+    >>> with ResultStore(":memory:") as store:
+    ...     len(store)
+    0
+    """
+
+    def __init__(self, path=DEFAULT_STORE):
+        if not isinstance(path, (str, Path)):
+            raise TypeError(f"Argument 'path' must be a file path, not {type(path).__name__}.")
+        self.path = str(path)
+        if self.path != ":memory:":
+            parent = Path(self.path).parent
+            if not parent.is_dir():
+                raise ValueError(f"Argument 'path' must be in an existing folder, {str(parent)!r} does not exist.")
+        try:
+            self._db = sqlite3.connect(self.path, timeout=30.0)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")  # durable against process kills in WAL mode
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise ValueError(f"Argument 'path' is not a neuromanifold store ({self.path}): {exc}.") from None
+
+    # --- schema ----------------------------------------------------------------------------
+    def _migrate(self) -> None:
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise ValueError(
+                f"Argument 'path' is a store of schema version {version}, written by a newer neuromanifold "
+                f"(this one reads up to {SCHEMA_VERSION})."
+            )
+        if version == 0:
+            tables = {r[0] for r in self._db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if tables - {"results", "meta"}:
+                raise ValueError(f"Argument 'path' is an SQLite file of another program ({self.path}).")
+            from .. import __version__
+
+            with self._db:
+                self._db.executescript(_schema_sql())
+                self._db.execute(
+                    "INSERT OR IGNORE INTO meta VALUES ('created_by', ?), ('created', ?)",
+                    (__version__, _now()),
+                )
+                self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        # future: `if version == 1: ...alter...; version = 2` — migrations run in order here.
+
+    @property
+    def schema_version(self) -> int:
+        return self._db.execute("PRAGMA user_version").fetchone()[0]
+
+    def meta(self) -> dict[str, str]:
+        """The ``meta`` table (``created_by``: tool version that created the file, ``created``)."""
+        return dict(self._db.execute("SELECT name, value FROM meta"))
+
+    # --- writing ---------------------------------------------------------------------------
+    def put(self, row: dict) -> bool:
+        """Insert one result and commit it; False (and nothing written) if (key, tool_version) is stored.
+
+        ``row`` must have every column of :data:`COLUMNS` except ``created`` (filled in) and
+        ``extras`` (optional, a dict).
+        """
+        if not isinstance(row, dict):
+            raise TypeError(f"Argument 'row' must be a dict, not {type(row).__name__}.")
+        values = dict(row)
+        values.setdefault("created", _now())
+        extras = values.get("extras", {})
+        values["extras"] = extras if isinstance(extras, str) else json.dumps(extras, sort_keys=True)
+        if isinstance(values.get("architecture"), dict):
+            values["architecture"] = json.dumps(values["architecture"], sort_keys=True)
+        missing = [name for name in _NAMES if name not in values]
+        if missing:
+            raise ValueError(f"Argument 'row' lacks the column(s) {', '.join(missing)}.")
+        for name in _BOOLEAN:
+            values[name] = int(bool(values[name]))
+        placeholders = ", ".join("?" for _ in _NAMES)
+        with self._db:  # one transaction, committed here
+            cur = self._db.execute(
+                f"INSERT OR IGNORE INTO results ({', '.join(_NAMES)}) VALUES ({placeholders})",
+                tuple(values[name] for name in _NAMES),
+            )
+        return cur.rowcount == 1
+
+    # --- reading ---------------------------------------------------------------------------
+    def has(self, key: str, tool_version: str | None = None) -> bool:
+        """Whether ``key`` is stored for ``tool_version`` (default: this version of neuromanifold)."""
+        return key in self.keys(tool_version)
+
+    def keys(self, tool_version: str | None = None) -> set[str]:
+        """The stored keys for ``tool_version`` (default: this version of neuromanifold)."""
+        if tool_version is None:
+            from .. import __version__ as tool_version
+        return {r[0] for r in self._db.execute("SELECT key FROM results WHERE tool_version = ?", (tool_version,))}
+
+    def rows(self, tool_version: str | None = None, **equal) -> list[dict]:
+        """Stored rows as dicts (booleans as bool, ``extras`` decoded), ordered by id.
+
+        ``tool_version=None`` means every version; keyword filters test equality of a column, e.g.
+        ``rows(kind="monomial", depth=2)``.
+        """
+        where, args = [], []
+        if tool_version is not None:
+            where.append("tool_version = ?")
+            args.append(tool_version)
+        for name, value in sorted(equal.items()):
+            if name not in _NAMES:
+                raise ValueError(f"Argument {name!r} is not a column of the store; columns: {', '.join(_NAMES)}.")
+            where.append(f"{name} = ?")
+            args.append(int(value) if isinstance(value, bool) else value)
+        sql = f"SELECT id, {', '.join(_NAMES)} FROM results"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        out = []
+        for rec in self._db.execute(sql + " ORDER BY id", args):
+            row = dict(zip(("id",) + _NAMES, rec))
+            for name in _BOOLEAN:
+                row[name] = bool(row[name])
+            row["extras"] = json.loads(row["extras"])
+            out.append(row)
+        return out
+
+    def __len__(self) -> int:
+        return self._db.execute("SELECT COUNT(*) FROM results").fetchone()[0]
+
+    # --- export ----------------------------------------------------------------------------
+    def export_csv(self, path, tool_version: str | None = None) -> int:
+        """Write every row (or those of ``tool_version``) to a CSV file; returns the number of rows."""
+        rows = self.rows(tool_version)
+        with open(path, "w", newline="", encoding="utf-8") as fh:
+            writer = csv.DictWriter(fh, fieldnames=("id",) + _NAMES)
+            writer.writeheader()
+            for row in rows:
+                writer.writerow({**row, "extras": json.dumps(row["extras"], sort_keys=True)})
+        return len(rows)
+
+    def export_parquet(self, path, tool_version: str | None = None) -> int:
+        """Write every row (or those of ``tool_version``) to a Parquet file (needs pyarrow)."""
+        try:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+        except ImportError:
+            raise ValueError(
+                "Parquet export needs pyarrow: pip install \"neuromanifold[parquet]\" (or use CSV)."
+            ) from None
+        rows = self.rows(tool_version)
+        types = {"INTEGER": pa.int64(), "REAL": pa.float64(), "TEXT": pa.string()}
+        fields = [pa.field("id", pa.int64())]
+        for name, kind in COLUMNS:
+            fields.append(pa.field(name, pa.bool_() if name in _BOOLEAN else types[kind.split()[0]]))
+        schema = pa.schema(fields, metadata={"neuromanifold_schema_version": str(SCHEMA_VERSION)})
+        columns = {f.name: [] for f in fields}
+        for row in rows:
+            for name in columns:
+                value = row[name]
+                columns[name].append(json.dumps(value, sort_keys=True) if name == "extras" else value)
+        pq.write_table(pa.table(columns, schema=schema), path)
+        return len(rows)
+
+    # --- lifetime --------------------------------------------------------------------------
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __repr__(self):
+        return f"ResultStore({self.path!r})"
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
