@@ -4,15 +4,22 @@ criticality, singularities, equations)."""
 from .bounds import UpperBound, expected_dimension, symmetry_dimension, upper_bound
 from .dimension import DimensionResult, dimension
 from .rank import nullspace_mod_p, rank_mod_p, schwartz_zippel
+from .subnetworks import Stratum, SubnetworkReport, detect_subnetwork, reduce_network, strata_order, subnetwork_strata
 
 __all__ = [
     "DimensionResult",
+    "Stratum",
+    "SubnetworkReport",
     "UpperBound",
+    "detect_subnetwork",
     "dimension",
     "expected_dimension",
     "nullspace_mod_p",
+    "reduce_network",
     "rank_mod_p",
     "schwartz_zippel",
+    "strata_order",
+    "subnetwork_strata",
     "symmetry_dimension",
     "upper_bound",
 ]
