@@ -1,0 +1,308 @@
+"""Singular points of neurovarieties via limits of tangent spaces (MATH.md §6, Razor's Edge).
+
+A point q of the neurovariety V is **singular** if dim T_q V > dim V (Zariski tangent space).  For
+smooth points q_n → q every limit of the tangent spaces T_{q_n} V lies in T_q V.  Along a curve
+W(t) in parameter space with W(0) = W_0 and q = φ(W_0), the tangent spaces of V at φ(W(t)) contain
+the column spaces col dφ(W(t)), which for generic t *are* the tangent spaces (dim = generic rank
+along the curve = dim V for a curve through generic points).  Hence
+
+    Λ_W = lim_{t→0} col dφ(W(t)) ⊆ T_q V,
+
+and if the limits along several curves span a space of dimension > dim V, q is **certified
+singular**.
+
+Computation (exact over F_p): the matrix J(t) = d(ev ∘ φ)(W(t)) of R generic projected evaluations
+(rows ∇_θ ⟨c_i, f_θ(x_i)⟩, R ≤ A) is a matrix polynomial in t of degree ≤ e·(deg of the curve),
+with e = deg_θ f − 1.  We evaluate it with the one network algebra at e·deg + 1 values of t, interpolate
+its coefficients (exact), and compute the limit of its column space by the order-by-order echelon
+over F_p[[t]] of :mod:`~neuromanifold.geometry.series` (which explains why the truncation order
+suffices).  The evaluation functionals are linear, so dimensions of computed spaces are lower
+bounds on the dimensions of the function spaces (equal when R = A, generically).
+
+What the verdict means:
+
+* ``singular = True``: span dimension s > dim V.  Certified when s exceeds a proven upper bound on
+  dim V; otherwise with probability ≥ 1 − ``error_bound`` (the dimension's Schwartz–Zippel bound).
+* ``singular = False`` ("smooth"): rank dφ(W_0) = dim V.  Then φ is a submersion onto a smooth germ of
+  dimension dim V at q, and every limit equals col dφ(W_0).  V is smooth at q unless another branch
+  of V (from parameters far from W_0) passes through q — this is **not** excluded, so
+  ``certified`` is False.
+* ``singular = None`` ("undecided"): rank dφ(W_0) < dim V but the limits found span only dim V.
+
+All ranks are over F_p; the statements over ℚ hold for all but finitely many primes (p ≈ 2^31, the
+standing assumption of modular methods).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..parametrization import DEFAULT_PRIME, PrimeField, as_theta, jacobian
+from .rank import rank_mod_p, schwartz_zippel
+from .series import column_space_basis, interpolate_matrix_polynomial, limit_column_space
+
+__all__ = ["TangentLimit", "SingularityResult", "tangent_limit", "singular", "parameter_degree"]
+
+
+def parameter_degree(architecture) -> int:
+    """deg_θ f_θ(x): z_1 has degree 1 in θ, h_ℓ = deg σ_ℓ · deg z_ℓ, z_{ℓ+1} = deg h_ℓ + 1."""
+    deg = 1
+    for act in architecture.activations:
+        deg = act.degree * deg + 1
+    return deg
+
+
+@dataclass(frozen=True)
+class TangentLimit:
+    """Λ = lim_{t→0} col dφ(W(t)) along one curve W(t) = Σ_k t^k W_k, in evaluation coordinates.
+
+    ``basis``: R × dim matrix over F_p (columns span Λ in the coordinates g ↦ ⟨c_i, g(x_i)⟩);
+    ``generic_rank``: rank of dφ(W(t)) over F_p((t)) (probabilistic, ``error_bound``);
+    ``complete``: dim Λ reached the generic rank, so Λ is the whole limit (else a subspace of it);
+    ``order``: the power of t at which the echelon stopped; ``label`` describes the curve."""
+
+    basis: np.ndarray = field(repr=False)
+    generic_rank: int
+    order: int
+    complete: bool
+    error_bound: float
+    label: str
+    curve_degree: int
+
+    @property
+    def dimension(self) -> int:
+        return int(self.basis.shape[1])
+
+    def to_dict(self) -> dict:
+        return {"curve": self.label, "curve_degree": self.curve_degree, "limit_dimension": self.dimension,
+                "generic_rank": self.generic_rank, "order": self.order, "complete": self.complete,
+                "error_bound": self.error_bound}
+
+
+def _functionals(architecture, rows: int, seed: int, ns: PrimeField):
+    rng = np.random.default_rng([seed, 7_001])
+    return ns.random(rng, (rows, architecture.input_dim)), ns.random(rng, (rows, architecture.output_dim))
+
+
+def tangent_limit(architecture, curve, X, C, prime: int = DEFAULT_PRIME, label: str = "curve",
+                  rank_trials: int = 2, seed: int = 0) -> TangentLimit:
+    """The limit Λ of col dφ(W(t)) as t → 0 for the polynomial curve W(t) = Σ_k t^k curve[k].
+
+    ``curve`` is a list of flat parameter vectors (curve[0] = W_0), exact (ints/rationals) or already
+    in F_p; ``X`` (R × d_0) and ``C`` (R × d_L) give the projected evaluations.  See the module
+    docstring of :mod:`~neuromanifold.geometry.series` for the algorithm and its stopping order."""
+    ns = PrimeField(prime)
+    if not isinstance(curve, (list, tuple)) or not curve:
+        raise ValueError("Argument 'curve' must be a non-empty list of parameter vectors (W_0, W_1, …).")
+    pts = [as_theta(architecture, w, ns) for w in curve]
+    cdeg = len(pts) - 1
+    e = max(parameter_degree(architecture) - 1, 0) * max(cdeg, 1)
+    ts = list(range(e + 1))
+
+    def at(t: int) -> np.ndarray:
+        theta = pts[0].copy()
+        for k in range(1, len(pts)):
+            theta = ns.add(theta, ns.mul(pts[k], pow(t, k, prime)))
+        return jacobian(architecture, theta, X, ns, projections=C)
+
+    values = [at(t) for t in ts]
+    coeffs = interpolate_matrix_polynomial(values, ts, prime)
+    rng = np.random.default_rng([seed, 7_002])
+    ranks = []
+    for _ in range(rank_trials):
+        t = int(rng.integers(e + 1, prime))
+        ranks.append(rank_mod_p(at(t), prime))
+    rho = max(ranks + [rank_mod_p(v, prime) for v in values])
+    # a ρ × ρ minor of J(t) has degree ≤ ρ·e in t: a random t misses its rank with prob ≤ ρe/p
+    err = schwartz_zippel(rho + 1, e, prime, rank_trials) if rho < min(X.shape[0], architecture.n_params) else 0.0
+    lim = limit_column_space(coeffs, prime, rho)
+    return TangentLimit(lim.basis, rho, lim.order, lim.complete, err, label, cdeg)
+
+
+@dataclass(frozen=True)
+class SingularityResult:
+    """Is q = φ(W_0) a singular point of V?  See the module docstring for what each verdict proves."""
+
+    architecture: object
+    singular: bool | None
+    span_dimension: int
+    dimension: int
+    dimension_certified: bool
+    rank_at_point: int
+    curves: tuple[TangentLimit, ...]
+    certified: bool
+    error_bound: float
+    evidence: str
+    rows: int
+    prime: int
+    seconds: float
+
+    @property
+    def verdict(self) -> str:
+        return {True: "singular", False: "smooth", None: "undecided"}[self.singular]
+
+    def to_dict(self) -> dict:
+        return {
+            "singular": self.singular,
+            "verdict": self.verdict,
+            "span_dimension": self.span_dimension,
+            "dimension": self.dimension,
+            "dimension_certified": self.dimension_certified,
+            "rank_at_point": self.rank_at_point,
+            "curves": [c.to_dict() for c in self.curves],
+            "certified": self.certified,
+            "error_bound": self.error_bound,
+            "evidence": self.evidence,
+            "rows": self.rows,
+            "prime": self.prime,
+            "seconds": round(self.seconds, 6),
+        }
+
+    def summary(self) -> str:
+        how = "certified" if self.certified else (
+            f"probabilistic (error ≤ {self.error_bound:.1e})" if self.singular else "not a proof")
+        lines = [
+            f"{self.architecture!r}: the point is {self.verdict.upper()} ({how})",
+            f"  dim V = {self.dimension}{' (certified)' if self.dimension_certified else ''}; "
+            f"rank dφ(W_0) = {self.rank_at_point}; span of tangent limits = {self.span_dimension}",
+            f"  {self.evidence}",
+            f"  limits along {len(self.curves)} curve(s) ({self.rows} projected evaluations over F_{self.prime}):",
+        ]
+        for c in self.curves:
+            lines.append(f"    {c.label:60} dim Λ = {c.dimension} (generic rank {c.generic_rank}, "
+                         f"order t^{c.order}{'' if c.complete else ', partial'})")
+        return "\n".join(lines)
+
+
+def _random_curves(architecture, theta0, count: int, degree: int, seed: int, ns: PrimeField):
+    out = []
+    for i in range(count):
+        rng = np.random.default_rng([seed, 7_100 + i])
+        out.append(([theta0] + [ns.random(rng, architecture.n_params) for _ in range(degree)],
+                     f"random degree-{degree} curve #{i}"))
+    return out
+
+
+def _fiber_specs(architecture, theta0, fiber, per_point: int, degree: int, seed: int, ns: PrimeField):
+    from ..parametrization import evaluate
+    from .fibers import mlp_fiber_points
+
+    if fiber is None:
+        return []
+    if isinstance(fiber, str):
+        if fiber != "auto":
+            raise ValueError(f"Argument 'fiber' must be 'auto', None or a list of parameter points, not {fiber!r}.")
+        points = mlp_fiber_points(architecture, theta0, 4, seed, ns)
+    else:
+        rng = np.random.default_rng([seed, 7_400])
+        X = ns.random(rng, (8, architecture.input_dim))
+        f0 = evaluate(architecture, theta0, X, ns)
+        points = []
+        for j, w in enumerate(fiber):
+            theta = as_theta(architecture, w, ns)
+            if not np.array_equal(evaluate(architecture, theta, X, ns), f0):
+                raise ValueError(f"Argument 'fiber' point #{j} computes a different function than 'params'.")
+            points.append((theta, f"given fibre point #{j}"))
+    specs = []
+    for j, (theta, label) in enumerate(points):
+        for c in range(per_point):
+            rng = np.random.default_rng([seed, 7_500 + j, c])
+            specs.append(([theta] + [ns.random(rng, architecture.n_params) for _ in range(degree)],
+                          f"{label} / curve {c}"))
+    return specs
+
+
+def singular(architecture, params, curves=4, curve_degree: int = 1, seed: int = 0, prime: int = DEFAULT_PRIME,
+             rows: int | None = None, fiber="auto", fiber_curves: int = 2,
+             dimension_result=None) -> SingularityResult:
+    """Decide whether φ(W_0) is a singular point of the neurovariety V (MATH.md §6).
+
+    Parameters
+    ----------
+    architecture, params:
+        Any architecture (MLP, CNN) and an exact point W_0 (:class:`Parameters` or flat vector of
+        ints/rationals).
+    curves:
+        Number of random polynomial curves W(t) = W_0 + t V_1 + ⋯ + t^deg V_deg (V_k uniform in F_p^N),
+        or an explicit list of curves, each a list [W_0, V_1, …] (W_0 is replaced by ``params``) or a
+        single direction vector V_1.
+    curve_degree:
+        deg of the random curves.
+    fiber:
+        Other parameter points W' with φ(W') = φ(W_0) (checked by evaluation); ``"auto"`` uses the
+        subnetwork moves of :mod:`~neuromanifold.geometry.fibers` for MLPs (4 points), ``None`` none.
+        Limits along ``fiber_curves`` random curves through each of them also lie in T_q V: a
+        singular q is often invisible from curves through a single W_0.
+    rows:
+        Number R of projected evaluations (default min(A, 3·U + 8), U a proven bound on dim V);
+        computed dimensions are lower bounds on the true ones, equal for R = A generically.
+    dimension_result:
+        A precomputed :class:`~neuromanifold.geometry.dimension.DimensionResult` for the architecture.
+
+    Returns
+    -------
+    SingularityResult
+        ``singular`` True / False / None (undecided) with the span dimension, dim V, rank dφ(W_0) and
+        the curves used; ``certified``/``error_bound`` say how the verdict is known.
+    """
+    from .dimension import dimension as _dimension
+
+    if not hasattr(architecture, "layers") or not hasattr(architecture, "activations"):
+        raise TypeError(f"Argument 'architecture' must be an MLP or CNN, not {type(architecture).__name__}.")
+    if isinstance(curve_degree, bool) or not isinstance(curve_degree, int) or curve_degree < 1:
+        raise ValueError(f"Argument 'curve_degree' must be an int >= 1, got {curve_degree!r}.")
+    start = time.perf_counter()
+    ns = PrimeField(prime)
+    theta0 = as_theta(architecture, params, ns)
+    dres = dimension_result if dimension_result is not None else _dimension(architecture, seed=seed, prime=prime)
+    dimV, bound = dres.dimension, dres.upper_bound
+    A = architecture.ambient_dimension
+    R = min(A, 3 * bound + 8) if rows is None else int(rows)
+    if R < 1:
+        raise ValueError(f"Argument 'rows' must be >= 1, got {rows!r}.")
+    X, C = _functionals(architecture, R, seed, ns)
+
+    if isinstance(curves, (int, np.integer)) and not isinstance(curves, bool):
+        if curves < 1:
+            raise ValueError(f"Argument 'curves' must be >= 1, got {curves}.")
+        specs = _random_curves(architecture, theta0, int(curves), curve_degree, seed, ns)
+    elif isinstance(curves, (list, tuple)) and curves:
+        specs = []
+        for i, c in enumerate(curves):
+            if isinstance(c, (list, tuple)) and c and np.ndim(c[0]) == 1:
+                pts = [theta0] + [as_theta(architecture, v, ns) for v in c[1:]]
+            else:
+                pts = [theta0, as_theta(architecture, c, ns)]
+            specs.append((pts, f"given curve #{i}"))
+    else:
+        raise TypeError(f"Argument 'curves' must be a positive int or a list of curves, not {curves!r}.")
+
+    specs += _fiber_specs(architecture, theta0, fiber, fiber_curves, curve_degree, seed, ns)
+    J0 = jacobian(architecture, theta0, X, ns, projections=C)
+    rank0 = rank_mod_p(J0, prime)
+    limits = tuple(tangent_limit(architecture, pts, X, C, prime, label, seed=seed + i)
+                   for i, (pts, label) in enumerate(specs))
+    span = rank_mod_p(np.hstack([J0] + [lim.basis for lim in limits]), prime)
+
+    if span > bound:
+        verdict, certified, err = True, True, 0.0
+        evidence = (f"tangent limits span {span} > {bound} ≥ dim V ({dres.upper_bound_source}): "
+                    "T_q V is too big for a smooth point")
+    elif span > dimV:
+        verdict, certified, err = True, dres.certified, dres.error_bound
+        evidence = f"tangent limits span {span} > dim V = {dimV}"
+    elif rank0 == dimV:
+        verdict, certified, err = False, False, 0.0
+        evidence = (f"rank dφ(W_0) = dim V = {dimV}: φ is a submersion onto a smooth germ at q and all "
+                    "limits equal col dφ(W_0); other branches of V through q are not excluded")
+    else:
+        verdict, certified, err = None, False, 0.0
+        evidence = (f"rank dφ(W_0) = {rank0} < dim V = {dimV}, but the limits along {len(limits)} curve(s) "
+                    f"span only {span}; try more or higher-degree curves")
+    return SingularityResult(
+        architecture=architecture, singular=verdict, span_dimension=span, dimension=dimV,
+        dimension_certified=dres.certified, rank_at_point=rank0, curves=limits, certified=certified,
+        error_bound=err, evidence=evidence, rows=R, prime=prime, seconds=time.perf_counter() - start)

@@ -1,0 +1,114 @@
+"""Tangent-space limits and singular points, checked against hand computations and textbook varieties.
+
+Oracle for MLP (3, 2, 1), σ = z²: f = a_1 (w_1·x)² + a_2 (w_2·x)² ↔ the symmetric matrix
+a_1 w_1 w_1ᵀ + a_2 w_2 w_2ᵀ, so V = {symmetric 3 × 3 matrices of rank ≤ 2} = {det = 0}, a cubic
+hypersurface (dim 5 in ℝ⁶) whose singular locus is exactly the matrices of rank ≤ 1 (the gradient of
+det is the adjugate, zero iff rank ≤ 1).
+"""
+
+import numpy as np
+import pytest
+import sympy
+
+from neuromanifold import MLP, Parameters
+from neuromanifold.geometry.series import column_space_basis, limit_column_space
+from neuromanifold.geometry.singularity import singular
+
+P = 2_147_483_647
+
+
+def _span_equal(B, vectors, p=P):
+    """col B = span(vectors) over F_p."""
+    from neuromanifold.geometry.rank import rank_mod_p
+
+    V = np.array(vectors, dtype=np.int64).T % p
+    return rank_mod_p(B, p) == rank_mod_p(V, p) == rank_mod_p(np.hstack([B, V]), p)
+
+
+def test_limit_of_secant_plane_by_hand():
+    # columns (1, 0, t), (1, t, 0): their difference divided by t is (0, −1, 1), so the limit plane is
+    # span{(1,0,0), (0,−1,1)} although A_0 has rank 1.
+    A0 = np.array([[1, 1], [0, 0], [0, 0]])
+    A1 = np.array([[0, 0], [0, 1], [1, 0]])
+    lim = limit_column_space([A0, A1], P, target_rank=2)
+    assert lim.dimension == 2 and lim.complete and lim.dimensions == (1, 2)
+    assert _span_equal(lim.basis, [[1, 0, 0], [0, -1, 1]])
+
+
+def test_limit_needs_second_order():
+    # columns v1 = (1, t, t²), v2 = (1, t, 0): v1 − v2 = (0, 0, t²) — the limit appears only at order t².
+    A0 = np.array([[1, 1], [0, 0], [0, 0]])
+    A1 = np.array([[0, 0], [1, 1], [0, 0]])
+    A2 = np.array([[0, 0], [0, 0], [1, 0]])
+    lim = limit_column_space([A0, A1, A2], P, target_rank=2)
+    assert lim.dimensions == (1, 1, 2)
+    assert _span_equal(lim.basis, [[1, 0, 0], [0, 0, 1]])
+
+
+def test_limit_of_tangent_lines_of_the_cusp():
+    # the cusp y² = x³ parametrised by (t², t³): tangent line col (2t, 3t²) → the x-axis (1, 0).
+    A1 = np.array([[2], [0]])
+    A2 = np.array([[0], [3]])
+    lim = limit_column_space([np.zeros((2, 1), dtype=np.int64), A1, A2], P, target_rank=1)
+    assert _span_equal(lim.basis, [[1, 0]])
+
+
+def test_column_space_basis_matches_sympy():
+    M = np.array([[1, 2, 3], [2, 4, 6], [0, 1, 1]])
+    B = column_space_basis(M, P)
+    assert B.shape[1] == sympy.Matrix(M).rank()
+
+
+ARCH = MLP((3, 2, 1), 2)
+
+
+def _sym_matrix(W1, a):
+    W1 = sympy.Matrix(W1)
+    return sum((a[i] * W1[i, :].T * W1[i, :] for i in range(W1.rows)), sympy.zeros(3, 3))
+
+
+@pytest.mark.parametrize(
+    "W1, a, expected",
+    [
+        ([[1, 0, 0], [0, 1, 0]], [1, 1], False),   # x0² + x1²: rank 2, smooth point of {det = 0}
+        ([[1, 2, -1], [3, 0, 1]], [2, -5], False),  # a generic rank-2 point
+        ([[1, 0, 0], [0, 1, 0]], [1, 0], True),    # x0²: rank 1 (inactive neuron) — singular
+        ([[1, 2, 0], [2, 4, 0]], [1, 1], True),    # proportional rows: rank 1 — singular
+        ([[1, 2, 3], [0, 1, 1]], [0, 0], True),    # f = 0: rank 0 — singular (the vertex of the cone)
+    ],
+)
+def test_determinantal_cubic(W1, a, expected):
+    M = _sym_matrix(W1, a)
+    assert M.det() == 0 and (M.rank() <= 1) == expected  # the oracle: Sing{det = 0} = {rank ≤ 1}
+    res = singular(ARCH, Parameters(ARCH, (W1, [a])), seed=1)
+    assert res.dimension == 5 and res.dimension_certified
+    if expected:
+        assert res.singular is True and res.certified and res.span_dimension == 6
+    else:
+        assert res.singular is False and not res.certified and res.rank_at_point == 5
+    d = res.to_dict()
+    assert set(d) >= {"singular", "span_dimension", "dimension", "rank_at_point", "curves"}
+    assert res.verdict in res.summary().lower()
+
+
+def test_filling_architecture_has_no_singular_points():
+    # (2, 2, 1), σ = z²: binary quadratic forms, V = ℝ³ — smooth everywhere, even at subnetworks.
+    arch = MLP((2, 2, 1), 2)
+    res = singular(arch, Parameters(arch, ([[1, 0], [0, 1]], [[1, 0]])))
+    assert res.dimension == 3 and res.span_dimension == 3 and res.singular is False
+
+
+def test_explicit_fibre_points_must_compute_the_same_function():
+    P0 = Parameters(ARCH, ([[1, 0, 0], [0, 1, 0]], [[1, 0]]))
+    other = Parameters(ARCH, ([[1, 0, 0], [0, 1, 0]], [[1, 1]]))
+    with pytest.raises(ValueError, match="fiber"):
+        singular(ARCH, P0, fiber=[other])
+
+
+def test_given_direction_through_single_point_is_not_enough_for_inactive_neuron():
+    # every curve through W_0 (a_2 = 0, w_2 = e_2) has the limit {N : kᵀ N k = 0}, k = e_3 (k ⊥ w_1, w_2):
+    # without other fibre points the tool must not claim singularity.
+    P0 = Parameters(ARCH, ([[1, 0, 0], [0, 1, 0]], [[1, 0]]))
+    res = singular(ARCH, P0, curves=3, fiber=None)
+    assert res.singular is None and res.span_dimension == 5
+    assert all(c.complete and c.dimension == 5 for c in res.curves)
