@@ -63,10 +63,22 @@ def claim(name: str, topic: str, source: str = "", quick: bool = True):
     return decorate
 
 
-def all_claims() -> list[Claim]:
-    """Every registered claim, after importing all modules of ``experiments.claims``."""
+def all_claims(on_error: Callable[[str, BaseException], None] | None = None) -> list[Claim]:
+    """Every registered claim, after importing all modules of ``experiments.claims``.
+
+    A module that fails to import raises, unless ``on_error(module_name, exception)`` is given: then
+    it is reported there and the claims of the other modules are still returned (``reproduce`` turns
+    it into a failed row instead of crashing).
+    """
     from . import claims
 
     for info in sorted(pkgutil.iter_modules(claims.__path__), key=lambda m: m.name):
-        importlib.import_module(f"{claims.__name__}.{info.name}")
+        name = f"{claims.__name__}.{info.name}"
+        if on_error is None:
+            importlib.import_module(name)
+            continue
+        try:
+            importlib.import_module(name)
+        except Exception as exc:  # noqa: BLE001 - reported to the caller
+            on_error(info.name, exc)
     return list(_REGISTRY.values())

@@ -1,0 +1,75 @@
+"""neuromanifold reproduce [--quick] [--only TOPIC] [--output DIR] [--json]: check every registered claim."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+
+from .common import UsageError, print_json
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "reproduce",
+        help="re-check the papers' claims; table + Markdown report",
+        description="Run every registered claim (dimension theorems, subnetworks, criticality, singularities, "
+                    "CNNs, landscape, …), print claim → verdict → evidence → seconds and write a Markdown report "
+                    "with figures.  Exit code 0 if all pass, 1 if any fails, 130 on Ctrl-C (the report of the "
+                    "finished claims is still written).",
+    )
+    p.add_argument("--quick", action="store_true", help="only the quick claims (under a minute)")
+    p.add_argument("--only", action="append", metavar="TOPIC",
+                   help="only claims of this topic (repeat or comma-separate for several)")
+    p.add_argument("--output", "-o", default=None, metavar="DIR", help="report folder (default reproduce-report/)")
+    p.add_argument("--json", action="store_true",
+                   help="print a JSON list of {claim, topic, verdict, evidence, seconds} instead of the table")
+    p.add_argument("--list", action="store_true", help="list the selected claims without running them")
+    p.add_argument("--seed", type=int, default=0, help="seed handed to the claims (default 0)")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from ..experiments.reproduce import DEFAULT_OUTPUT, run_claims, select_claims, write_report
+
+    topics = [t.strip() for part in (args.only or []) for t in part.split(",") if t.strip()]
+    try:
+        claims = select_claims(quick=args.quick, topics=topics or None)
+    except ValueError as exc:  # name the flag, not the API argument
+        raise UsageError(str(exc).replace("Argument 'topics'", "--only")) from None
+    if args.list:
+        if args.json:
+            print_json([{"claim": c.name, "topic": c.topic, "quick": c.quick, "source": c.source} for c in claims])
+        else:
+            for c in claims:
+                print(f"{c.topic:12} {'quick' if c.quick else 'full ':5}  {c.name}")
+        return 0
+    output = args.output or DEFAULT_OUTPUT
+    width = min(max((len(c.name) for c in claims), default=10), 60)
+    term = shutil.get_terminal_size((120, 20)).columns
+    stream = sys.stderr if args.json else sys.stdout
+
+    def show(res) -> None:
+        if args.json:  # keep stdout pure JSON; one progress line per claim on stderr
+            print(f"{res.verdict:4}  {res.claim}", file=sys.stderr, flush=True)
+            return
+        name = res.claim if len(res.claim) <= width else res.claim[: width - 1] + "…"
+        room = max(20, term - width - 20)
+        ev = res.evidence if len(res.evidence) <= room else res.evidence[: room - 1] + "…"
+        print(f"{name:{width}}  {res.verdict.upper() if not res.passed else res.verdict:4}  {ev:{room}} {res.seconds:6.2f}s",
+              file=stream, flush=True)
+
+    if not args.json:
+        print(f"{'claim':{width}}  {'verdict':4}  evidence", file=stream)
+        print("-" * min(term, width + 60), file=stream)
+    result = run_claims(claims, output=output, quick=args.quick, seed=args.seed, on_result=show)
+    report = write_report(result, output)
+    if args.json:
+        print_json([r.to_dict() for r in result.results])
+    passed = sum(r.passed for r in result.results)
+    tail = f"{passed}/{len(result.results)} claims pass; report: {report}"
+    if result.interrupted:
+        tail += f" (interrupted: {len(result.skipped)} claim(s) not run)"
+    print(tail, file=sys.stderr if args.json else sys.stdout)
+    if result.interrupted:
+        return 130
+    return 0 if result.passed else 1
