@@ -1,0 +1,368 @@
+"""Implicit equations of small neurovarieties by interpolation (MATH.md §1, §6).
+
+Coordinates.  V lives in the space of polynomial maps spanned by the monomials x^α that can occur
+(|α| ∈ ``arch.output_degrees()``), one copy per output; the ambient coordinates c_{k,α} of f_W are its
+coefficients.  They are computed from evaluations, never by symbolic expansion: at m random inputs
+x_1..x_m (m = number of monomials) the collocation matrix (x_i^α) is checked to be invertible mod p
+(so the inputs are unisolvent — exact), and c = (x_i^α)^{-1} (f_W(x_i))_i.
+
+The ideal.  The last layer is linear in W_L (and b_L), so V is a cone and I(V) is homogeneous.  For each
+degree k, sample n ≥ #{degree-k monomials in A variables} + 16 random points φ(W) over F_p, evaluate all
+degree-k monomials, and take the kernel K_k of that n × M_k matrix: it contains I(V)_k mod p and equals
+it unless the sample is degenerate (a non-zero element of the coordinate ring of degree k vanishes at
+all n points with probability ≤ (k·deg_θ f / p)^{n − M_k + 1}-type bounds; we report Schwartz–Zippel
+per sample).  The **Hilbert function** is H(k) = M_k − dim I_k = rank of the sample matrix.
+
+Lifting to ℚ.  The reduced row echelon basis of I_k is canonical, so it is computed modulo several
+primes p < 2^31, combined by the Chinese remainder theorem and lifted entrywise by rational
+reconstruction; primes are added until the lift is stable.  The lifted equations are then checked to
+vanish at fresh points φ(W) modulo a prime not used before.
+
+Degree.  If dim V = A − 1 (a hypersurface, dimension certified) the lowest-degree equation F generates
+the prime ideal I(V) and deg V = deg F.  Otherwise, when the Hilbert function up to ``max_degree``
+agrees with a polynomial of degree n − 1 (n = dim V, the affine cone dimension) on n + 1 consecutive
+values, deg V = (n − 1)!·(leading coefficient) is reported — evidence, not a proof (the Hilbert
+polynomial might take over later).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from fractions import Fraction
+from itertools import combinations_with_replacement
+from math import comb, factorial
+
+import numpy as np
+
+from ..parametrization import DEFAULT_PRIME, PrimeField, evaluate
+from .rank import nullspace_mod_p, rank_mod_p
+
+__all__ = ["ambient_monomials", "coordinate_symbols", "network_coefficients", "IdealResult", "vanishing_ideal",
+           "rational_reconstruction"]
+
+
+def ambient_monomials(arch) -> list[tuple[int, ...]]:
+    """Exponents α with |α| ∈ output_degrees(), highest degree first, then lexicographically decreasing."""
+    d0 = arch.input_dim
+    out = []
+    for deg in sorted(arch.output_degrees(), reverse=True):
+        for combo in combinations_with_replacement(range(d0), deg):
+            alpha = [0] * d0
+            for i in combo:
+                alpha[i] += 1
+            out.append(tuple(alpha))
+    return out
+
+
+def coordinate_symbols(arch):
+    """sympy symbols c_{α} (one output) or c{k}_{α}: ``c_21`` is the coefficient of x0²·x1."""
+    import sympy
+
+    mons = ambient_monomials(arch)
+    sep = "_" if any(a >= 10 for al in mons for a in al) else ""
+    names = []
+    for k in range(arch.output_dim):
+        prefix = "c" if arch.output_dim == 1 else f"c{k}"
+        names += [f"{prefix}_{sep.join(str(a) for a in al)}" for al in mons]
+    return sympy.symbols(names)
+
+
+class _Coefficients:
+    """θ ↦ coefficient vector of f_θ over F_p via a unisolvent input set."""
+
+    def __init__(self, arch, ns: PrimeField, seed: int):
+        import flint
+
+        self.arch, self.ns = arch, ns
+        mons = np.array(ambient_monomials(arch), dtype=np.int64)
+        m = len(mons)
+        for attempt in range(20):
+            rng = np.random.default_rng([seed, 9_000 + attempt])
+            X = ns.random(rng, (m, arch.input_dim))
+            V = np.ones((m, m), dtype=np.int64)
+            for i in range(arch.input_dim):
+                for e in range(1, int(mons[:, i].max(initial=0)) + 1):
+                    V = np.where(mons[None, :, i] >= e, ns.mul(V, X[:, i : i + 1]), V)
+            M = flint.nmod_mat(m, m, V.ravel().tolist(), ns.p)
+            if M.det() != 0:  # unisolvent: the coefficients are exact
+                break
+        else:  # pragma: no cover - probability ≈ 0
+            raise RuntimeError("no unisolvent input set found")
+        self.X = X
+        self.inverse = np.array([int(v) for v in M.inv().entries()], dtype=np.int64).reshape(m, m)
+
+    def __call__(self, theta) -> np.ndarray:
+        values = evaluate(self.arch, theta, self.X, self.ns)  # m × d_L
+        return self.ns.matmul(self.inverse, values).T.ravel()  # output-major, like coordinate_symbols
+
+
+def network_coefficients(arch, params, prime: int = DEFAULT_PRIME, seed: int = 0) -> np.ndarray:
+    """The ambient coordinates of f_W (coefficients in :func:`coordinate_symbols` order) over F_p."""
+    from ..parametrization import as_theta
+
+    ns = PrimeField(prime)
+    return _Coefficients(arch, ns, seed)(as_theta(arch, params, ns))
+
+
+def _monomial_exponents(n_vars: int, k: int) -> list[tuple[int, ...]]:
+    return list(combinations_with_replacement(range(n_vars), k))
+
+
+def _monomial_matrix(points: np.ndarray, k: int, ns: PrimeField) -> np.ndarray:
+    """Columns: all degree-k monomials (index tuples) evaluated at the rows of ``points``."""
+    n, A = points.shape
+    cols = {(): np.ones(n, dtype=np.int64)}
+    for deg in range(1, k + 1):
+        cols = {idx + (i,): ns.mul(v, points[:, i]) for idx, v in cols.items() for i in range((idx[-1] if idx else 0), A)}
+    return np.stack([cols[idx] for idx in _monomial_exponents(A, k)], axis=1) if k else np.ones((n, 1), np.int64)
+
+
+def _rref(vectors: np.ndarray, p: int) -> np.ndarray:
+    import flint
+
+    r, c = vectors.shape
+    if r == 0:
+        return vectors
+    E, rank = flint.nmod_mat(r, c, np.mod(vectors, p).ravel().tolist(), p).rref()
+    return np.array([int(v) for v in E.entries()], dtype=object).reshape(r, c)[:rank]
+
+
+def rational_reconstruction(a: int, m: int) -> Fraction | None:
+    """r/s ≡ a mod m with |r|, s ≤ √(m/2) (Wang's algorithm), or None if there is none."""
+    a %= m
+    bound = int((m // 2) ** 0.5)
+    r0, r1, s0, s1 = m, a, 0, 1
+    while r1 > bound:
+        q = r0 // r1
+        r0, r1, s0, s1 = r1, r0 - q * r1, s1, s0 - q * s1
+    if s1 == 0 or abs(s1) > bound:
+        return None
+    from math import gcd
+
+    if gcd(r1, abs(s1)) != 1:
+        return None
+    return Fraction(r1, s1)
+
+
+def _primes(count: int, avoid=()) -> list[int]:
+    import sympy
+
+    out, q = [], 2**31
+    while len(out) < count:
+        q = sympy.prevprime(q)
+        if q not in avoid:
+            out.append(q)
+    return out
+
+
+def _ideal_mod_p(arch, k: int, p: int, seed: int) -> tuple[np.ndarray, int]:
+    """(rref basis of K_k ⊇ I(V)_k mod p, H(k))."""
+    ns = PrimeField(p)
+    coef = _Coefficients(arch, ns, seed)
+    A = arch.ambient_dimension
+    M = comb(A + k - 1, k)
+    rng = np.random.default_rng([seed, 9_100, k, p])
+    pts = np.stack([coef(ns.random(rng, arch.n_params)) for _ in range(M + 16)])
+    S = _monomial_matrix(pts, k, ns)
+    K = nullspace_mod_p(S, p)
+    return _rref(K.T.astype(np.int64), p), M - K.shape[1]
+
+
+@dataclass(frozen=True)
+class IdealResult:
+    """Generators of I(V) up to degree ``max_degree`` (sympy, integer coefficients), the Hilbert
+    function H(0..max_degree), the degree of V when the data determine it, and the checks done."""
+
+    architecture: object
+    max_degree: int
+    generators: tuple = field(repr=False)  # sympy expressions, minimal generators by degree
+    generator_degrees: tuple[int, ...]
+    hilbert_function: tuple[int, ...]
+    dimension: int
+    ambient_dimension: int
+    degree: int | None
+    degree_reason: str
+    primes: tuple[int, ...]
+    verified_points: int
+    seconds: float
+
+    @property
+    def symbols(self):
+        return coordinate_symbols(self.architecture)
+
+    def to_dict(self) -> dict:
+        return {"max_degree": self.max_degree, "generators": [str(g) for g in self.generators],
+                "generator_degrees": list(self.generator_degrees), "hilbert_function": list(self.hilbert_function),
+                "dimension": self.dimension, "ambient_dimension": self.ambient_dimension, "degree": self.degree,
+                "degree_reason": self.degree_reason, "primes": list(self.primes),
+                "verified_points": self.verified_points, "seconds": round(self.seconds, 6)}
+
+    def summary(self) -> str:
+        lines = [f"{self.architecture!r}: dim V = {self.dimension} in ambient dimension {self.ambient_dimension}",
+                 f"  Hilbert function H(0..{self.max_degree}) = {list(self.hilbert_function)}",
+                 f"  degree of V: {self.degree if self.degree is not None else 'not determined'} ({self.degree_reason})",
+                 f"  {len(self.generators)} generator(s) of degree ≤ {self.max_degree}, lifted to ℚ with "
+                 f"{len(self.primes)} prime(s), verified at {self.verified_points} fresh points mod a new prime:"]
+        for d, g in zip(self.generator_degrees, self.generators):
+            text = str(g)
+            lines.append(f"    [deg {d}] {text if len(text) < 400 else text[:400] + ' …'}")
+        return "\n".join(lines)
+
+
+def _lift(arch, k: int, seed: int, max_primes: int):
+    """I_k over ℚ: rref rows as Fractions, plus H(k) and the primes used."""
+    primes = _primes(max_primes)
+    residues, modulus, previous, hk = None, 1, None, None
+    for j, p in enumerate(primes):
+        basis, hk_p = _ideal_mod_p(arch, k, p, seed + j)
+        hk = hk_p if hk is None else hk
+        if basis.shape[0] == 0:
+            return [], hk, primes[: j + 1]
+        if residues is None:
+            residues = basis
+        else:
+            if residues.shape != basis.shape:
+                raise RuntimeError("unlucky prime: ideal dimensions differ between primes")
+            inv = pow(modulus, -1, p)  # CRT: x ≡ residues mod modulus, x ≡ basis mod p
+            residues = residues + modulus * (((basis - residues) % p) * inv % p)
+        modulus *= p
+        residues = residues % modulus
+        lifted = [[rational_reconstruction(int(v), modulus) for v in row] for row in residues]
+        if all(v is not None for row in lifted for v in row):
+            if lifted == previous:
+                return lifted, hk, primes[: j + 1]
+            previous = lifted
+    raise RuntimeError(f"rational reconstruction did not stabilise with {max_primes} primes; raise 'max_primes'")
+
+
+def _as_polynomial(row, exps, syms):
+    import sympy
+
+    den = 1
+    for v in row:
+        den = den * v.denominator // np.gcd(den, v.denominator)
+    ints = [int(v * den) for v in row]
+    g = 0
+    for v in ints:
+        g = np.gcd(g, abs(v))
+    expr = sum(sympy.Integer(v // g) * sympy.Mul(*[syms[i] for i in idx]) for v, idx in zip(ints, exps) if v)
+    return sympy.expand(expr)
+
+
+def vanishing_ideal(arch, max_degree: int, seed: int = 0, verify: int = 20, max_primes: int = 8,
+                    dimension_result=None) -> IdealResult:
+    """Minimal generators of I(V) of degree ≤ ``max_degree`` over ℚ (see the module docstring).
+
+    Each generator is a sympy polynomial in :func:`coordinate_symbols` with coprime integer
+    coefficients, verified to vanish at ``verify`` fresh points φ(W) modulo an unused prime.  Practical
+    for small ambient dimensions: the degree-k step works with C(A + k − 1, k) monomials.
+
+    Examples
+    --------
+    >>> r = vanishing_ideal(MLP((2, 1, 1), 2), 2)   # binary quadratics of rank 1: c_20·c_02 − c_11²/4
+    >>> [str(g) for g in r.generators]
+    ['4*c_02*c_20 - c_11**2']
+    """
+    from .dimension import dimension as _dimension
+
+    if isinstance(max_degree, bool) or not isinstance(max_degree, int) or max_degree < 1:
+        raise ValueError(f"Argument 'max_degree' must be an int >= 1, got {max_degree!r}.")
+    start = time.perf_counter()
+    A = arch.ambient_dimension
+    syms = coordinate_symbols(arch)
+    dres = dimension_result if dimension_result is not None else _dimension(arch, seed=seed)
+    hilbert, gens, degs, used = [1], [], [], set()
+    lower_ps = []  # the ideal generated so far, as polynomials over ℚ
+    for k in range(1, max_degree + 1):
+        rows, hk, primes = _lift(arch, k, seed, max_primes)
+        used.update(primes)
+        hilbert.append(hk)
+        if not rows:
+            continue
+        exps = _monomial_exponents(A, k)
+        polys = [_as_polynomial(row, exps, syms) for row in rows]
+        new = _new_generators(polys, lower_ps, syms, k)
+        gens += new
+        degs += [k] * len(new)
+        lower_ps = polys
+    fresh = _primes(1, avoid=used)[0]
+    _verify(arch, gens, syms, fresh, verify, seed)
+    degree, reason = _degree(hilbert, dres, A, gens, degs)
+    return IdealResult(arch, max_degree, tuple(gens), tuple(degs), tuple(hilbert), dres.dimension, A, degree, reason,
+                       tuple(sorted(used, reverse=True)), verify, time.perf_counter() - start)
+
+
+def _new_generators(polys, lower, syms, k):
+    """Elements of I_k (rref order) not in the span of {x_i·g : g ∈ I_{k−1}}, chosen greedily."""
+    import sympy
+
+    if not lower:
+        return polys
+    mons = sorted({m for g in lower for s in syms for m in sympy.Poly(g * s, *syms).monoms()} |
+                  {m for g in polys for m in sympy.Poly(g, *syms).monoms()})
+    index = {m: i for i, m in enumerate(mons)}
+    p = DEFAULT_PRIME
+
+    def vec(expr):
+        v = np.zeros(len(mons), dtype=np.int64)
+        for m, c in sympy.Poly(expr, *syms).terms():
+            v[index[m]] = int(c) % p
+        return v
+
+    span = [vec(g * s) for g in lower for s in syms]
+    rank = rank_mod_p(np.array(span), p) if span else 0
+    out = []
+    for g in polys:
+        trial = span + [vec(g)]
+        r = rank_mod_p(np.array(trial), p)
+        if r > rank:
+            out.append(g)
+            span, rank = trial, r
+    return out
+
+
+def _verify(arch, gens, syms, p: int, count: int, seed: int) -> None:
+    import sympy
+
+    ns = PrimeField(p)
+    coef = _Coefficients(arch, ns, seed + 77)
+    rng = np.random.default_rng([seed, 9_200])
+    fns = [sympy.lambdify(syms, g, modules=[{}]) for g in gens]
+    for _ in range(count):
+        point = [int(v) for v in coef(ns.random(rng, arch.n_params))]
+        for g, fn in zip(gens, fns):
+            if int(fn(*point)) % p != 0:
+                raise RuntimeError(f"lifted equation {g} does not vanish at a fresh point mod {p}: increase max_primes")
+
+
+def _degree(hilbert, dres, A, gens, degs):
+    n = dres.dimension
+    if dres.certified and n == A - 1 and gens:
+        return degs[0], f"hypersurface: I(V) = (F) with deg F = {degs[0]} (dim V = A − 1 certified)"
+    if n == A:
+        return 1, "V fills its ambient space"
+    values = list(enumerate(hilbert))
+    if n >= 1 and len(values) >= n + 1:  # fit degree n−1 through the last n values, check one more
+        pts = values[-n:]
+        check = values[-n - 1]
+
+        def lagrange(x):
+            total = Fraction(0)
+            for i, (xi, yi) in enumerate(pts):
+                term = Fraction(yi)
+                for j, (xj, _) in enumerate(pts):
+                    if j != i:
+                        term *= Fraction(x - xj, xi - xj)
+                total += term
+            return total
+
+        if lagrange(check[0]) == check[1]:
+            # leading coefficient of the interpolant: divided difference of order n−1
+            lead = sum(Fraction(yi) / np.prod([Fraction(xi - xj) for j, (xj, _) in enumerate(pts) if j != i] or [1])
+                       for i, (xi, yi) in enumerate(pts))
+            deg = lead * factorial(n - 1)
+            if deg.denominator == 1 and deg > 0:
+                return int(deg), (f"Hilbert polynomial of degree {n - 1} fits H({check[0]}..{pts[-1][0]}) "
+                                  "(evidence: the Hilbert polynomial is assumed to have taken over)")
+    return None, f"not enough data: need H up to a degree where it is a polynomial of degree {n - 1}"
