@@ -1,14 +1,19 @@
-"""neuromanifold dim WIDTHS --degree R [--json]: the certified dimension of a neurovariety."""
+"""neuromanifold dim WIDTHS --degree R [--json]: the certified dimension of a neurovariety.
+
+CNNs: ``neuromanifold dim --cnn --input-length N --filters 3,2 --strides 2,1 --degree 2`` (same keys)."""
 
 from __future__ import annotations
 
-from .common import add_architecture_options, mlp_from_args, print_json
+from .cmd_cnn import add_cnn_options
+from .common import UsageError, add_architecture_options, mlp_from_args, print_json
 
 
 def register(sub) -> None:
     p = sub.add_parser("dim", help="dimension of the neuromanifold (certified when possible)",
                        description="Compute dim V exactly over F_p and certify it against proven upper bounds.")
-    add_architecture_options(p)
+    add_architecture_options(p, widths=False)
+    p.add_argument("widths", metavar="WIDTHS", nargs="?", help="layer widths d_0,...,d_L, e.g. 5,5,3,1 (omit with --cnn)")
+    add_cnn_options(p)
     p.add_argument("--seed", type=int, default=0, help="seed of the random point (default 0)")
     p.add_argument("--trials", type=int, default=2, help="random points to try while uncertified (default 2)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
@@ -30,4 +35,6 @@ def run(args) -> int:
 def architecture_from_args(args):
     """The MLP (or, once registered, another architecture) the arguments describe."""
     builder = getattr(args, "architecture_builder", None)
+    if builder is None and getattr(args, "widths", "") is None:
+        raise UsageError("the following argument is required: WIDTHS (or --cnn --input-length N --filters K1,K2,...)")
     return builder(args) if builder else mlp_from_args(args)

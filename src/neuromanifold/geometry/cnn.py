@@ -590,15 +590,19 @@ def _lm(arch, theta0, X, target, ns, iters: int = 300, tol: float = 1e-12):
     return theta, cost
 
 
-def identifiability(architecture, seed: int = 0, starts: int = 8, tol: float = 1e-16) -> Identifiability:
-    """Fibre of φ at a random point: exact finiteness test plus a multi-start numerical preimage search
-    (MATH.md §6: CNNs are generically injective, up to rescaling for monomial σ)."""
+def identifiability(architecture, seed: int = 0, starts: int = 8, tol: float = 1e-16, at: Parameters | None = None) -> Identifiability:
+    """Fibre of φ at a random point (or at ``at``): exact finiteness test plus a multi-start numerical
+    preimage search (MATH.md §6: CNNs are generically injective, up to rescaling for monomial σ).
+    At a twin point (:func:`twins`) the search is expected to find the second preimage."""
     arch = _check_cnn(architecture)
+    if at is not None and (not isinstance(at, Parameters) or at.architecture != arch):
+        raise ValueError(f"Argument 'at' must be Parameters of {arch!r}.")
     dres = dimension(arch, seed=seed)
     finite = dres.dimension == dres.parameters - dres.symmetry_dimension
     ns = Float64()
     rng = np.random.default_rng([seed, 31])
-    truth = Parameters.random(arch, seed=seed + 1000, kind="float")
+    truth = Parameters.random(arch, seed=seed + 1000, kind="float") if at is None else Parameters.unflatten(
+        arch, np.asarray(at.flatten(), dtype=np.float64))
     m = max(8, 3 * arch.n_params)
     X = rng.standard_normal((m, arch.input_dim))
     target = evaluate(arch, truth, X, ns)

@@ -1,0 +1,105 @@
+"""neuromanifold cnn --input-length N --filters 3,2 --strides 2,1 --activation "z^2+z" [--strata] [--identify]
+
+A CNN report: dim V beside the literature formula (and the degree formula for σ = z^r), the fibre at a
+random point (exact finiteness + numerical preimage search), and the zero-padding strata with their
+image dimensions, rank of dφ, twins and certified node singularities.  Also provides the ``--cnn``
+options of ``neuromanifold dim``.
+"""
+
+from __future__ import annotations
+
+from .common import UsageError, activations_from_args, add_architecture_options, parse_int_list, print_json
+
+__all__ = ["add_cnn_options", "cnn_from_args", "register"]
+
+
+def add_cnn_options(parser, flag: bool = True) -> None:
+    """--cnn (selects :func:`cnn_from_args` as ``args.architecture_builder``), --input-length, --filters,
+    --strides."""
+    if flag:
+        parser.add_argument("--cnn", dest="architecture_builder", action="store_const", const=cnn_from_args,
+                            help="a 1-D one-channel CNN instead of an MLP (needs --input-length and --filters)")
+    parser.add_argument("--input-length", type=int, metavar="N", help="CNN input length d_0")
+    parser.add_argument("--filters", metavar="K1,K2,...", help="CNN filter sizes, e.g. 3,2")
+    parser.add_argument("--strides", metavar="S1,S2,...", help="CNN strides (default all 1)")
+
+
+def cnn_from_args(args):
+    from ..architectures import CNN
+
+    if args.filters is None:
+        raise UsageError("--filters is required for a CNN, e.g. --filters 3,2")
+    if args.input_length is None:
+        raise UsageError("--input-length is required for a CNN, e.g. --input-length 5")
+    filters = parse_int_list(args.filters, "--filters")
+    strides = parse_int_list(args.strides, "--strides") if args.strides is not None else None
+    return CNN(args.input_length, filters, strides, activations_from_args(args, len(filters) - 1), bias=args.bias)
+
+
+def register(sub) -> None:
+    p = sub.add_parser("cnn", help="CNN report: dimension vs formula, identifiability, zero-padding strata",
+                       description="Dimension, degree, fibre and singular zero-padded subnetworks of a 1-D CNN.")
+    add_architecture_options(p, widths=False)
+    add_cnn_options(p, flag=False)
+    p.add_argument("--strata", action="store_true", help="enumerate zero-padding strata (rank, twins, singularity)")
+    p.add_argument("--identify", action="store_true", help="numerical search for a second preimage")
+    p.add_argument("--starts", type=int, default=8, help="random starts of the preimage search (default 8)")
+    p.add_argument("--seed", type=int, default=0, help="seed (default 0)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from ..geometry.cnn import (
+        cnn_dimension,
+        degree_formula,
+        enumerate_strata,
+        identifiability,
+        stratum_report,
+        transport,
+        twin_singularity,
+    )
+
+    arch = cnn_from_args(args)
+    dim = cnn_dimension(arch, seed=args.seed)
+    out = {"architecture": arch.to_json(), "dimension": dim.to_dict()}
+    try:
+        out["degree_formula"] = degree_formula(arch)
+    except ValueError:
+        out["degree_formula"] = None
+    if args.identify:
+        out["identifiability"] = identifiability(arch, seed=args.seed, starts=args.starts).to_dict()
+    if args.strata:
+        rows = []
+        for pad in enumerate_strata(arch):
+            rep = stratum_report(pad, seed=args.seed, dimension_result=dim.result)
+            row = rep.to_dict()
+            if rep.twins:
+                point = pad.random_point(args.seed)
+                row["twin_certificate"] = twin_singularity(point, transport(point, rep.twins[0]), seed=args.seed,
+                                                           dimension_result=dim.result).to_dict()
+            rows.append(row)
+        out["strata"] = rows
+    if args.json:
+        print_json(out)
+        return 0
+    print(dim.summary())
+    if out["degree_formula"] is not None:
+        print(f"  degree (formula)    {out['degree_formula']}  ((|k|−L)! Π r^((L−j−1)(k_j−1))/(k_j−1)!, SMK 2025)")
+    if args.identify:
+        ident = out["identifiability"]
+        print(f"identifiability: finite fibres {ident['finite_fibres']}; {ident['converged']}/{ident['starts']} fits "
+              f"converged, {ident['distinct_preimages']} distinct preimage(s) up to rescaling (numerical evidence)")
+    if args.strata:
+        print(f"{'stratum':24} {'τ':>3} {'dim φ(S)':>9} {'rank dφ':>8} {'regular':>8}  twins / singularity")
+        for row in out["strata"]:
+            extra = ", ".join(row["twins"])
+            if "twin_certificate" in row:
+                c = row["twin_certificate"]
+                extra += f"  → {'SINGULAR' if c['singular'] else 'no certificate'} (tangent span {c['tangent_span']} > " \
+                         f"{c['dimension']}{', certified' if c['certified'] else ''})"
+            elif row["zero_layers"]:
+                extra = "f ≡ 0 (φ^{-1}(0))" if row["image_dimension"] == 0 else "zero filter"
+            print(f"{row['pattern']:24} {row['shift']:>3} {row['image_dimension']:>9} {row['rank_at_point']:>8} "
+                  f"{str(row['regular']):>8}  {extra}")
+    return 0
