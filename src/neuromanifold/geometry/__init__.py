@@ -3,14 +3,20 @@ criticality, singularities, equations)."""
 
 from .bounds import UpperBound, expected_dimension, symmetry_dimension, upper_bound
 from .dimension import DimensionResult, dimension
+from .cnn import CNNDimension, cnn_dimension, detect_padding, enumerate_strata, twin_singularity
 from .rank import nullspace_mod_p, rank_mod_p, schwartz_zippel
 from .subnetworks import Stratum, SubnetworkReport, detect_subnetwork, reduce_network, strata_order, subnetwork_strata
 
 __all__ = [
+    "CNNDimension",
     "DimensionResult",
     "Stratum",
     "SubnetworkReport",
     "UpperBound",
+    "cnn_dimension",
+    "detect_padding",
+    "enumerate_strata",
+    "twin_singularity",
     "detect_subnetwork",
     "dimension",
     "expected_dimension",
