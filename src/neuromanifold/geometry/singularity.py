@@ -27,6 +27,8 @@ What the verdict means:
   dimension dim V at q, and every limit equals col dφ(W_0).  V is smooth at q unless another branch
   of V (from parameters far from W_0) passes through q — this is **not** excluded, so
   ``certified`` is False.
+* ``singular = False`` and ``certified``: V fills its ambient space (dim V = A certified), so V is
+  an affine space and every point is smooth.
 * ``singular = None`` ("undecided"): rank dφ(W_0) < dim V but the limits found span only dim V.
 
 All ranks are over F_p; the statements over ℚ hold for all but finitely many primes (p ≈ 2^31, the
@@ -44,7 +46,8 @@ from ..parametrization import DEFAULT_PRIME, PrimeField, as_theta, jacobian
 from .rank import rank_mod_p, schwartz_zippel
 from .series import column_space_basis, interpolate_matrix_polynomial, limit_column_space
 
-__all__ = ["TangentLimit", "SingularityResult", "tangent_limit", "singular", "parameter_degree"]
+__all__ = ["TangentLimit", "SingularityResult", "StratumSingularity", "tangent_limit", "singular", "parameter_degree",
+           "subnetwork_singularity_table"]
 
 
 def parameter_degree(architecture) -> int:
@@ -287,7 +290,10 @@ def singular(architecture, params, curves=4, curve_degree: int = 1, seed: int = 
                    for i, (pts, label) in enumerate(specs))
     span = rank_mod_p(np.hstack([J0] + [lim.basis for lim in limits]), prime)
 
-    if span > bound:
+    if dres.certified and dimV == A:
+        verdict, certified, err = False, True, 0.0
+        evidence = f"V fills its ambient space (dim V = A = {A}, certified): every point is smooth"
+    elif span > bound:
         verdict, certified, err = True, True, 0.0
         evidence = (f"tangent limits span {span} > {bound} ≥ dim V ({dres.upper_bound_source}): "
                     "T_q V is too big for a smooth point")
@@ -306,3 +312,55 @@ def singular(architecture, params, curves=4, curve_degree: int = 1, seed: int = 
         architecture=architecture, singular=verdict, span_dimension=span, dimension=dimV,
         dimension_certified=dres.certified, rank_at_point=rank0, curves=limits, certified=certified,
         error_bound=err, evidence=evidence, rows=R, prime=prime, seconds=time.perf_counter() - start)
+
+
+@dataclass(frozen=True)
+class StratumSingularity:
+    """One row of :func:`subnetwork_singularity_table`: a random point of a subnetwork stratum tested."""
+
+    stratum: object
+    result: SingularityResult
+    expectation: str
+
+    @property
+    def agrees(self) -> bool | None:
+        """Verdict matches the expectation (None when the expectation is not a yes/no statement)."""
+        if self.expectation.startswith("smooth"):
+            return self.result.singular is False
+        if self.expectation.startswith("singular"):
+            return self.result.singular is True
+        return None
+
+    def to_dict(self) -> dict:
+        return {"stratum": self.stratum.label, "reduced_widths": list(self.stratum.reduced_widths),
+                "codimension": self.stratum.codimension, "verdict": self.result.verdict,
+                "certified": self.result.certified, "span_dimension": self.result.span_dimension,
+                "dimension": self.result.dimension, "rank_at_point": self.result.rank_at_point,
+                "expectation": self.expectation, "agrees": self.agrees}
+
+
+def subnetwork_singularity_table(architecture, seed: int = 0, curves: int = 3) -> list[StratumSingularity]:
+    """For every subnetwork stratum of an MLP (:func:`~neuromanifold.geometry.subnetworks.subnetwork_strata`)
+    run :func:`singular` at a random point of the stratum.
+
+    ``expectation`` states what is known independently: a filling V (dim V = A) is an affine space, so
+    *no* point is singular; otherwise Razor's Edge Thm 4.2 says subnetwork strata are singular under
+    its conditions (bottleneck/width conditions, σ with enough non-zero coefficients), which this
+    function does not check — the verdicts are the computed evidence (MATH.md §6)."""
+    from .dimension import dimension as _dimension
+    from .subnetworks import subnetwork_strata
+
+    dres = _dimension(architecture, seed=seed)
+    filling = dres.certified and dres.dimension == architecture.ambient_dimension
+    rows = []
+    for i, stratum in enumerate(subnetwork_strata(architecture)):
+        point = stratum.random_point(seed=seed + i)
+        res = singular(architecture, point, curves=curves, seed=seed, dimension_result=dres)
+        if filling:
+            expect = "smooth (V fills its ambient space)"
+        elif stratum.dimension == dres.dimension:
+            expect = "stratum dense in V: generic points smooth"
+        else:
+            expect = "singular (Razor's Edge Thm 4.2, under its conditions)"
+        rows.append(StratumSingularity(stratum, res, expect))
+    return rows
