@@ -280,6 +280,14 @@ def test_degree_from_hilbert_function(k, r):
     assert hilbert_degree(net, max_t=5)["degree"] == hand
 
 
+def test_degree_agrees_with_equations_module():
+    # independent implementation (geometry.equations: coefficient coordinates, ideal lifted to ℚ);
+    # oracle: formula by hand (|k| − L)! · r^{(1)(1)}/1! · 1/1! = 2 · 2 = 4 for k = (2, 2), r = 2
+    equations = pytest.importorskip("neuromanifold.geometry.equations")
+    res = equations.vanishing_ideal(CNN(3, (2, 2), None, 2), max_degree=4)
+    assert res.degree == 4
+
+
 def test_degree_formula_needs_monomial():
     with pytest.raises(ValueError, match="Argument 'architecture'"):
         degree_formula(CNN(5, (3, 2), (2, 1), "z^2+z"))
