@@ -1,0 +1,517 @@
+"""Training polynomial MLPs and CNNs with PyTorch, and where training ends: on subnetworks or not.
+
+Razor's Edge (MATH.md §6): MLP subnetworks are *critically exposed* — for a positive-measure set of
+data the square loss has critical points on the subnetwork strata, and gradient methods end there
+(the sparsity bias); CNN subnetworks are not (Prop 4.5).  This module measures it:
+
+* **tasks**: ``"teacher"`` — Y = f_{θ_T}(X) for a planted teacher θ_T on a subnetwork stratum of the same
+  architecture (MLP: one inactive neuron; CNN: a zero-padded filter), X ~ N(0, I); ``"random"`` —
+  Y ~ N(0, I) (not realisable: training ends at a critical point with positive loss);
+* **training**: mean square loss (1/m) Σ_i |f_θ(x_i) − y_i|², full-batch gradient descent (``gd``),
+  mini-batch SGD (``sgd``) or Adam (``adam``), float64 on the CPU, from θ_0 = ``init_scale`` × N(0, 1/fan-in);
+* **end point**: MLP — :func:`neuromanifold.geometry.subnetworks.detect_subnetwork` with relative
+  tolerance ``tol`` (inactive / redundant neurons); CNN — filters whose first or last entries are below
+  ``tol`` relative to the filter's largest entry (zero-padded filters);
+* **rank test**: the end point with the detected zeros snapped to exact 0 and the rest rationalised is
+  fed to the exact Jacobian over F_p at random inputs; rank < generic rank (dim V) confirms the end point
+  is a critical point of φ.  The mod-p rank at one random point is a lower bound of the rank over ℚ, so
+  the confirmation is probabilistic (it can only err towards a too-low rank, with probability
+  ≤ Schwartz–Zippel bound).
+
+Every run is a pure function of (spec, seed).  :func:`run_experiment` stores finished runs in a JSON file
+and skips them when rerun (resumable).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+from dataclasses import asdict, dataclass, field
+from fractions import Fraction
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from ..architectures import Parameters, architecture_from_json
+from .strata import default_stratum, is_cnn, wilson_interval
+from .torch_backend import TorchNetwork, require_torch
+
+__all__ = ["TrainSpec", "RunResult", "ExperimentResult", "train_run", "run_experiment", "detect_end_point",
+           "unit_norms", "default_specs"]
+
+_OPTIMIZERS = ("gd", "sgd", "adam")
+_TASKS = ("teacher", "random")
+
+
+@dataclass(frozen=True)
+class TrainSpec:
+    """One training setting; with a seed it determines a run completely.
+
+    Parameters
+    ----------
+    architecture: an MLP or CNN.
+    task: ``"teacher"`` or ``"random"`` (module docstring).
+    n_data: number of samples m.
+    optimizer: ``"gd"``, ``"sgd"`` or ``"adam"``; ``lr`` its step size; ``batch_size`` for SGD.
+    steps: optimisation steps; ``record_every``: how often loss and unit norms are stored.
+    init_scale: multiplies the N(0, 1/fan-in) initialisation (small values favour the sparsity bias).
+    tol: relative tolerance of the subnetwork detection at the end point.
+    """
+
+    architecture: object
+    task: str = "random"
+    n_data: int = 32
+    optimizer: str = "adam"
+    lr: float = 0.01
+    steps: int = 1500
+    batch_size: int = 8
+    init_scale: float = 1.0
+    tol: float = 1e-3
+    record_every: int = 25
+    noise: float = 0.0
+
+    def __post_init__(self):
+        if not hasattr(self.architecture, "layers"):
+            raise TypeError(f"Argument 'architecture' must be an MLP or CNN, not {type(self.architecture).__name__}.")
+        if self.task not in _TASKS:
+            raise ValueError(f"Argument 'task' must be one of {_TASKS}, got {self.task!r}.")
+        if self.optimizer not in _OPTIMIZERS:
+            raise ValueError(f"Argument 'optimizer' must be one of {_OPTIMIZERS}, got {self.optimizer!r}.")
+        for name in ("n_data", "steps", "batch_size", "record_every"):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, int) or v < 1:
+                raise ValueError(f"Argument '{name}' must be a positive int, got {v!r}.")
+        if isinstance(self.noise, bool) or not isinstance(self.noise, (int, float)) or not (0 <= self.noise < math.inf):
+            raise ValueError(f"Argument 'noise' must be a non-negative number, got {self.noise!r}.")
+        for name in ("lr", "init_scale", "tol"):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not (v > 0 and math.isfinite(v)):
+                raise ValueError(f"Argument '{name}' must be a positive number, got {v!r}.")
+
+    @property
+    def kind(self) -> str:
+        return "CNN" if is_cnn(self.architecture) else "MLP"
+
+    @property
+    def activation(self) -> str:
+        acts = sorted({str(a) for a in self.architecture.activations})
+        return ";".join(acts)
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["architecture"] = self.architecture.to_json()
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "TrainSpec":
+        d = dict(d)
+        d["architecture"] = architecture_from_json(d["architecture"])
+        return cls(**d)
+
+    def key(self, seed: int) -> str:
+        """A stable identifier of (spec, seed) for resuming."""
+        text = json.dumps({"spec": self.to_dict(), "seed": int(seed)}, sort_keys=True)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    @property
+    def label(self) -> str:
+        return f"{self.architecture.describe()} {self.task} {self.optimizer}"
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """One finished run.  ``near_subnetwork``: some unit below the tolerance; ``on_subnetwork``: moreover the
+    end point snapped to that stratum and refined is a critical point of the full loss (see
+    :func:`detect_end_point`); ``rank``/``generic_rank`` at the refined point (``confirmed`` = on_subnetwork
+    and rank < generic rank, i.e. also a critical point of φ; probabilistic, see the module docstring)."""
+
+    key: str
+    spec: dict
+    seed: int
+    steps: list
+    losses: list
+    unit_norms: list  # [record][unit]
+    unit_labels: list
+    final_loss: float
+    gradient_norm: float
+    final_theta: list
+    on_subnetwork: bool
+    detail: str
+    rank: int | None
+    generic_rank: int | None
+    confirmed: bool
+    near_subnetwork: bool = False
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "RunResult":
+        return cls(**d)
+
+
+@dataclass(frozen=True)
+class ExperimentResult:
+    """All runs of an experiment and, per setting (architecture kind, activation, task, optimizer), the
+    fraction of runs ending on a subnetwork with a 95 % Wilson interval."""
+
+    runs: tuple
+    path: str | None = None
+    figures: tuple = field(default=())
+
+    def groups(self) -> list[dict]:
+        table: dict[tuple, list] = {}
+        for r in self.runs:
+            spec = TrainSpec.from_dict(r.spec)
+            table.setdefault((spec.kind, spec.architecture.describe(), spec.activation, spec.task, spec.optimizer),
+                             []).append(r)
+        out = []
+        for (kind, arch, act, task, opt), runs in table.items():
+            k, n = sum(r.on_subnetwork for r in runs), len(runs)
+            lo, hi = wilson_interval(k, n)
+            out.append({"kind": kind, "architecture": arch, "activation": act, "task": task, "optimizer": opt,
+                        "runs": n, "on_subnetwork": k, "near_subnetwork": sum(r.near_subnetwork for r in runs), "confirmed_by_rank": sum(r.confirmed for r in runs),
+                        "fraction": k / n, "wilson95": [lo, hi],
+                        "median_final_loss": float(np.median([r.final_loss for r in runs]))})
+        return out
+
+    def to_dict(self) -> dict:
+        return {"groups": self.groups(), "path": self.path, "figures": list(self.figures),
+                "runs": [r.to_dict() for r in self.runs]}
+
+    def summary(self) -> str:
+        lines = [f"{'kind':4} {'architecture':42} {'task':8} {'opt':5} {'runs':>4}  on subnetwork (95% Wilson)  rank-confirmed"]
+        for g in self.groups():
+            lo, hi = g["wilson95"]
+            lines.append(f"{g['kind']:4} {g['architecture']:42} {g['task']:8} {g['optimizer']:5} {g['runs']:>4}  "
+                         f"{g['on_subnetwork']:>3}/{g['runs']:<3} = {g['fraction']:.2f} [{lo:.2f}, {hi:.2f}]   "
+                         f"{g['confirmed_by_rank']}")
+        return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------------------------
+# units (neurons / filter taps) and end-point detection
+# --------------------------------------------------------------------------------------------
+def _unit_labels(arch) -> list[str]:
+    if is_cnn(arch):
+        return [f"w{ell + 1}[{t}]" for ell, k in enumerate(arch.filters) for t in range(k)]
+    return [f"layer {ell + 1} neuron {i}" for ell, d in enumerate(arch.hidden_widths) for i in range(d)]
+
+
+def unit_norms(arch, theta: np.ndarray) -> np.ndarray:
+    """MLP: per hidden neuron √(‖incoming row‖² + ‖outgoing column‖²); CNN: |w_{ℓ,t}| per filter entry."""
+    theta = np.asarray(theta, dtype=np.float64)
+    if is_cnn(arch):
+        return np.abs(theta[: sum(arch.filters)]) if not arch.bias else np.abs(
+            np.concatenate([theta[o : o + k] for o, k in zip(np.cumsum([0] + [ly.n_params for ly in arch.layers]), arch.filters)]))
+    mats, pos = [], 0
+    for layer in arch.layers:
+        block = np.append(theta[pos : pos + layer.n_params], 0.0)
+        mats.append(block[np.where(layer.index >= 0, layer.index, layer.n_params)])
+        pos += layer.n_params
+    norms = []
+    for ell in range(len(arch.hidden_widths)):
+        inc = np.sum(mats[ell] ** 2, axis=1)
+        out = np.sum(mats[ell + 1][:, : arch.layers[ell + 1].in_dim] ** 2, axis=0)
+        norms.append(np.sqrt(inc + out))
+    return np.concatenate(norms)
+
+
+def _cnn_detect(arch, theta, tol):
+    """Zero-padded filters: leading/trailing entries ≤ tol · max|w_ℓ| (private helper: the geometry
+    layer's detect_subnetwork handles MLPs only)."""
+    pos, zeros, parts = 0, [], []
+    for ell, layer in enumerate(arch.layers):
+        k = arch.filters[ell]
+        w = theta[pos : pos + k]
+        cut = tol * max(float(np.max(np.abs(w))), 1e-300)
+        small = np.abs(w) <= cut
+        a = 0
+        while a < k and small[a]:
+            a += 1
+        b = 0
+        while b < k - a and small[k - 1 - b]:
+            b += 1
+        if a == k:
+            parts.append(f"filter {ell + 1} is zero")
+            zeros += list(range(pos, pos + k))
+        elif a or b:
+            parts.append(f"filter {ell + 1} zero-padded ({a}, {b})")
+            zeros += [pos + t for t in list(range(a)) + list(range(k - b, k))]
+        pos += layer.n_params
+    return bool(parts), ("; ".join(parts) or "no zero-padded filter"), zeros
+
+
+def snap_candidates(arch, theta, tol: float) -> tuple[list[int], str]:
+    """Coordinates Z of a nearby coordinate stratum and its description.
+
+    MLP: every hidden neuron whose unit norm √(‖row‖² + ‖column‖²) is ≤ tol · (largest unit norm) is taken
+    inactive — its incoming row, bias and outgoing column go to Z.  CNN: leading/trailing filter entries
+    ≤ tol · max|w_ℓ| (zero padding).  (A private helper: :func:`neuromanifold.geometry.subnetworks.detect_subnetwork`
+    covers MLPs only and also reports redundant neurons, which are not coordinate strata; its verdict is
+    stored beside ours.)"""
+    theta = np.asarray(theta, dtype=np.float64)
+    if is_cnn(arch):
+        _, detail, zeros = _cnn_detect(arch, theta, tol)
+        return zeros, detail
+    norms = unit_norms(arch, theta)
+    cut = tol * max(float(np.max(norms)), 1e-300)
+    offs = np.cumsum([0] + [layer.n_params for layer in arch.layers]).tolist()
+    zeros, parts, u = set(), [], 0
+    for ell, d in enumerate(arch.hidden_widths):
+        for i in range(d):
+            if norms[u] <= cut:
+                parts.append(f"layer {ell + 1} neuron {i}")
+                zeros |= {offs[ell] + int(j) for j in arch.layers[ell].index[i, :] if j >= 0}
+                zeros |= {offs[ell + 1] + int(j) for j in arch.layers[ell + 1].index[:, i] if j >= 0}
+            u += 1
+    return sorted(zeros), ("small neurons: " + ", ".join(parts)) if parts else "no small neuron"
+
+
+def refine_on_stratum(arch, X, Y, theta, zeros, max_iter: int = 400):
+    """Snap θ_Z := 0, minimise the loss over the free coordinates (L-BFGS, strong Wolfe), and return
+    (θ, ∇L(θ), L(θ)) at the refined point — or at the snapped point if the refinement did not lower the
+    loss.  This is the exposure test of :mod:`.exposure` applied at the end point of training."""
+    torch = require_torch()
+    net = TorchNetwork(arch)
+    Xt, Yt = torch.as_tensor(X), torch.as_tensor(Y)
+    mask = np.ones(arch.n_params, dtype=bool)
+    mask[list(zeros)] = False
+    free_idx = torch.as_tensor(np.nonzero(mask)[0])
+    base = torch.tensor(np.where(mask, theta, 0.0))
+    free = base[free_idx].clone().requires_grad_(True)
+    opt = torch.optim.LBFGS([free], lr=1.0, max_iter=max_iter, tolerance_grad=1e-14, tolerance_change=1e-16,
+                            history_size=50, line_search_fn="strong_wolfe")
+
+    def full(f):
+        th = base.clone()
+        th[free_idx] = f
+        return th
+
+    def closure():
+        opt.zero_grad()
+        loss = ((net(full(free), Xt) - Yt) ** 2).sum(dim=1).mean()
+        loss.backward()
+        return loss
+
+    def evaluate_at(f):
+        th = full(f.detach()).requires_grad_(True)
+        loss = ((net(th, Xt) - Yt) ** 2).sum(dim=1).mean()
+        loss.backward()
+        return th.detach().numpy().copy(), th.grad.numpy().copy(), float(loss.detach())
+
+    snapped = evaluate_at(free)
+    try:
+        opt.step(closure)
+        refined = evaluate_at(free)
+    except RuntimeError:  # pragma: no cover - numerical breakdown in the line search
+        return snapped
+    ok = math.isfinite(refined[2]) and np.all(np.isfinite(refined[1])) and refined[2] <= snapped[2]
+    return refined if ok else snapped
+
+
+
+def detect_end_point(arch, X, Y, theta, tol: float, crit_tol: float = 1e-6) -> dict:
+    """Does training end on a subnetwork?
+
+    ``near``: some unit is below ``tol`` (relative).  ``critical``: after snapping those units to 0 and
+    refining the free coordinates towards a critical point of the reduced network, the gradient in the
+    snapped coordinates vanishes (sup-norm ≤ ``crit_tol``): the stratum S is invariant under the gradient
+    flow there, and critical points of the reduced network lift to critical points of the full one
+    (MLP: always, σ(0) = 0; CNN: only on a measure-zero set of data, Razor's Edge Prop 4.5).
+    ``grad_free`` reports how far the reduced problem is from critical."""
+    zeros, detail = snap_candidates(arch, theta, tol)
+    out = {"near": bool(zeros), "critical": False, "detail": detail, "zeros": zeros, "theta": None,
+           "grad_free": None, "grad_removed": None, "mlp_report": None}
+    if not is_cnn(arch):
+        from ..geometry.subnetworks import detect_subnetwork
+
+        out["mlp_report"] = detect_subnetwork(Parameters.unflatten(arch, np.asarray(theta, float)), tol=tol).summary()
+    if not zeros:
+        return out
+    th, g, _ = refine_on_stratum(arch, X, Y, theta, zeros)
+    mask = np.zeros(arch.n_params, dtype=bool)
+    mask[zeros] = True
+    gf, gr = float(np.max(np.abs(g[~mask]), initial=0.0)), float(np.max(np.abs(g[mask])))
+    out.update(theta=th, grad_free=gf, grad_removed=gr, critical=bool(gr <= crit_tol))
+    out["detail"] = (f"{detail}; on the stratum: |∇_removed L| = {gr:.1e} "
+                     f"({'invariant' if gr <= crit_tol else 'not invariant'}), |∇_free L| = {gf:.1e}")
+    return out
+
+
+@lru_cache(maxsize=64)
+def _generic_rank(arch) -> int:
+    from ..geometry import dimension
+
+    return dimension(arch).dimension
+
+
+def rank_at(arch, theta, seed: int = 0) -> int:
+    """rank over F_p of the projected Jacobian at the rationalised point θ and random inputs (lower bound on
+    rank dφ(θ) over ℚ; equal to it with high probability)."""
+    from ..geometry import rank_mod_p
+    from ..parametrization import DEFAULT_PRIME, PrimeField, jacobian
+
+    ns = PrimeField(DEFAULT_PRIME)
+    q = [Fraction(float(v)).limit_denominator(2**20) for v in theta]
+    th = ns.asarray(np.array(q, dtype=object))
+    rng = np.random.default_rng([seed, 7])
+    m = arch.n_params + 1
+    X = ns.random(rng, (m, arch.input_dim))
+    C = ns.random(rng, (m, arch.output_dim))
+    return rank_mod_p(jacobian(arch, th, X, ns, projections=C), DEFAULT_PRIME)
+
+
+# --------------------------------------------------------------------------------------------
+# one run
+# --------------------------------------------------------------------------------------------
+def _data(spec: TrainSpec, seed: int):
+    from ..parametrization import Float64, evaluate
+
+    arch = spec.architecture
+    rng = np.random.default_rng([seed, 1])
+    X = rng.standard_normal((spec.n_data, arch.input_dim))
+    if spec.task == "random":
+        Y = rng.standard_normal((spec.n_data, arch.output_dim))
+    else:
+        stratum = default_stratum(arch)
+        teacher = Parameters.random(arch, seed=seed + 10_000, kind="float").flatten()
+        teacher[list(stratum.zero)] = 0.0
+        Y = evaluate(arch, teacher, X, Float64())
+        Y = Y / max(1e-12, float(np.std(Y)))  # unit scale targets
+        Y = Y + spec.noise * rng.standard_normal(Y.shape)
+    return X, Y
+
+
+def train_run(spec: TrainSpec, seed: int) -> RunResult:
+    """Train ``spec.architecture`` from the seeded initialisation on the seeded data set; detect and rank-test
+    the end point (see the module docstring)."""
+    torch = require_torch()
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ValueError(f"Argument 'seed' must be a non-negative int, got {seed!r}.")
+    arch = spec.architecture
+    X, Y = _data(spec, seed)
+    theta0 = Parameters.random(arch, seed=seed, kind="float").flatten() * spec.init_scale
+    net = TorchNetwork(arch)
+    Xt, Yt = torch.tensor(X), torch.tensor(Y)
+    theta = torch.tensor(theta0, requires_grad=True)
+    if spec.optimizer == "adam":
+        opt = torch.optim.Adam([theta], lr=spec.lr)
+    else:
+        opt = torch.optim.SGD([theta], lr=spec.lr)
+    gen = torch.Generator().manual_seed(seed)
+
+    def full_loss():
+        return ((net(theta, Xt) - Yt) ** 2).sum(dim=1).mean()
+
+    steps, losses, norms = [], [], []
+    labels = _unit_labels(arch)
+    for step in range(spec.steps + 1):
+        if step % spec.record_every == 0 or step == spec.steps:
+            with torch.no_grad():
+                steps.append(step)
+                losses.append(float(full_loss()))
+                norms.append(unit_norms(arch, theta.detach().numpy()).tolist())
+            if not math.isfinite(losses[-1]):
+                break
+        if step == spec.steps:
+            break
+        opt.zero_grad()
+        if spec.optimizer == "sgd":
+            idx = torch.randperm(spec.n_data, generator=gen)[: spec.batch_size]
+            loss = ((net(theta, Xt[idx]) - Yt[idx]) ** 2).sum(dim=1).mean()
+        else:
+            loss = full_loss()
+        loss.backward()
+        opt.step()
+    opt.zero_grad()
+    loss = full_loss()
+    loss.backward()
+    gnorm = float(theta.grad.norm())
+    final = theta.detach().numpy().copy()
+    final_loss = float(loss.detach())
+    if not (math.isfinite(final_loss) and np.all(np.isfinite(final))):
+        return RunResult(spec.key(seed), spec.to_dict(), seed, steps, losses, norms, labels, float("inf"),
+                         float("inf"), [], False, "diverged", None, None, False)
+    end = detect_end_point(arch, X, Y, final, spec.tol)
+    on_sub, detail = end["critical"], end["detail"]
+    rank = generic = None
+    confirmed = False
+    if end["near"]:
+        rank, generic = rank_at(arch, end["theta"], seed), _generic_rank(arch)
+        confirmed = bool(on_sub and rank < generic)
+    return RunResult(spec.key(seed), spec.to_dict(), seed, steps, losses, norms, labels, final_loss, gnorm,
+                     final.tolist(), bool(on_sub), detail, rank, generic, bool(confirmed), bool(end["near"]))
+
+
+# --------------------------------------------------------------------------------------------
+# many runs, resumable
+# --------------------------------------------------------------------------------------------
+def _load(path: Path) -> dict:
+    if not path.exists():
+        return {}
+    try:
+        data = json.loads(path.read_text())
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"Argument 'path': {str(path)!r} is not a valid results file ({exc.msg}).") from None
+    return {r["key"]: RunResult.from_dict(r) for r in data.get("runs", [])}
+
+
+def _save(path: Path, done: dict) -> None:
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(json.dumps({"format": "neuromanifold.training/1", "runs": [r.to_dict() for r in done.values()]}))
+    os.replace(tmp, path)
+
+
+def run_experiment(specs, seeds, path=None, progress: bool = False) -> ExperimentResult:
+    """Run every (spec, seed); with ``path`` (JSON), finished runs are saved after each run and skipped when
+    the experiment is run again (resumable; an interrupted run is simply redone)."""
+    specs = list(specs)
+    seeds = list(seeds)
+    if not specs:
+        raise ValueError("Argument 'specs' must hold at least one TrainSpec.")
+    if not seeds or any(isinstance(s, bool) or not isinstance(s, int) or s < 0 for s in seeds):
+        raise ValueError(f"Argument 'seeds' must be non-negative ints, got {seeds!r}.")
+    torch = require_torch()
+    path = Path(path) if path is not None else None
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    done = _load(path) if path is not None else {}
+    jobs = [(s, seed) for s in specs for seed in seeds]
+    runs = []
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(jobs), desc="training", unit="run", file=__import__("sys").stderr)
+    for spec, seed in jobs:
+        key = spec.key(seed)
+        if key not in done:
+            with torch.random.fork_rng():
+                done[key] = train_run(spec, seed)
+            if path is not None:
+                _save(path, done)
+        runs.append(done[key])
+        if bar is not None:
+            bar.update(1)
+    if bar is not None:
+        bar.close()
+    return ExperimentResult(tuple(runs), str(path) if path is not None else None)
+
+
+def default_specs(steps: int = 4000, optimizer: str = "gd", activation="z^3+z^2", tasks=("teacher",),
+                  lr: float = 0.01, init_scale: float = 0.05, noise: float = 0.02, n_data: int = 32) -> list[TrainSpec]:
+    """The small default MLP-vs-CNN comparison: MLP (3, 4, 1) and the CNN of Razor's Edge's example
+    (d_0 = 5, k = (3, 2), s = (2, 1)), σ = z³ + z² (σ(0) = σ'(0) = 0), full-batch gradient descent from a
+    small initialisation, on a planted teacher (one inactive neuron / a zero-padded filter) with label
+    noise — the noise moves the data off the measure-zero set where CNN subnetworks carry critical points,
+    while MLP subnetwork critical points persist (critical exposure)."""
+    from ..architectures import MLP
+    from ..architectures.cnn import CNN
+
+    archs = [MLP((3, 4, 1), activation), CNN(5, (3, 2), (2, 1), activation)]
+    return [TrainSpec(a, task=t, optimizer=optimizer, steps=steps, lr=lr, init_scale=init_scale, noise=noise,
+                      n_data=n_data, tol=0.05) for a in archs for t in tasks]
