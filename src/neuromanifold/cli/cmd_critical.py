@@ -1,0 +1,104 @@
+"""neuromanifold critical WIDTHS --degree R [--weights FILE] [--degrees 2..8] [--json]
+
+With ``--weights``: rank dφ(W), generic rank, critical, the subnetwork structure and reduced widths of
+one point.  Without: a scan testing "critical ⇔ subnetwork" (MATH.md §5), or a degree sweep.
+"""
+
+from __future__ import annotations
+
+from .common import UsageError, add_architecture_options, mlp_from_args, parse_degrees, print_json
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "critical",
+        help="critical points of the parametrisation vs subnetworks (Occam's razor theorem)",
+        description="With --weights FILE: is dφ rank-deficient at this point, and is it a subnetwork?  "
+        "Without: scan random points, every subnetwork stratum and non-subnetwork constructions "
+        "(plus a numerical search) for the equivalence critical ⇔ subnetwork.",
+    )
+    add_architecture_options(p)
+    p.add_argument("--weights", metavar="FILE", help="JSON file with the weights (Parameters.save format)")
+    p.add_argument("--degrees", metavar="LO..HI", help="degree sweep of monomial activations z^r, e.g. 2..8")
+    p.add_argument("--tol", type=float, default=None, help="tolerance for float weights (default 1e-9 relative)")
+    p.add_argument("--seed", type=int, default=0, help="seed of all random choices (default 0)")
+    p.add_argument("--random-points", type=int, default=3, help="random points in the scan (default 3)")
+    p.add_argument("--starts", type=int, default=2, help="numerical-search starts in the scan (default 2)")
+    p.add_argument("--steps", type=int, default=30, help="numerical-search steps per start (default 30)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    if args.degrees is not None:
+        if args.weights is not None:
+            raise UsageError("--degrees runs scans; it cannot be combined with --weights")
+        if args.activation is not None or args.generic:
+            raise UsageError("--degrees sweeps monomial activations z^r; drop --activation/--generic")
+        return _sweep(args)
+    arch = mlp_from_args(args)
+    if args.weights is not None:
+        return _point(args, arch)
+    from ..geometry.critical_scan import scan
+
+    result = scan(arch, seed=args.seed, random_points=args.random_points, numerical_starts=args.starts,
+                  numerical_steps=args.steps, progress=not args.no_progress)
+    if args.json:
+        print_json(result.to_dict())
+    else:
+        print(result.summary())
+    return 0
+
+
+def _point(args, arch) -> int:
+    from ..architectures import Parameters
+    from ..geometry.criticality import rank_at_point
+    from ..geometry.subnetworks import detect_subnetwork
+
+    params = Parameters.load(args.weights, arch)
+    sub = detect_subnetwork(params, tol=args.tol)
+    rank = rank_at_point(params, seed=args.seed)
+    record = {
+        "rank": rank.rank,
+        "generic_rank": rank.generic_rank,
+        "critical": rank.critical,
+        "certified": rank.certified,
+        "error_bound": rank.error_bound if rank.error_bound == rank.error_bound else None,
+        "method": rank.method,
+        "subnetwork": {"inactive": sub.to_dict()["inactive"], "redundant": sub.to_dict()["redundant"]},
+        "reduced_widths": list(sub.reduced_widths),
+        "kernel_dimension": rank.kernel_dimension,
+        "symmetry_rank": rank.symmetry_rank,
+        "extra_kernel_dimension": int(rank.extra_kernel.shape[1]),
+    }
+    if rank.singular_values:
+        record["singular_values"] = list(rank.singular_values)
+    if args.json:
+        print_json(record)
+    else:
+        print(f"{arch!r}")
+        print(f"  {rank.summary()}")
+        print(f"  {sub.summary()}")
+        if rank.singular_values:
+            print("  singular values: " + ", ".join(f"{v:.3e}" for v in rank.singular_values))
+    return 0
+
+
+def _sweep(args) -> int:
+    from ..geometry.critical_scan import degree_sweep
+    from .common import parse_widths
+
+    widths = parse_widths(args.widths)
+    if len(widths) < 3:
+        raise UsageError("WIDTHS needs at least one hidden layer for a degree sweep")
+    if args.bias:
+        raise UsageError("--degrees sweeps networks without biases; drop --bias")
+    degrees = parse_degrees(args.degrees)
+    sweep = degree_sweep(widths, degrees, seed=args.seed, progress=not args.no_progress,
+                         random_points=args.random_points, numerical_starts=args.starts, numerical_steps=args.steps)
+    if args.json:
+        print_json(sweep.to_dict())
+    else:
+        print(sweep.summary())
+    return 0

@@ -1,0 +1,513 @@
+"""Testing "critical ⇔ subnetwork" (Kohn–Marchetti–Shabir–Shahverdi–Wang; MATH.md §5) on an architecture.
+
+:func:`scan` checks, for a monomial MLP σ = z^r:
+
+(a) random integer points are non-critical (they should be: the generic rank is attained on a dense
+    open set);
+(b) every subnetwork stratum type (:func:`~neuromanifold.geometry.subnetworks.subnetwork_strata`, each
+    with zero outgoing columns and, where σ(0) = 0, zero incoming rows) is critical — this direction
+    fails in general for small r (e.g. filling architectures);
+(c) points that are *not* subnetworks are searched for criticality:
+
+    * **plane construction** — rows of W_ℓ of the form u + t_i v (pairwise non-proportional).  The
+      pre-activations p_i = (u + t_i v)·h are then binary forms in (u·h, v·h), whose r-th powers live in
+      a space of dimension r + 1; with d_ℓ ≥ r + 2 neurons they are linearly dependent, and the
+      outgoing weights can move along the dependency without changing f (MATH.md §5, "r-th powers of
+      the hidden pre-activations become linearly dependent");
+    * **equal hidden functions** — if Σ λ_i h_{ℓ−1,i} ≡ 0 (the plane construction one layer down,
+      λ from the Vandermonde relations Σ λ_i t_i^k = 0, k ≤ r), two neurons of layer ℓ with rows
+      w and w + λ compute the same function with non-proportional weights;
+    * **rank-deficient first layer** — rows of W_1 in a hyperplane of ℝ^{d_0} (f depends on fewer
+      linear forms of x than d_0, although no neuron is inactive or redundant);
+    * **Pythagorean construction** (r_ℓ = 2, r_{ℓ−1} = 2k even): pre-activations P² − Q², 2PQ, P² + Q²
+      with P = s^k, Q = t^k satisfy (P² − Q²)² + (2PQ)² = (P² + Q²)², a three-term identity that
+      Mason–Stothers (:func:`~neuromanifold.geometry.mason.mason`) rules out for exponents ≥ 3;
+    * **numerical search** — minimise σ_g/σ_1 of the Float64 Jacobian (g = generic rank) over points
+      kept away from subnetworks, then rationalise (neuron-wise normalisation, bounded denominators)
+      and re-check exactly.  Only exactly confirmed points are reported as counterexamples.
+
+Every point is judged by :func:`~neuromanifold.geometry.criticality.rank_at_point` (exact or mod p,
+with its certificate) and :func:`~neuromanifold.geometry.subnetworks.detect_subnetwork` (exact).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass, field
+from fractions import Fraction
+from math import comb
+
+import numpy as np
+
+from ..architectures import MLP, Monomial, Parameters
+from ..parametrization import Float64, jacobian
+from .criticality import PointRank, generic_rank, rank_at_point
+from .mason import mason
+from .subnetworks import SubnetworkReport, detect_subnetwork, subnetwork_strata
+
+__all__ = ["PointCheck", "ScanResult", "scan", "DegreeSweep", "degree_sweep", "known_degree_bounds"]
+
+#: Exact (grid) rank computations in scans only below this size; above, mod-p with an error bound.
+SCAN_EXACT_LIMIT = 1_500
+
+
+@dataclass(frozen=True)
+class PointCheck:
+    """One tested point: how it was made (``kind``, ``label``), its rank and its subnetwork report."""
+
+    kind: str
+    label: str
+    params: Parameters = field(repr=False)
+    rank: PointRank
+    subnetwork: SubnetworkReport = field(repr=False)
+
+    @property
+    def critical(self) -> bool:
+        return self.rank.critical
+
+    @property
+    def is_subnetwork(self) -> bool:
+        return self.subnetwork.is_subnetwork
+
+    def to_dict(self, weights: bool = False) -> dict:
+        out = {"kind": self.kind, "label": self.label, "subnetwork": self.is_subnetwork, **self.rank.to_dict()}
+        if weights:
+            out["weights"] = self.params.to_json()["weights"]
+        return out
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """The outcome of :func:`scan` for one architecture; ``holds`` iff all tests agree with
+    "critical ⇔ subnetwork"."""
+
+    architecture: MLP
+    generic_rank: int
+    generic_certified: bool
+    checks: tuple[PointCheck, ...]
+    numerical: dict
+    notes: tuple[str, ...]
+    seconds: float
+
+    @property
+    def random_critical(self) -> list[PointCheck]:
+        return [c for c in self.checks if c.kind == "random" and c.critical]
+
+    @property
+    def noncritical_subnetworks(self) -> list[PointCheck]:
+        """Subnetwork points that are not critical (⇐ fails)."""
+        return [c for c in self.checks if c.is_subnetwork and not c.critical]
+
+    @property
+    def counterexamples(self) -> list[PointCheck]:
+        """Critical points that are not subnetworks (⇒ fails), each exactly reproducible."""
+        return [c for c in self.checks if c.critical and not c.is_subnetwork]
+
+    @property
+    def holds(self) -> bool:
+        return not self.noncritical_subnetworks and not self.counterexamples
+
+    @property
+    def verdict(self) -> str:
+        if self.holds:
+            return "critical ⇔ subnetwork holds on all tests"
+        parts = []
+        if self.noncritical_subnetworks:
+            labels = sorted({c.label for c in self.noncritical_subnetworks})
+            parts.append(f"subnetworks that are not critical: {', '.join(labels)}")
+        if self.counterexamples:
+            labels = sorted({c.label for c in self.counterexamples})
+            parts.append(f"critical points that are not subnetworks: {', '.join(labels)}")
+        return "equivalence fails — " + "; ".join(parts)
+
+    def to_dict(self) -> dict:
+        return {
+            "architecture": self.architecture.to_json(),
+            "widths": list(self.architecture.widths),
+            "degree": _degree(self.architecture),
+            "generic_rank": self.generic_rank,
+            "generic_certified": self.generic_certified,
+            "holds": self.holds,
+            "verdict": self.verdict,
+            "random_points": sum(c.kind == "random" for c in self.checks),
+            "random_critical": len(self.random_critical),
+            "subnetwork_checks": [c.to_dict() for c in self.checks if c.kind == "subnetwork"],
+            "noncritical_subnetworks": sorted({c.label for c in self.noncritical_subnetworks}),
+            "counterexamples": [c.to_dict(weights=True) for c in self.counterexamples],
+            "constructions": [c.to_dict() for c in self.checks if c.kind == "construction"],
+            "numerical": self.numerical,
+            "notes": list(self.notes),
+            "seconds": round(self.seconds, 3),
+        }
+
+    def summary(self) -> str:
+        n_sub = sum(c.kind == "subnetwork" for c in self.checks)
+        crit_sub = sum(c.kind == "subnetwork" and c.critical for c in self.checks)
+        n_con = sum(c.kind == "construction" for c in self.checks)
+        lines = [
+            f"{self.architecture!r}: generic rank {self.generic_rank} ({'certified' if self.generic_certified else 'probabilistic'})",
+            f"  (a) random points: {sum(c.kind == 'random' for c in self.checks)} checked, {len(self.random_critical)} critical",
+            f"  (b) subnetwork points: {crit_sub}/{n_sub} critical",
+            f"  (c) non-subnetwork constructions: {n_con} points; numerical search: "
+            f"{self.numerical.get('starts', 0)} starts, best σ_g/σ_1 = {self.numerical.get('best_ratio', float('nan')):.1e}, "
+            f"{self.numerical.get('confirmed', 0)} confirmed exactly",
+        ]
+        for c in self.counterexamples:
+            how = "certified" if c.rank.certified else f"error ≤ {c.rank.error_bound:.1e}"
+            lines.append(f"  counterexample [{c.label}]: rank {c.rank.rank} < {self.generic_rank} ({how}); "
+                         f"weights {c.params.to_json()['weights']}")
+        lines += [f"  note: {n}" for n in self.notes]
+        lines.append(f"  verdict: {self.verdict}")
+        return "\n".join(lines)
+
+
+def _degree(arch) -> int | None:
+    degs = {a.degree for a in arch.activations}
+    return degs.pop() if len(degs) == 1 else None
+
+
+def _nonzero(rng, shape, bound=9):
+    return (rng.integers(1, bound + 1, size=shape) * rng.choice([-1, 1], size=shape)).astype(np.int64)
+
+
+def _random_weights(arch, rng):
+    return [_nonzero(rng, (layer.out_dim, layer.in_dim)) for layer in arch.layers]
+
+
+def _check(kind, label, params, exact_limit, seed) -> PointCheck:
+    rank = rank_at_point(params, seed=seed, exact_limit=exact_limit, kernel=False)
+    return PointCheck(kind, label, params, rank, detect_subnetwork(params))
+
+
+# --------------------------------------------------------------------------- constructions
+_TS = (0, 1, -1, 2, -2, 3, -3, 4, -4, 5, -5, 6, -6, 7, -7, 8)
+
+
+def _vandermonde_relation(k: int, r: int) -> list[int]:
+    """Integers λ ≠ 0 with Σ_i λ_i t_i^e = 0 for e = 0..r (t_i = _TS[i], k ≥ r + 2), so that
+    Σ λ_i (u + t_i v)^r ≡ 0 identically."""
+    import flint
+
+    M = flint.fmpz_mat([[t**e for t in _TS[:k]] for e in range(r + 1)])
+    basis, nullity = M.nullspace()
+    assert nullity >= 1
+    return [int(basis[i, 0]) for i in range(k)]
+
+
+def _plane_rows(rng, n_rows, n_cols):
+    u, v = _nonzero(rng, n_cols), _nonzero(rng, n_cols)
+    while np.linalg.matrix_rank(np.stack([u, v]).astype(float)) < 2:  # pragma: no cover - rare
+        v = _nonzero(rng, n_cols)
+    return np.stack([u + t * v for t in _TS[:n_rows]])
+
+
+def constructions(arch: MLP, seed: int = 0) -> list[tuple[str, Parameters]]:
+    """Structured non-subnetwork candidates (module docstring): plane rows, equal hidden functions,
+    Pythagorean triples.  Only for hidden layers with monomial σ and no biases."""
+    out = []
+    if arch.bias:
+        return out
+    d = arch.widths
+    rng = np.random.default_rng([seed, 101])
+    if d[0] >= 3 and d[1] >= 2 and arch.activations[0].is_monomial:
+        W = _random_weights(arch, rng)
+        W[0] = _nonzero(rng, (d[1], d[0] - 1)) @ _nonzero(rng, (d[0] - 1, d[0]))
+        out.append((f"layer-1 rows in a hyperplane (rank W_1 = {d[0] - 1} < d_0)", Parameters(arch, W)))
+    for ell in range(1, arch.depth):
+        act = arch.activations[ell - 1]
+        if not act.is_monomial:
+            continue
+        r = act.degree
+        if d[ell] >= r + 2 and d[ell - 1] >= 2:
+            W = _random_weights(arch, rng)
+            W[ell - 1] = _plane_rows(rng, d[ell], d[ell - 1])
+            out.append((f"plane rows in layer {ell} (d_{ell} = {d[ell]} ≥ r + 2 = {r + 2})", Parameters(arch, W)))
+            # equal hidden functions one layer up: rows w and w + λ in layer ℓ+1
+            if ell + 1 < arch.depth and d[ell + 1] >= 2:
+                lam = np.array(_vandermonde_relation(d[ell], r)[: d[ell]], dtype=np.int64)
+                W2 = [w.copy() for w in W]
+                W2[ell][1] = W2[ell][0] + lam
+                out.append((f"equal hidden functions in layer {ell + 1} (rows differ by a relation of layer {ell})",
+                            Parameters(arch, W2)))
+        if ell >= 2 and r == 2 and d[ell] >= 3 and d[0] >= 2:
+            prev = arch.activations[ell - 2]
+            if prev.is_monomial and prev.degree % 2 == 0 and d[ell - 1] >= prev.degree + 1:
+                pyth = _pythagorean(arch, ell, rng)
+                if pyth is not None:
+                    out.append((f"Pythagorean triple in layer {ell} (r = 2)", pyth))
+    return out
+
+
+def _pythagorean(arch, ell, rng):
+    """Layer ℓ−1 (σ = z^{2k}) gets rows u + t_i v, spanning the binary forms of degree 2k in
+    (s, t) = (u·h, v·h); layer ℓ's first three rows express s^{2k} − t^{2k}, 2 s^k t^k, s^{2k} + t^{2k}.
+    Valid when h = x (ℓ = 2); deeper layers use the same rows on their inputs."""
+    import flint
+
+    k2 = arch.activations[ell - 2].degree
+    k = k2 // 2
+    n = arch.widths[ell - 1]
+    # Mason–Stothers sanity check of the identity (dehomogenised at t = 1)
+    m = mason(f"(s**{k2} - 1)**2", f"(2*s**{k})**2", f"(s**{k2} + 1)**2", variable="s")
+    if not m.holds:  # pragma: no cover - the identity satisfies it (with equality)
+        return None
+    W = _random_weights(arch, rng)
+    W[ell - 2] = _plane_rows(rng, n, arch.widths[ell - 2])
+    # (s + t_i t)^{2k} = Σ_j C(2k, j) t_i^j s^{2k−j} t^j: coefficient matrix B[j, i]
+    ts = _TS[:n]
+    B = flint.fmpq_mat([[comb(k2, j) * ts[i] ** j for i in range(n)] for j in range(k2 + 1)])
+    targets = {"P2-Q2": {0: 1, k2: -1}, "2PQ": {k: 2}, "P2+Q2": {0: 1, k2: 1}}
+    rows = []
+    for coeffs in targets.values():
+        rhs = flint.fmpq_mat([[coeffs.get(j, 0)] for j in range(k2 + 1)])
+        sol = _solve_consistent(B, rhs)
+        if sol is None:  # pragma: no cover
+            return None
+        rows.append(sol)
+    den = 1
+    for row in rows:
+        for q in row:
+            den = den * q.denominator // np.gcd(den, q.denominator)
+    for i, row in enumerate(rows):
+        W[ell - 1][i] = [int(q * den) for q in row]
+    return Parameters(arch, W)
+
+
+def _solve_consistent(B, rhs):
+    """A rational solution of B y = rhs using the first square block of columns (B has full row rank)."""
+    import flint
+
+    rows, cols = B.nrows(), B.ncols()
+    sq = flint.fmpq_mat([[B[i, j] for j in range(rows)] for i in range(rows)]) if cols >= rows else None
+    if sq is None or sq.det() == 0:
+        return None
+    y = sq.solve(rhs)
+    return [Fraction(int(y[i, 0].p), int(y[i, 0].q)) for i in range(rows)] + [Fraction(0)] * (cols - rows)
+
+
+# --------------------------------------------------------------------------- numerical search
+def _distance_to_subnetworks(arch, theta) -> float:
+    """min over hidden neurons of |row|, |col| (relative) and 1 − |cos| between rows (≥ 0)."""
+    Ws, pos = [], 0
+    for layer in arch.layers:
+        Ws.append(theta[pos : pos + layer.n_params].reshape(layer.out_dim, layer.in_dim))
+        pos += layer.n_params
+    best = np.inf
+    for ell in range(1, arch.depth):
+        rows, cols = Ws[ell - 1], Ws[ell].T
+        rn = np.linalg.norm(rows, axis=1)
+        cn = np.linalg.norm(cols, axis=1)
+        best = min(best, float(np.min(rn) / max(np.linalg.norm(rows), 1e-300)),
+                   float(np.min(cn) / max(np.linalg.norm(cols), 1e-300)))
+        unit = rows / np.maximum(rn[:, None], 1e-300)
+        cos = np.abs(unit @ unit.T)
+        np.fill_diagonal(cos, 0)
+        if rows.shape[0] > 1 and rows.shape[1] > 1:
+            best = min(best, float(1 - np.max(cos)))
+    return best
+
+
+def _normalise(arch, theta):
+    """A point of the same rank: each hidden row scaled to unit norm (σ = z^r: outgoing column × c^r),
+    then W_L scaled to unit norm (scaling W_L multiplies columns of dφ: rank unchanged)."""
+    Ws, pos = [], 0
+    for layer in arch.layers:
+        Ws.append(theta[pos : pos + layer.n_params].reshape(layer.out_dim, layer.in_dim).copy())
+        pos += layer.n_params
+    for ell in range(1, arch.depth):
+        act = arch.activations[ell - 1]
+        if not act.is_monomial:
+            continue
+        n = np.maximum(np.linalg.norm(Ws[ell - 1], axis=1), 1e-300)
+        Ws[ell - 1] /= n[:, None]
+        Ws[ell] *= n[None, :] ** act.degree
+    Ws[-1] /= max(np.linalg.norm(Ws[-1]), 1e-300)
+    return np.concatenate([W.ravel() for W in Ws])
+
+
+def _objective(arch, theta, X, C, g):
+    theta = _normalise(arch, theta)
+    J = jacobian(arch, theta, X, Float64(), projections=C)
+    s = np.linalg.svd(J, compute_uv=False)
+    ratio = s[g - 1] / s[0] if s[0] > 0 else 1.0
+    dist = _distance_to_subnetworks(arch, theta)
+    return np.log(max(ratio, 1e-300)) - 2.0 * np.log(min(dist, 0.25) / 0.25), ratio, dist
+
+
+def _rationalise(arch, theta) -> list[Parameters]:
+    """Normalise each hidden neuron (largest incoming weight → 1, compensated in the outgoing column
+    for σ = z^r), then round to denominators 1, 2, 4, 8, 16."""
+    Ws, pos = [], 0
+    for layer in arch.layers:
+        Ws.append(theta[pos : pos + layer.n_params].reshape(layer.out_dim, layer.in_dim).copy())
+        pos += layer.n_params
+    for ell in range(1, arch.depth):
+        r = arch.activations[ell - 1].degree
+        for i in range(Ws[ell - 1].shape[0]):
+            row = Ws[ell - 1][i]
+            c = row[np.argmax(np.abs(row))]
+            if c != 0:
+                Ws[ell - 1][i] = row / c
+                Ws[ell][:, i] = Ws[ell][:, i] * c**r
+    out = []
+    for den in (1, 2, 4, 8, 16):
+        out.append(Parameters(arch, [np.vectorize(lambda v: Fraction(round(v * den), den), otypes=[object])(W) for W in Ws]))
+    return out
+
+
+def numerical_search(arch: MLP, seed: int = 0, starts: int = 2, steps: int = 40, exact_limit: int = SCAN_EXACT_LIMIT,
+                     progress=None) -> tuple[dict, list[PointCheck]]:
+    """Minimise log(σ_g/σ_1) − 2 log(min(dist, 1/4)·4) (dist = distance to subnetworks) by
+    finite-difference gradient descent with backtracking; candidates with σ_g/σ_1 < 1e−6 are
+    rationalised and checked exactly.  Returns (statistics, exact checks of the candidates)."""
+    g = generic_rank(arch).dimension
+    U = max(1, g)
+    ns_rng = np.random.default_rng([seed, 202])
+    stats = {"starts": starts, "steps": steps, "best_ratio": 1.0, "candidates": 0, "confirmed": 0}
+    checks = []
+    for start in range(starts):
+        X = ns_rng.standard_normal((U + 2, arch.input_dim))
+        C = ns_rng.standard_normal((U + 2, arch.output_dim))
+        theta = Parameters.random(arch, seed=int(ns_rng.integers(1 << 30)), kind="float").flatten()
+        val, ratio, _ = _objective(arch, theta, X, C, g)
+        lr, h = 0.1, 1e-6
+        for _ in range(steps):
+            grad = np.empty_like(theta)
+            for j in range(theta.size):
+                e = theta.copy()
+                e[j] += h
+                grad[j] = (_objective(arch, e, X, C, g)[0] - val) / h
+            norm = np.linalg.norm(grad)
+            if not np.isfinite(norm) or norm == 0:
+                break
+            while lr > 1e-8:
+                cand = theta - lr * grad / norm
+                cval, cratio, _ = _objective(arch, cand, X, C, g)
+                if cval < val:
+                    theta, val, ratio = cand, cval, cratio
+                    lr *= 1.5
+                    break
+                lr /= 2
+            else:
+                break
+        stats["best_ratio"] = min(stats["best_ratio"], float(ratio))
+        if ratio < 1e-6:
+            stats["candidates"] += 1
+            for p in _rationalise(arch, _normalise(arch, theta)):
+                chk = _check("numerical", f"numerical search (start {start})", p, exact_limit, seed)
+                if chk.critical and not chk.is_subnetwork:
+                    stats["confirmed"] += 1
+                    checks.append(chk)
+                    break
+        if progress is not None:
+            progress.update(1)
+    return stats, checks
+
+
+# --------------------------------------------------------------------------- scan
+def _total_steps(arch, strata, random_points, starts):
+    kinds = 2 if (not arch.bias and all(a.coeffs[0] == 0 for a in arch.activations)) else 1
+    return random_points + kinds * len(strata) + len(constructions(arch)) + starts
+
+
+def scan(architecture, seed: int = 0, random_points: int = 3, numerical_starts: int = 2, numerical_steps: int = 30,
+         exact_limit: int = SCAN_EXACT_LIMIT, progress: bool = False) -> ScanResult:
+    """Test "critical ⇔ subnetwork" on ``architecture`` (see the module docstring for (a)–(c)).
+
+    ``progress=True`` shows a tqdm bar on stderr.  Every reported counterexample carries weights that
+    reproduce it exactly (integers or rationals) and its certificate."""
+    if not isinstance(architecture, MLP):
+        raise TypeError(f"Argument 'architecture' must be an MLP, not {type(architecture).__name__}.")
+    for name, value in (("random_points", random_points), ("numerical_starts", numerical_starts),
+                        ("numerical_steps", numerical_steps)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ValueError(f"Argument '{name}' must be a non-negative int, got {value!r}.")
+    start = time.perf_counter()
+    arch = architecture
+    gen = generic_rank(arch)
+    strata = subnetwork_strata(arch)
+    from tqdm import tqdm
+
+    bar = tqdm(total=_total_steps(arch, strata, random_points, numerical_starts), desc=f"scan {arch.widths}",
+               file=sys.stderr, disable=not progress, leave=False)
+    checks, notes = [], []
+    rng = np.random.default_rng([seed, 303])
+    for i in range(random_points):
+        checks.append(_check("random", f"random point {i}", Parameters(arch, _random_weights(arch, rng)), exact_limit, seed))
+        bar.update(1)
+    zero_in_ok = not arch.bias and all(a.coeffs[0] == 0 for a in arch.activations)
+    for s in strata:
+        for removal in ("out", "in") if zero_in_ok else ("out",):
+            if removal == "in" and not any(s.removed):
+                continue
+            label = f"{s.label} [{'zero outgoing' if removal == 'out' else 'zero incoming'}]" if any(s.removed) else s.label
+            checks.append(_check("subnetwork", label, s.random_point(seed, removal), exact_limit, seed))
+            bar.update(1)
+    for label, p in constructions(arch, seed):
+        checks.append(_check("construction", label, p, exact_limit, seed))
+        bar.update(1)
+    if all(a.is_monomial for a in arch.activations) and not arch.bias:
+        if all(a.degree >= 3 for a in arch.activations):
+            notes.append("no three-term (Pythagorean) construction: Mason–Stothers forbids p^r + q^r = s^r for r ≥ 3")
+    stats, found = numerical_search(arch, seed, numerical_starts, numerical_steps, exact_limit, progress=bar)
+    checks += found
+    bar.close()
+    return ScanResult(arch, gen.dimension, gen.certified, tuple(checks), stats, tuple(notes), time.perf_counter() - start)
+
+
+# --------------------------------------------------------------------------- degree sweep
+def known_degree_bounds(architecture) -> dict:
+    """Sufficient degrees from the literature (MATH.md §3, §5), with k = the largest hidden width
+    (reading: the k pre-activations of one layer whose r-th powers must be independent):
+    Newman–Slater r > k(k − 2); Crăciun r > max{k·C(k − 1, 2), 2}; Usevich et al. r ≥ 2 d_ℓ − 1."""
+    k = max(architecture.widths[1:-1]) if architecture.depth > 1 else 1
+    return {
+        "newman_slater": k * (k - 2) + 1,
+        "craciun": max(k * comb(k - 1, 2), 2) + 1,
+        "usevich": max(2 * d - 1 for d in architecture.widths[1:-1]) if architecture.depth > 1 else 1,
+    }
+
+
+@dataclass(frozen=True)
+class DegreeSweep:
+    """Scans of one set of widths for σ = z^r, r in ``degrees``; ``threshold`` = smallest r of the sweep
+    from which the equivalence held on all tests for every larger swept r (None if it fails at the
+    largest)."""
+
+    widths: tuple[int, ...]
+    scans: tuple[ScanResult, ...]
+    bounds: dict
+
+    @property
+    def threshold(self) -> int | None:
+        t = None
+        for s in reversed(self.scans):
+            if not s.holds:
+                break
+            t = _degree(s.architecture)
+        return t
+
+    def to_dict(self) -> dict:
+        return {"widths": list(self.widths), "threshold": self.threshold, "known_sufficient_degrees": self.bounds,
+                "scans": [s.to_dict() for s in self.scans]}
+
+    def summary(self) -> str:
+        lines = [f"widths {list(self.widths)}:"]
+        for s in self.scans:
+            lines.append(f"  r = {_degree(s.architecture)}: {s.verdict}")
+        b = self.bounds
+        lines.append(f"  equivalence held on all tests from r = {self.threshold} on" if self.threshold else
+                     "  equivalence failed at the largest degree tested")
+        lines.append(f"  known sufficient degrees (k = largest hidden width): Newman–Slater r ≥ {b['newman_slater']}, "
+                     f"Crăciun r ≥ {b['craciun']}, Usevich et al. r ≥ {b['usevich']}")
+        return "\n".join(lines)
+
+
+def degree_sweep(widths, degrees, seed: int = 0, progress: bool = False, **scan_options) -> DegreeSweep:
+    """:func:`scan` of MLP(widths, z^r) for each r in ``degrees`` (sorted)."""
+    degrees = sorted(set(degrees))
+    if not degrees or any(isinstance(r, bool) or not isinstance(r, int) or r < 1 for r in degrees):
+        raise ValueError(f"Argument 'degrees' must be positive ints, got {degrees!r}.")
+    scans = tuple(scan(MLP(tuple(widths), Monomial(r)), seed=seed, progress=progress, **scan_options) for r in degrees)
+    return DegreeSweep(tuple(widths), scans, known_degree_bounds(scans[0].architecture))

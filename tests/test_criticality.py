@@ -1,0 +1,182 @@
+"""Rank of dφ at a point, criticality, the scan and the degree sweep (MATH.md §5).
+
+Oracles: the rank of the Jacobian of the *coefficient* map computed independently with sympy
+(symbolic expansion of f_W), hand-derived images of dφ for shallow nets, and Alexander–Hirschowitz
+generic ranks.
+"""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import sympy
+
+from neuromanifold import MLP, Parameters
+from neuromanifold.geometry.critical_scan import degree_sweep, known_degree_bounds, scan
+from neuromanifold.geometry.criticality import rank_at_point, symmetry_directions
+
+
+def sympy_jacobian(params):
+    """Jacobian of W ↦ (coefficients of f_W) at the point, by symbolic expansion (no biases)."""
+    arch = params.architecture
+    xs = sympy.symbols(f"x0:{arch.input_dim}")
+    syms, mats = [], []
+    for ell, layer in enumerate(arch.layers):
+        M = sympy.Matrix(layer.out_dim, layer.in_dim, lambda i, j: sympy.Symbol(f"w{ell}_{i}_{j}"))
+        syms += list(M)
+        mats.append(M)
+    h = sympy.Matrix(xs)
+    for ell, M in enumerate(mats):
+        z = M * h
+        h = z.applyfunc(arch.activations[ell].to_sympy) if ell < len(mats) - 1 else z
+    coeffs = []
+    for out in h:
+        poly = sympy.Poly(sympy.expand(out), *xs)
+        coeffs += poly.coeffs()
+    J = sympy.Matrix(coeffs).jacobian(syms)
+    point = dict(zip(syms, [sympy.Rational(str(v)) for v in params.flatten()]))
+    return J.subs(point)
+
+
+def sympy_rank(params):
+    return sympy_jacobian(params).rank()
+
+
+@pytest.mark.parametrize(
+    "widths, r, weights",
+    [
+        ((2, 2, 1), 2, [[[1, 2], [3, -1]], [[2, -1]]]),  # generic: rank 3 = dim Sym²(ℝ²)
+        ((2, 2, 1), 2, [[[1, 2], [3, -1]], [[2, 0]]]),  # zero outgoing weight, filling: still rank 3
+        ((2, 2, 1), 2, [[[1, 2], [0, 0]], [[2, 5]]]),  # zero incoming row: rank 2
+        ((2, 2, 1), 3, [[[1, 2], [2, 4]], [[1, 1]]]),  # proportional rows: rank 2 < 4
+        ((3, 4, 1), 2, [[[1, 0, 0], [0, 1, 0], [1, 1, 0], [1, -1, 0]], [[1, 2, 3, 4]]]),
+        ((2, 2, 2, 1), 2, [[[1, 1], [1, -1]], [[1, 2], [2, 1]], [[1, -1]]]),
+    ],
+)
+def test_exact_rank_matches_sympy(widths, r, weights):
+    p = Parameters(MLP(widths, r), weights)
+    res = rank_at_point(p)
+    assert res.rank == sympy_rank(p)
+    assert res.critical == (res.rank < res.generic_rank)
+
+
+def test_generic_ranks_are_alexander_hirschowitz():
+    # (2,2,1): min(4, C(3,2)) = 3 for r = 2; min(4, C(4, 3)) = 4 for r = 3
+    assert rank_at_point(Parameters(MLP((2, 2, 1), 2), [[[1, 2], [3, -1]], [[2, -1]]])).generic_rank == 3
+    assert rank_at_point(Parameters(MLP((2, 2, 1), 3), [[[1, 2], [3, -1]], [[2, -1]]])).generic_rank == 4
+
+
+def test_certification_language():
+    p = Parameters(MLP((2, 2, 1), 3), [[[1, 2], [2, 4]], [[1, 1]]])
+    exact = rank_at_point(p)
+    assert exact.method == "exact" and exact.certified and exact.error_bound == 0.0
+    modp = rank_at_point(p, exact_limit=0)
+    assert modp.method == "mod-p" and modp.critical and not modp.certified and 0 < modp.error_bound < 1e-12
+    generic = rank_at_point(Parameters(MLP((2, 2, 1), 3), [[[1, 2], [3, -1]], [[2, -1]]]))
+    assert not generic.critical and generic.certified  # lower bound meets the certified dim V
+
+
+def test_extra_kernel_is_in_the_exact_kernel_and_beyond_the_rescalings():
+    p = Parameters(MLP((3, 4, 1), 2), [[[1, 0, 0], [0, 1, 0], [1, 1, 0], [1, -1, 0]], [[1, 2, 3, 4]]])
+    res = rank_at_point(p)
+    J = sympy_jacobian(p)
+    E = sympy.Matrix(res.extra_kernel.tolist())
+    assert (J * E).is_zero_matrix
+    S = sympy.Matrix(symmetry_directions(p).tolist())
+    assert (J * S).is_zero_matrix  # the rescalings are always in the kernel
+    assert S.row_join(E).rank() == S.rank() + E.shape[1]
+    assert res.kernel_dimension == 16 - 5 and res.symmetry_rank == 4 and E.shape[1] == 16 - 5 - 4
+
+
+def test_float_weights_give_singular_values_and_no_certificate():
+    p = Parameters(MLP((2, 2, 1), 3), [[[1.0, 2.0], [2.0, 4.0]], [[1.0, 1.0]]])
+    res = rank_at_point(p)
+    assert res.method == "float" and not res.certified
+    assert res.rank == 2 and res.critical
+    s = np.array(res.singular_values)
+    assert s[1] > 1e-3 * s[0] and s[2] < 1e-10 * s[0]
+
+
+def test_bad_arguments():
+    with pytest.raises(TypeError, match="'params'"):
+        rank_at_point([[1, 2]])
+    with pytest.raises(TypeError, match="'architecture'"):
+        scan((2, 2, 1))
+    with pytest.raises(ValueError, match="'random_points'"):
+        scan(MLP((2, 2, 1), 2), random_points=-1)
+    with pytest.raises(ValueError, match="'degrees'"):
+        degree_sweep((2, 2, 1), [])
+
+
+def test_scan_filling_shallow_net_has_noncritical_subnetworks():
+    # (2,2,1), r = 2 fills Sym²(ℝ²) (dim 3).  With a zero outgoing weight the image of dφ is
+    # ℓ_1·x, ℓ_1·y, ℓ_2² — all binary quadratics — so that subnetwork is not critical.
+    result = scan(MLP((2, 2, 1), 2), numerical_starts=1, numerical_steps=5)
+    assert not result.random_critical
+    labels = {c.label for c in result.noncritical_subnetworks}
+    assert any("zero outgoing" in label for label in labels)
+    assert not result.holds
+
+
+def test_scan_finds_a_non_subnetwork_critical_point_at_small_r():
+    result = scan(MLP((3, 4, 1), 2), numerical_starts=1, numerical_steps=5)
+    assert result.counterexamples
+    for c in result.counterexamples:
+        W1 = np.array(c.params.weights[0], dtype=float)
+        W2 = np.array(c.params.weights[1], dtype=float)
+        # independently: no zero row/column, no two proportional rows ...
+        assert np.all(np.linalg.norm(W1, axis=1) > 0) and np.all(W2 != 0)
+        for i in range(4):
+            for j in range(i + 1, 4):
+                assert np.linalg.matrix_rank(W1[[i, j]]) == 2
+        # ... yet the coefficient Jacobian (sympy) has rank < 6 = dim Sym²(ℝ³) (AH: filling)
+        assert sympy_rank(c.params) < 6
+    out = json.loads(json.dumps(result.to_dict()))
+    assert out["counterexamples"] and "weights" in out["counterexamples"][0]
+
+
+def test_equivalence_holds_for_a_shallow_net_at_large_r():
+    result = scan(MLP((2, 3, 1), 6), numerical_starts=1, numerical_steps=10)
+    assert len([c for c in result.checks if c.kind == "subnetwork"]) >= 4
+    assert result.holds, result.summary()
+
+
+def test_degree_sweep_threshold_for_two_neurons():
+    # r = 2 fails (filling, derived above); from r = 3 on ℓ_1^{r-1}·x, ℓ_1^{r-1}·y, ℓ_2^{r-1}·x, ℓ_2^{r-1}·y are
+    # independent for non-proportional ℓ_i, and every subnetwork drops rank.
+    sweep = degree_sweep((2, 2, 1), [2, 3, 4], numerical_starts=1, numerical_steps=5)
+    assert [s.holds for s in sweep.scans] == [False, True, True]
+    assert sweep.threshold == 3
+    assert known_degree_bounds(MLP((3, 4, 1), 2)) == {"newman_slater": 9, "craciun": 13, "usevich": 7}
+
+
+def run_cli(*args):
+    return subprocess.run([sys.executable, "-m", "neuromanifold", *args], capture_output=True, text=True, timeout=120)
+
+
+def test_cli_weights_json_and_bad_weights(tmp_path):
+    path = tmp_path / "w.json"
+    Parameters(MLP((2, 3, 1), 2), [[[1, 2], [2, 4], [0, 1]], [[1, 1, 0]]]).save(path)
+    res = run_cli("critical", "2,3,1", "--degree", "2", "--weights", str(path), "--json")
+    assert res.returncode == 0, res.stderr
+    data = json.loads(res.stdout)
+    assert data["subnetwork"] == {"inactive": [[1, 2]], "redundant": [[1, [0, 1]]]}
+    assert data["reduced_widths"] == [2, 1, 1]
+    # image of dφ: (x+2y)·x, (x+2y)·y (row derivatives), (x+2y)², y² (columns): all of Sym²(ℝ²)
+    assert data["critical"] is False and data["generic_rank"] == 3 and data["rank"] == 3
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"weights": [[[1, 2]], [[1]]]}))
+    res = run_cli("critical", "2,3,1", "--degree", "2", "--weights", str(bad))
+    assert res.returncode == 2 and "'weights'" in res.stderr and len(res.stderr.strip().splitlines()) == 1
+    bad.write_text(json.dumps({"weights": [[[1, 2], [1, 1], [1, 0]]]}))
+    res = run_cli("critical", "2,3,1", "--degree", "2", "--weights", str(bad))
+    assert res.returncode == 2 and "one array per layer" in res.stderr
+
+
+def test_cli_scan_shows_progress_and_verdict():
+    res = run_cli("critical", "2,2,1", "--degree", "3", "--starts", "1", "--steps", "3")
+    assert res.returncode == 0, res.stderr
+    assert "critical ⇔ subnetwork holds on all tests" in res.stdout
+    assert "scan (2, 2, 1)" in res.stderr  # tqdm bar on stderr
