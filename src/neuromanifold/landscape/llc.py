@@ -172,3 +172,25 @@ def network_llc(architecture, theta_star, X, Y, n: int | None = None, with_rank:
         rank = rank_at(architecture, theta)
     kwargs.setdefault("label", architecture.describe())
     return estimate_llc(loss, theta, n if n is not None else m, rank=rank, **kwargs)
+
+
+def occam_comparison(architecture=None, n: int = 2000, m: int = 64, seed: int = 0, **kwargs) -> list[LLCEstimate]:
+    """λ̂ at a generic zero-loss point and at a subnetwork zero-loss point (one inactive neuron) of the same
+    architecture (default MLP (2, 2, 1), σ = z³ + z²), each with rank dφ(w*) beside it.  Data: m Gaussian
+    inputs, Y = f_{w*}(X) (realisable, L_n(w*) = 0).  Occam's razor: λ̂ is expected to be ≈ rank/2 at the
+    generic point and smaller at the subnetwork point."""
+    from ..architectures import MLP, Parameters
+    from ..parametrization import Float64, evaluate
+    from .strata import default_stratum
+
+    arch = architecture or MLP((2, 2, 1), "z^3+z^2")
+    rng = np.random.default_rng([seed, 11])
+    X = rng.standard_normal((m, arch.input_dim))
+    generic = Parameters.random(arch, seed=seed, kind="float").flatten()
+    sub = generic.copy()
+    sub[list(default_stratum(arch).zero)] = 0.0
+    out = []
+    for name, w in (("generic minimum", generic), ("subnetwork minimum", sub)):
+        Y = evaluate(arch, w, X, Float64())
+        out.append(network_llc(arch, w, X, Y, n=n, seed=seed, label=f"{arch.describe()} {name}", **kwargs))
+    return out

@@ -1,0 +1,58 @@
+"""neuromanifold exposure: is a subnetwork stratum critically exposed? (exact certificate + Monte Carlo)."""
+
+from __future__ import annotations
+
+from .common import UsageError, add_architecture_options, parse_int_list, print_json
+
+
+def register(sub) -> None:
+    p = sub.add_parser("exposure", help="critical exposure of a subnetwork stratum (MLP vs CNN)",
+                       description="Lift critical points of the reduced network and test criticality for the full one: "
+                                   "exactly over Q at a constructed rational critical point, and by Monte Carlo over data.")
+    add_architecture_options(p, widths=False)
+    p.add_argument("--mlp", metavar="WIDTHS", help="MLP widths, e.g. 3,3,1 (one neuron of layer 1 removed)")
+    p.add_argument("--cnn", metavar="D0:K1,K2:S1,S2", help="CNN, e.g. 5:3,2:2,1 (filter 1 padded by one on the right)")
+    p.add_argument("--trials", type=int, default=20, help="Monte-Carlo data sets (default 20; 0 = exact test only)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=run)
+
+
+def _architecture(args):
+    from ..architectures import MLP
+    from ..architectures.cnn import CNN
+    from .common import activations_from_args
+
+    if bool(args.mlp) == bool(args.cnn):
+        raise UsageError("give exactly one of --mlp WIDTHS or --cnn D0:K1,K2:S1,S2")
+    if args.activation is None and args.degree is None:
+        args.activation = "z^2"
+    if args.mlp:
+        widths = parse_int_list(args.mlp, "--mlp")
+        return MLP(widths, activations_from_args(args, len(widths) - 2), bias=args.bias)
+    parts = args.cnn.split(":")
+    if len(parts) not in (2, 3):
+        raise UsageError(f"--cnn must look like 5:3,2:2,1, got {args.cnn!r}")
+    d0 = parse_int_list(parts[0], "--cnn input length")[0]
+    filters = parse_int_list(parts[1], "--cnn filters")
+    strides = parse_int_list(parts[2], "--cnn strides") if len(parts) == 3 else None
+    return CNN(d0, filters, strides, activations_from_args(args, len(filters) - 1), args.bias)
+
+
+def run(args) -> int:
+    from ..landscape.exposure import exact_exposure, exposure_probability
+    from ..landscape.strata import default_stratum
+
+    arch = _architecture(args)
+    if args.trials < 0:
+        raise UsageError(f"--trials must be >= 0, got {args.trials}")
+    stratum = default_stratum(arch)
+    cert = exact_exposure(stratum, seed=args.seed)
+    est = exposure_probability(stratum, trials=args.trials, seed=args.seed, progress=True) if args.trials else None
+    if args.json:
+        print_json({"architecture": arch.describe(), "exact": cert.to_dict(), "monte_carlo": est.to_dict() if est else None})
+    else:
+        print("exact (certified over Q): " + cert.summary())
+        if est:
+            print("Monte Carlo (probabilistic): " + est.summary())
+    return 0

@@ -1,0 +1,80 @@
+"""Square losses: gradient, exact Hessian and inertia against hand-computed values (Rationals) and the
+Bombieri–Weyl reproducing property ‖(v·x)^D‖²_BW = |v|^{2D}."""
+
+from fractions import Fraction as F
+
+import numpy as np
+import pytest
+
+from neuromanifold import MLP, Parameters
+from neuromanifold.landscape.losses import data_loss, inertia, target_loss
+from neuromanifold.parametrization import Float64, PrimeField
+
+
+def _p(arch, *ws):
+    return Parameters(arch, tuple(np.array(w, dtype=object) for w in ws))
+
+
+def test_gradient_and_hessian_by_hand():
+    # f = b (a x)^2, data (x, y) = (1, 1): L = (a²b − 1)².  At a = 1/2, b = 3:
+    # ∇L = 2(a²b − 1)(2ab, a²) = (−3/2, −1/8);  H = 2∇g∇gᵀ + 2r∇²g = [[15, 1], [1, 1/8]] (hand-derived).
+    arch = MLP((1, 1, 1), 2)
+    loss = data_loss(arch, [[1]], [1])
+    p = _p(arch, [[F(1, 2)]], [[3]])
+    assert loss.value(p) == F(1, 16)
+    assert list(loss.gradient(p)) == [F(-3, 2), F(-1, 8)]
+    assert loss.hessian(p).tolist() == [[15, 1], [1, F(1, 8)]]
+    assert np.allclose(loss.hessian(p, Float64()).astype(float), [[15, 1], [1, 0.125]], atol=1e-5)
+    crit = loss.criticality(p)
+    assert not crit.critical and crit.certified
+
+
+def test_inertia_hand_examples():
+    lin = MLP((1, 1, 1), 1)  # f = a b x, L = (ab − 1)² on (1, 1)
+    loss = data_loss(lin, [[1]], [1])
+    origin = _p(lin, [[0]], [[0]])
+    assert loss.criticality(origin).critical  # ∇L = 2(ab−1)(b, a) = 0
+    inert = loss.inertia(origin)  # H = −2[[0,1],[1,0]]: eigenvalues ±2
+    assert (inert.positive, inert.negative, inert.zero, inert.kind) == (1, 1, 0, "saddle") and inert.certified
+    valley = loss.inertia(_p(lin, [[1]], [[1]]))  # H = 2[[1,1],[1,1]]: eigenvalues 4, 0
+    assert (valley.positive, valley.negative, valley.zero, valley.kind) == (1, 0, 1, "degenerate")
+    # L = (a1 − 1)² + (a2 − 2)²: H = 2I, strict minimum
+    reg = data_loss(MLP((2, 1), 1), [[1, 0], [0, 1]], [1, 2])
+    m = reg.inertia(_p(MLP((2, 1), 1), [[1, 2]]))
+    assert m.kind == "minimum" and m.positive == 2
+
+
+def test_inertia_matrix_exact_and_float():
+    H = [[2, 1, 0], [1, 2, 0], [0, 0, 0]]  # eigenvalues 3, 1, 0
+    assert (inertia(H).positive, inertia(H).zero) == (2, 1)
+    assert inertia(np.array([[1.0, 0], [0, -1e-3]])).kind == "saddle"
+    with pytest.raises(ValueError, match="'H'"):
+        inertia([[1, 2], [3, 4]])
+
+
+def test_prime_field_gradient_matches_rationals():
+    arch = MLP((2, 2, 1), "z^3+z^2")
+    loss = data_loss(arch, [[1, 2], [F(1, 3), -1], [0, 1]], [1, 0, F(2, 5)])
+    p = Parameters.random(arch, seed=3)
+    gq = loss.gradient(p)
+    K = PrimeField()
+    assert np.array_equal(loss.gradient(p, K), K.asarray(gq))
+
+
+def test_bombieri_weyl_reproducing_property():
+    # ‖(v·x)^D‖²_BW = |v|^{2D}: teacher f = 1·(v·x)², v = (1, 2) gives 25; for D = 3 with σ = z³, v = (1, −1): 8.
+    for r, v, expected in [(2, [1, 2], 25), (3, [1, -1], 8)]:
+        arch = MLP((2, 1, 1), r)
+        teacher = Parameters(arch, ([v], [[1]]))
+        loss = target_loss(arch, teacher, form="bw")
+        assert loss.value(Parameters(arch, ([[0, 0]], [[0]]))) == expected
+
+
+def test_bad_inputs_name_the_argument():
+    arch = MLP((2, 1, 1), 2)
+    with pytest.raises(ValueError, match="'X'"):
+        data_loss(arch, [[1, 2, 3]], [1])
+    with pytest.raises(ValueError, match="'Y'"):
+        data_loss(arch, [[1, 2]], [1, 2])
+    with pytest.raises(ValueError, match="'form'"):
+        target_loss(arch, Parameters.random(arch), form="l3")
