@@ -160,7 +160,7 @@ def _ideal_mod_p(arch, k: int, p: int, seed: int) -> tuple[np.ndarray, int]:
     """(rref basis of K_k ⊇ I(V)_k mod p, H(k))."""
     ns = PrimeField(p)
     coef = _Coefficients(arch, ns, seed)
-    A = arch.ambient_dimension
+    A = len(ambient_monomials(arch)) * arch.output_dim  # = arch.ambient_dimension for an MLP
     M = comb(A + k - 1, k)
     rng = np.random.default_rng([seed, 9_100, k, p])
     pts = np.stack([coef(ns.random(rng, arch.n_params)) for _ in range(M + 16)])
@@ -210,20 +210,49 @@ class IdealResult:
         return "\n".join(lines)
 
 
-def _lift(arch, k: int, seed: int, max_primes: int):
-    """I_k over ℚ: rref rows as Fractions, plus H(k) and the primes used."""
+def _select_new(prev: np.ndarray, cur: np.ndarray, A: int, k: int, p: int) -> list[int]:
+    """Indices of rows of ``cur`` (rref basis of I_k mod p) independent modulo {x_i·g : g ∈ prev}
+    (greedy in rref order: the pivot columns of [products | cur]ᵀ)."""
+    import flint
+
+    if cur.shape[0] == 0:
+        return []
+    products = np.zeros((0, cur.shape[1]), dtype=np.int64)
+    if prev.shape[0]:
+        index = {e: j for j, e in enumerate(_monomial_exponents(A, k))}
+        lower = _monomial_exponents(A, k - 1)
+        target = np.array([[index[tuple(sorted(e + (i,)))] for i in range(A)] for e in lower])  # (M_{k−1}, A)
+        products = np.zeros((prev.shape[0] * A, cur.shape[1]), dtype=np.int64)
+        for i in range(A):
+            products[i * prev.shape[0] : (i + 1) * prev.shape[0], target[:, i]] = prev.astype(np.int64)
+    stacked = np.vstack([products, cur.astype(np.int64)]).T % p
+    E, rank = flint.nmod_mat(stacked.shape[0], stacked.shape[1], stacked.ravel().tolist(), p).rref()
+    rows = np.array([int(v) for v in E.entries()], dtype=np.int64).reshape(stacked.shape)[:rank]
+    pivots = [int(np.nonzero(r)[0][0]) for r in rows]
+    return [c - products.shape[0] for c in pivots if c >= products.shape[0]]
+
+
+def _lift(arch, k: int, seed: int, max_primes: int, A: int):
+    """New generators of degree k over ℚ (rref rows of I_k independent of the degree-(k−1) part),
+    H(k) and the primes used."""
     primes = _primes(max_primes)
-    residues, modulus, previous, hk = None, 1, None, None
+    residues, modulus, previous, hk, chosen = None, 1, None, None, None
     for j, p in enumerate(primes):
         basis, hk_p = _ideal_mod_p(arch, k, p, seed + j)
-        hk = hk_p if hk is None else hk
-        if basis.shape[0] == 0:
-            return [], hk, primes[: j + 1]
+        if hk is None:
+            hk = hk_p
+            if basis.shape[0] == 0:
+                return [], hk, primes[:1]
+            prev, _ = _ideal_mod_p(arch, k - 1, p, seed + j) if k > 1 else (np.zeros((0, 0)), 1)
+            chosen = _select_new(prev, basis, A, k, p)
+            if not chosen:
+                return [], hk, primes[:1]
+        if basis.shape[0] == 0 or hk_p != hk:
+            raise RuntimeError("unlucky prime: ideal dimensions differ between primes")
+        basis = basis[chosen]
         if residues is None:
             residues = basis
         else:
-            if residues.shape != basis.shape:
-                raise RuntimeError("unlucky prime: ideal dimensions differ between primes")
             inv = pow(modulus, -1, p)  # CRT: x ≡ residues mod modulus, x ≡ basis mod p
             residues = residues + modulus * (((basis - residues) % p) * inv % p)
         modulus *= p
@@ -269,57 +298,22 @@ def vanishing_ideal(arch, max_degree: int, seed: int = 0, verify: int = 20, max_
     if isinstance(max_degree, bool) or not isinstance(max_degree, int) or max_degree < 1:
         raise ValueError(f"Argument 'max_degree' must be an int >= 1, got {max_degree!r}.")
     start = time.perf_counter()
-    A = arch.ambient_dimension
     syms = coordinate_symbols(arch)
+    A = len(syms)  # coefficients of all outputs (for a one-output CNN: the window polynomial g)
     dres = dimension_result if dimension_result is not None else _dimension(arch, seed=seed)
     hilbert, gens, degs, used = [1], [], [], set()
-    lower_ps = []  # the ideal generated so far, as polynomials over ℚ
     for k in range(1, max_degree + 1):
-        rows, hk, primes = _lift(arch, k, seed, max_primes)
+        rows, hk, primes = _lift(arch, k, seed, max_primes, A)
         used.update(primes)
         hilbert.append(hk)
-        if not rows:
-            continue
         exps = _monomial_exponents(A, k)
-        polys = [_as_polynomial(row, exps, syms) for row in rows]
-        new = _new_generators(polys, lower_ps, syms, k)
-        gens += new
-        degs += [k] * len(new)
-        lower_ps = polys
+        gens += [_as_polynomial(row, exps, syms) for row in rows]
+        degs += [k] * len(rows)
     fresh = _primes(1, avoid=used)[0]
     _verify(arch, gens, syms, fresh, verify, seed)
     degree, reason = _degree(hilbert, dres, A, gens, degs)
     return IdealResult(arch, max_degree, tuple(gens), tuple(degs), tuple(hilbert), dres.dimension, A, degree, reason,
                        tuple(sorted(used, reverse=True)), verify, time.perf_counter() - start)
-
-
-def _new_generators(polys, lower, syms, k):
-    """Elements of I_k (rref order) not in the span of {x_i·g : g ∈ I_{k−1}}, chosen greedily."""
-    import sympy
-
-    if not lower:
-        return polys
-    mons = sorted({m for g in lower for s in syms for m in sympy.Poly(g * s, *syms).monoms()} |
-                  {m for g in polys for m in sympy.Poly(g, *syms).monoms()})
-    index = {m: i for i, m in enumerate(mons)}
-    p = DEFAULT_PRIME
-
-    def vec(expr):
-        v = np.zeros(len(mons), dtype=np.int64)
-        for m, c in sympy.Poly(expr, *syms).terms():
-            v[index[m]] = int(c) % p
-        return v
-
-    span = [vec(g * s) for g in lower for s in syms]
-    rank = rank_mod_p(np.array(span), p) if span else 0
-    out = []
-    for g in polys:
-        trial = span + [vec(g)]
-        r = rank_mod_p(np.array(trial), p)
-        if r > rank:
-            out.append(g)
-            span, rank = trial, r
-    return out
 
 
 def _verify(arch, gens, syms, p: int, count: int, seed: int) -> None:
