@@ -8,11 +8,15 @@ from .rank import nullspace_mod_p, rank_mod_p, schwartz_zippel
 from .criticality import PointRank, rank_at_point
 from .critical_scan import ScanResult, degree_sweep, scan as critical_scan
 from .mason import mason
+from .equations import IdealResult, vanishing_ideal
+from .singularity import SingularityResult, singular, subnetwork_singularity_table, tangent_limit
 from .subnetworks import Stratum, SubnetworkReport, detect_subnetwork, reduce_network, strata_order, subnetwork_strata
 
 __all__ = [
     "CNNDimension",
     "DimensionResult",
+    "IdealResult",
+    "SingularityResult",
     "PointRank",
     "ScanResult",
     "Stratum",
@@ -33,6 +37,10 @@ __all__ = [
     "reduce_network",
     "rank_mod_p",
     "schwartz_zippel",
+    "singular",
+    "subnetwork_singularity_table",
+    "tangent_limit",
+    "vanishing_ideal",
     "strata_order",
     "subnetwork_strata",
     "symmetry_dimension",
