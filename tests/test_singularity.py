@@ -112,3 +112,23 @@ def test_given_direction_through_single_point_is_not_enough_for_inactive_neuron(
     res = singular(ARCH, P0, curves=3, fiber=None)
     assert res.singular is None and res.span_dimension == 5
     assert all(c.complete and c.dimension == 5 for c in res.curves)
+
+
+def test_subnetwork_strata_table_discriminates():
+    # non-filling (3,2,1) z²: both strata are rank-≤1 matrices, singular on {det = 0} (oracle above);
+    # filling (2,2,1) z²: V = R³, no singular points at all.
+    from neuromanifold.geometry.singularity import subnetwork_singularity_table
+
+    rows = subnetwork_singularity_table(ARCH, seed=3)
+    assert rows and all(r.result.singular is True and r.result.certified and r.agrees for r in rows)
+    rows = subnetwork_singularity_table(MLP((2, 2, 1), 2), seed=3)
+    assert rows and all(r.result.singular is False and r.result.certified and r.agrees for r in rows)
+
+
+def test_architecture_agnostic_on_a_cnn():
+    cnn = pytest.importorskip("neuromanifold.architectures.cnn")
+    arch = cnn.CNN(3, (2, 2), (1, 1), 2)
+    # filters (1, 2), (1, 1): f = (x0 + 2x1)² + (x1 + 2x2)² ≠ 0. MATH.md §6: dim V = |k| − L + 1 = 3 and φ is
+    # regular away from φ⁻¹(0), so rank dφ = 3 = dim V here
+    res = singular(arch, np.array([1, 2, 1, 1]), curves=2)
+    assert res.dimension == 3 and res.rank_at_point == 3 and res.singular is False
