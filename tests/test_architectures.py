@@ -83,3 +83,13 @@ def test_bad_parameters_are_named():
         Parameters(arch, (np.full((3, 2), np.nan), np.zeros((1, 3))))
     with pytest.raises(ValueError, match="length N = 9"):
         Parameters.unflatten(arch, np.zeros(8))
+
+
+def test_convolution_bias_is_one_scalar_per_layer():
+    from neuromanifold.architectures.cnn import CNN
+
+    arch = CNN(6, (3, 2), (1, 1), 2, bias=True)
+    assert arch.n_params == (3 + 1) + (2 + 1)
+    params = Parameters.random(arch, seed=0)
+    assert [b.shape for b in params.biases] == [(1,), (1,)]
+    assert Parameters.unflatten(arch, params.flatten()).flatten().tolist() == params.flatten().tolist()

@@ -34,8 +34,16 @@ class LinearLayer:
     param_shape: tuple[int, ...]  # shape of the weight part as users see it (matrix or filter)
 
     @property
+    def n_bias(self) -> int:
+        """Parameters in the bias column: d_out for a dense layer, 1 for a convolution."""
+        if not self.bias:
+            return 0
+        column = self.index[:, -1]
+        return int(np.unique(column[column >= 0]).size)
+
+    @property
     def n_weights(self) -> int:
-        return self.n_params - (self.out_dim if self.bias else 0)
+        return self.n_params - self.n_bias
 
     @property
     def one_to_one(self) -> bool:
