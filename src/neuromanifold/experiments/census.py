@@ -291,13 +291,22 @@ def _ignore_sigint() -> None:  # pool initializer: Ctrl-C is the parent's busine
 
 
 def local_executor(workers: int) -> ProcessPoolExecutor:
-    """A process pool of ``workers`` processes that ignore SIGINT (the parent shuts them down)."""
+    """A process pool of ``workers`` fresh processes (forkserver) that ignore SIGINT (the parent shuts
+    them down on Ctrl-C)."""
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise ValueError(f"Argument 'workers' must be a positive int, got {workers!r}.")
-    return ProcessPoolExecutor(max_workers=workers, initializer=_ignore_sigint)
+    import multiprocessing
+
+    # forkserver, not fork: forking a process whose numeric libraries already run threads (flint,
+    # BLAS — e.g. after an in-process dimension computation) can deadlock the children.
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if ctx.get_start_method() == "forkserver":
+        ctx.set_forkserver_preload(["neuromanifold.experiments.census"])
+    return ProcessPoolExecutor(max_workers=workers, initializer=_ignore_sigint, mp_context=ctx)
 
 
-def dask_executor(address):
+def dask_executor(address, timeout: str = "10s"):
     """``(client, executor)`` for the dask.distributed scheduler at ``address`` (or a ``LocalCluster``).
 
     The executor is dask's ``concurrent.futures``-compatible one (``Client.get_executor()``), so the
@@ -308,7 +317,7 @@ def dask_executor(address):
     except ImportError:
         raise ValueError('Argument \'dask\' needs dask.distributed: pip install "neuromanifold[cluster]".') from None
     try:
-        client = Client(address, timeout="10s")
+        client = Client(address, timeout=timeout)
     except (OSError, TimeoutError) as exc:
         raise ValueError(f"Argument 'dask' names no reachable scheduler ({address!r}): {exc}.") from None
     return client, client.get_executor()
