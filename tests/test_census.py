@@ -296,3 +296,23 @@ def test_cli_errors_are_one_line_exit_2(tmp_path, capsys):
     assert main(["census", "export", "--store", str(tmp_path / "s.sqlite")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 4 and all(line.startswith("neuromanifold census: error:") for line in err)
+
+
+def test_strata_analysis_is_stored_and_added_to_existing_rows():
+    from neuromanifold.experiments.census import available_analyses
+
+    if "strata" not in available_analyses():
+        pytest.skip("geometry.subnetworks not installed")
+    with ResultStore(":memory:") as store:
+        run_census(enumerate_tasks(depths=2, widths=(2,), input_widths=(2,), output_widths=(1,), degrees=2),
+                   store, executor=SerialExecutor())
+        assert store.rows()[0]["extras"] == {}
+        # asking again with the analysis recomputes only what is missing and merges it into the same row
+        summary = run_census(enumerate_tasks(depths=2, widths=(2,), input_widths=(2,), output_widths=(1,), degrees=2,
+                                             analyses=("strata",)), store, executor=SerialExecutor())
+        assert summary.computed == 1 and len(store) == 1
+        items = store.rows()[0]["extras"]["strata"]["items"]
+    # (2,2,1), σ = z^2: V = all binary quadratics (dim 3).  Removing or merging one hidden neuron leaves
+    # (2,1,1): f = λ (a·x)^2, the cone over the conic, dim 2, so codimension 1 — twice.
+    assert sorted((tuple(i["reduced_widths"]), i["dimension"], i["codimension"]) for i in items) == \
+        [((2, 1, 1), 2, 1), ((2, 1, 1), 2, 1)]

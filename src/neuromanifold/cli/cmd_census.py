@@ -124,7 +124,7 @@ def _open(args, must_exist: bool = True):
 
 
 def cmd_run(args) -> int:
-    from ..experiments.census import dask_executor, enumerate_tasks, run_census
+    from ..experiments.census import dask_executor, enumerate_tasks, pending_tasks, run_census
 
     kinds = tuple(k.strip() for k in args.kind.split(",") if k.strip())
     analyses = tuple(name for name, on in (("strata", args.strata), ("criticality", args.criticality)) if on)
@@ -147,10 +147,7 @@ def cmd_run(args) -> int:
     )
     with _open(args, must_exist=False) as store:
         if args.dry_run:
-            from .. import __version__
-
-            stored = store.keys(__version__)
-            todo = len({t.key for t in tasks} - stored)
+            todo = len(pending_tasks(tasks, store))
             print(f"{len(tasks)} architectures, {todo} to compute, {len(tasks) - todo} already in {store.path}")
             return 0
         client = executor = None

@@ -38,6 +38,7 @@ __all__ = [
     "available_analyses",
     "dask_executor",
     "enumerate_tasks",
+    "pending_tasks",
     "run_census",
     "run_task",
 ]
@@ -48,8 +49,10 @@ KINDS = ("monomial", "generic")
 #: Optional per-architecture analyses → the module that must exist for them.
 _ANALYSES = {
     "strata": "neuromanifold.geometry.subnetworks",
-    "criticality": "neuromanifold.geometry.criticality",
+    "criticality": "neuromanifold.geometry.critical_scan",
 }
+#: Entry point of each analysis module: called as fn(architecture[, seed=...]).
+_ENTRY = {"strata": "subnetwork_strata", "criticality": "scan"}
 
 
 @dataclass(frozen=True)
@@ -244,21 +247,33 @@ def _run_analysis(name: str, arch, res, task: CensusTask) -> dict:
     """
     import importlib
 
+    import json
+
     module = importlib.import_module(_ANALYSES[name])
-    entry = {"strata": ("subnetwork_strata", "strata"), "criticality": ("criticality_scan", "scan")}[name]
-    fn = next((getattr(module, n) for n in entry if hasattr(module, n)), None)
+    fn = getattr(module, _ENTRY[name], None)
     if fn is None:
-        return {"error": f"{_ANALYSES[name]} has no {' or '.join(entry)}()"}
+        return {"error": f"{_ANALYSES[name]} has no {_ENTRY[name]}()"}
     try:
         kwargs = {"seed": task.seed} if "seed" in inspect.signature(fn).parameters else {}
         out = fn(arch, **kwargs)
     except Exception as exc:  # an analysis failing must not lose the dimension
         return {"error": f"{type(exc).__name__}: {exc}"}
     if hasattr(out, "to_dict"):
-        return out.to_dict()
-    if isinstance(out, (list, tuple)):
-        return {"items": [o.to_dict() if hasattr(o, "to_dict") else o for o in out]}
-    return out if isinstance(out, dict) else {"value": str(out)}
+        out = out.to_dict()
+    elif isinstance(out, (list, tuple)):
+        out = {"items": [o.to_dict() if hasattr(o, "to_dict") else o for o in out]}
+    elif not isinstance(out, dict):
+        out = {"value": str(out)}
+    # JSON-safe now (Fractions, numpy scalars → text), so pickling and the store never choke on it
+    return json.loads(json.dumps(out, default=_jsonable))
+
+
+def _jsonable(value):
+    if hasattr(value, "item") and callable(value.item):  # numpy scalar
+        return value.item()
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    return str(value)
 
 
 # --- executors -----------------------------------------------------------------------------
@@ -356,6 +371,21 @@ class CensusSummary:
         return text + (" — interrupted, finished results kept" if self.interrupted else "")
 
 
+def pending_tasks(tasks, store) -> list[CensusTask]:
+    """The tasks still to compute: not stored for this tool version (or stored without one of their
+    requested analyses), each key once, in order."""
+    from .. import __version__
+
+    stored = store.analyses(__version__)  # key → analyses already in its row
+    seen, pending = set(), []
+    for t in tasks:
+        done = t.key in stored and set(t.analyses) <= stored[t.key]
+        if not done and t.key not in seen:
+            seen.add(t.key)
+            pending.append(t)
+    return pending
+
+
 def run_census(tasks, store, executor=None, workers: int = 1, progress: bool = False,
                max_in_flight: int | None = None) -> CensusSummary:
     """Run every task not yet in ``store``, committing each result as soon as it arrives.
@@ -382,18 +412,11 @@ def run_census(tasks, store, executor=None, workers: int = 1, progress: bool = F
     and are stored too, the pool is shut down, and the interrupt is re-raised — every finished result
     is already committed.  A task that raises is counted as failed (not stored, so a re-run retries).
     """
-    from .. import __version__
-
     tasks = list(tasks)
     if any(not isinstance(t, CensusTask) for t in tasks):
         raise TypeError("Argument 'tasks' must hold CensusTask objects (see enumerate_tasks).")
     start = time.perf_counter()
-    done_keys = store.keys(__version__)
-    seen, pending = set(), []
-    for t in tasks:  # skip stored and duplicate tasks
-        if t.key not in done_keys and t.key not in seen:
-            seen.add(t.key)
-            pending.append(t)
+    pending = pending_tasks(tasks, store)
     skipped = len(tasks) - len(pending)
     own = executor is None
     if own:
@@ -411,7 +434,9 @@ def run_census(tasks, store, executor=None, workers: int = 1, progress: bool = F
         if exc is not None:
             errors.append(f"{task.key}: {type(exc).__name__}: {exc}")
         else:
-            store.put(fut.result())
+            row = fut.result()
+            if not store.put(row):  # stored before without some analysis: add it
+                store.add_extras(row["key"], row["tool_version"], row["extras"])
             computed += 1
         if bar is not None:
             bar.update(1)

@@ -151,7 +151,7 @@ class ResultStore:
         values = dict(row)
         values.setdefault("created", _now())
         extras = values.get("extras", {})
-        values["extras"] = extras if isinstance(extras, str) else json.dumps(extras, sort_keys=True)
+        values["extras"] = extras if isinstance(extras, str) else json.dumps(extras, sort_keys=True, default=str)
         if isinstance(values.get("architecture"), dict):
             values["architecture"] = json.dumps(values["architecture"], sort_keys=True)
         missing = [name for name in _NAMES if name not in values]
@@ -167,7 +167,28 @@ class ResultStore:
             )
         return cur.rowcount == 1
 
+    def add_extras(self, key: str, tool_version: str, extras: dict) -> bool:
+        """Merge ``extras`` (analysis name → JSON-able dict) into a stored row and commit; False if the
+        row is missing.  Used when a sweep asks for analyses that an earlier sweep did not run."""
+        found = self._db.execute("SELECT extras FROM results WHERE key = ? AND tool_version = ?",
+                                 (key, tool_version)).fetchone()
+        if found is None:
+            return False
+        merged = {**json.loads(found[0]), **extras}
+        with self._db:
+            self._db.execute("UPDATE results SET extras = ? WHERE key = ? AND tool_version = ?",
+                             (json.dumps(merged, sort_keys=True, default=str), key, tool_version))
+        return True
+
     # --- reading ---------------------------------------------------------------------------
+    def analyses(self, tool_version: str | None = None) -> dict[str, set[str]]:
+        """key → names of the optional analyses stored in its ``extras`` (for ``tool_version``, default
+        this version of neuromanifold)."""
+        if tool_version is None:
+            from .. import __version__ as tool_version
+        return {k: set(json.loads(e)) for k, e in
+                self._db.execute("SELECT key, extras FROM results WHERE tool_version = ?", (tool_version,))}
+
     def has(self, key: str, tool_version: str | None = None) -> bool:
         """Whether ``key`` is stored for ``tool_version`` (default: this version of neuromanifold)."""
         return key in self.keys(tool_version)
