@@ -52,14 +52,19 @@ def run(args) -> int:
         if args.json:  # keep stdout pure JSON; one progress line per claim on stderr
             print(f"{res.verdict:4}  {res.claim}", file=sys.stderr, flush=True)
             return
+        verdict = res.verdict if res.passed else res.verdict.upper()
+        if not tty:  # a log or a pipe: whole lines, nothing cut
+            print(f"{res.claim}  |  {verdict}  |  {res.evidence}  |  {res.seconds:.2f}s", file=stream, flush=True)
+            return
         name = res.claim if len(res.claim) <= width else res.claim[: width - 1] + "…"
         room = max(20, term - width - 20)
         ev = res.evidence if len(res.evidence) <= room else res.evidence[: room - 1] + "…"
-        print(f"{name:{width}}  {res.verdict.upper() if not res.passed else res.verdict:4}  {ev:{room}} {res.seconds:6.2f}s",
-              file=stream, flush=True)
+        print(f"{name:{width}}  {verdict:4}  {ev:{room}} {res.seconds:6.2f}s", file=stream, flush=True)
 
+    tty = stream.isatty()
     if not args.json:
-        print(f"{'claim':{width}}  {'verdict':4}  evidence", file=stream)
+        print(f"{'claim':{width}}  {'verdict':4}  evidence" if tty else "claim  |  verdict  |  evidence  |  seconds",
+              file=stream)
         print("-" * min(term, width + 60), file=stream)
     result = run_claims(claims, output=output, quick=args.quick, seed=args.seed, on_result=show)
     report = write_report(result, output)
