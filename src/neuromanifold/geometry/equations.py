@@ -36,6 +36,7 @@ from math import comb, factorial
 import numpy as np
 
 from ..parametrization import DEFAULT_PRIME, PrimeField, evaluate
+from ..parametrization.monomials import exponents
 from .rank import nullspace_mod_p, rank_mod_p
 
 __all__ = ["ambient_monomials", "coordinate_symbols", "network_coefficients", "IdealResult", "vanishing_ideal",
@@ -44,15 +45,7 @@ __all__ = ["ambient_monomials", "coordinate_symbols", "network_coefficients", "I
 
 def ambient_monomials(arch) -> list[tuple[int, ...]]:
     """Exponents α with |α| ∈ output_degrees(), highest degree first, then lexicographically decreasing."""
-    d0 = arch.input_dim
-    out = []
-    for deg in sorted(arch.output_degrees(), reverse=True):
-        for combo in combinations_with_replacement(range(d0), deg):
-            alpha = [0] * d0
-            for i in combo:
-                alpha[i] += 1
-            out.append(tuple(alpha))
-    return out
+    return exponents(arch.input_dim, arch.output_degrees(), descending=True)
 
 
 def coordinate_symbols(arch):

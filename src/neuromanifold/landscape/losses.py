@@ -38,12 +38,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from fractions import Fraction
-from itertools import combinations_with_replacement
 
 import numpy as np
 
 from ..architectures.parameters import Parameters
 from ..parametrization import Float64, PrimeField, as_theta, evaluate, jacobian
+from ..parametrization.monomials import exponents
 from ..parametrization.rationals import Rationals
 
 __all__ = [
@@ -242,17 +242,6 @@ def inertia(H, tol: float = 1e-8) -> Inertia:
 # --------------------------------------------------------------------------------------------
 # the Bombieri–Weyl form through evaluations
 # --------------------------------------------------------------------------------------------
-def _exponents(n: int, degrees) -> list[tuple[int, ...]]:
-    out = []
-    for e in sorted(degrees):
-        for combo in combinations_with_replacement(range(n), e):
-            alpha = [0] * n
-            for i in combo:
-                alpha[i] += 1
-            out.append(tuple(alpha))
-    return out
-
-
 def bombieri_weyl_gram(n: int, D: int, homogeneous: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Points P (simplex lattice) and the exact Gram matrix G with Q_BW(g) = g(P)ᵀ G g(P).
 
@@ -265,7 +254,7 @@ def bombieri_weyl_gram(n: int, D: int, homogeneous: bool = False) -> tuple[np.nd
 
     if n < 1 or D < 0:
         raise ValueError(f"Argument 'D' must be >= 0 and 'n' >= 1, got n={n}, D={D}.")
-    alphas = _exponents(n, [D] if homogeneous else range(D + 1))
+    alphas = exponents(n, [D] if homogeneous else range(D + 1))
     M = len(alphas)
     if M > 400:
         raise ValueError(f"Argument 'D': the Bombieri–Weyl form needs {M} points (> 400); use form='l2'.")

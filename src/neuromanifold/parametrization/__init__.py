@@ -2,5 +2,6 @@
 
 from .network import as_theta, evaluate, jacobian, layer_matrices
 from .numbers import DEFAULT_PRIME, Float64, NumberSystem, PrimeField
+from .rationals import Rationals
 
-__all__ = ["DEFAULT_PRIME", "Float64", "NumberSystem", "PrimeField", "as_theta", "evaluate", "jacobian", "layer_matrices"]
+__all__ = ["DEFAULT_PRIME", "Float64", "NumberSystem", "PrimeField", "Rationals", "as_theta", "evaluate", "jacobian", "layer_matrices"]

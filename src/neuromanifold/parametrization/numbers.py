@@ -37,14 +37,19 @@ class NumberSystem:
     def zeros(self, shape) -> np.ndarray:
         return np.zeros(shape, dtype=self.dtype)
 
-    def add(self, a, b):  # pragma: no cover - interface
-        raise NotImplementedError
+    # Plain operators by default (fields whose numpy dtype already does the arithmetic);
+    # PrimeField overrides them with reductions mod p.
+    def add(self, a, b):
+        return a + b
 
-    def mul(self, a, b):  # pragma: no cover - interface
-        raise NotImplementedError
+    def sub(self, a, b):
+        return a - b
 
-    def matmul(self, a, b):  # pragma: no cover - interface
-        raise NotImplementedError
+    def mul(self, a, b):
+        return a * b
+
+    def matmul(self, a, b):
+        return a @ b
 
     def horner(self, coeffs, z):
         """(σ(z), σ'(z)) for σ = Σ coeffs[k] z^k, elementwise, by Horner's rule."""
@@ -154,18 +159,6 @@ class Float64(NumberSystem):
         if arr.dtype == object:
             return np.array([float(v) for v in arr.ravel()], dtype=np.float64).reshape(arr.shape)
         return arr.astype(np.float64)
-
-    def add(self, a, b):
-        return a + b
-
-    def sub(self, a, b):
-        return a - b
-
-    def mul(self, a, b):
-        return a * b
-
-    def matmul(self, a, b):
-        return a @ b
 
     def random(self, rng: np.random.Generator, shape) -> np.ndarray:
         return rng.standard_normal(size=shape)

@@ -51,18 +51,6 @@ class Rationals(NumberSystem):
         out[...] = Fraction(0)
         return out
 
-    def add(self, a, b):
-        return a + b
-
-    def sub(self, a, b):
-        return a - b
-
-    def mul(self, a, b):
-        return a * b
-
-    def matmul(self, a, b):
-        return a @ b
-
     def random(self, rng: np.random.Generator, shape, height: int = 9) -> np.ndarray:
         """Random small integers in [−height, height] (as Fractions)."""
         return self.asarray(rng.integers(-height, height + 1, size=shape))
