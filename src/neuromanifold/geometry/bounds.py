@@ -128,8 +128,9 @@ def _mlp_bound(arch: MLP) -> UpperBound:
 
 def output_degree_in_all_variables(architecture) -> int:
     """Total degree of f_θ(x) as a polynomial in (θ, x) jointly: z_1 has degree 2 (1 with only a bias),
-    h_ℓ = deg σ_ℓ · deg z_ℓ, z_{ℓ+1} = deg h_ℓ + 1.  Every Jacobian entry has degree ≤ this − 1, so a
-    ρ × ρ minor has degree ≤ ρ(deg − 1) — the δ of the Schwartz–Zippel bound."""
+    h_ℓ = deg σ_ℓ · deg z_ℓ, z_{ℓ+1} = deg h_ℓ + 1.  Every Jacobian entry has degree ≤ this − 1 (≤ this
+    after projecting onto a random output direction c), so a ρ × ρ minor has degree ≤ ρ·deg — the δ of
+    the Schwartz–Zippel bound."""
     deg = 2
     for act in architecture.activations:
         deg = act.degree * deg + 1

@@ -152,7 +152,7 @@ def dimension(architecture, seed: int = 0, trials: int = 2, prime: int = DEFAULT
     DimensionResult
         ``certified`` iff the mod-p rank meets a proven upper bound (then exact); otherwise
         ``error_bound`` = (ρ·e/p)^trials from the Schwartz–Zippel lemma with ρ the upper bound and e the
-        degree of the Jacobian entries in (θ, X).
+        degree of the projected Jacobian entries in (θ, X, C).
 
     Examples
     --------
@@ -179,8 +179,9 @@ def dimension(architecture, seed: int = 0, trials: int = 2, prime: int = DEFAULT
             break
     best = max(ranks)
     certified = best == bound.value
+    # An entry ⟨c_i, ∂f_θ(x_i)/∂θ_j⟩ has degree ≤ deg f − 1 in (θ, x) plus 1 in c.
     error = 0.0 if certified else schwartz_zippel(
-        bound.value, output_degree_in_all_variables(architecture) - 1, prime, len(ranks)
+        bound.value, output_degree_in_all_variables(architecture), prime, len(ranks)
     )
     return DimensionResult(
         architecture=architecture,
