@@ -85,7 +85,11 @@ def test_determinantal_cubic(W1, a, expected):
     if expected:
         assert res.singular is True and res.certified and res.span_dimension == 6
     else:
-        assert res.singular is False and not res.certified and res.rank_at_point == 5
+        # the Jacobian criterion with the proven equation det = 0 certifies the smooth points (∇det = adj ≠ 0)
+        assert res.singular is False and res.certified and res.rank_at_point == 5
+        assert res.method == "jacobian-criterion"
+        tangent_only = singular(ARCH, Parameters(ARCH, (W1, [a])), seed=1, equations=False)
+        assert tangent_only.singular is False and not tangent_only.certified and tangent_only.method == "tangent-limits"
     d = res.to_dict()
     assert set(d) >= {"singular", "span_dimension", "dimension", "rank_at_point", "curves"}
     assert res.verdict in res.summary().lower()
@@ -109,9 +113,12 @@ def test_given_direction_through_single_point_is_not_enough_for_inactive_neuron(
     # every curve through W_0 (a_2 = 0, w_2 = e_2) has the limit {N : kᵀ N k = 0}, k = e_3 (k ⊥ w_1, w_2):
     # without other fibre points the tool must not claim singularity.
     P0 = Parameters(ARCH, ([[1, 0, 0], [0, 1, 0]], [[1, 0]]))
-    res = singular(ARCH, P0, curves=3, fiber=None)
+    res = singular(ARCH, P0, curves=3, fiber=None, equations=False)
     assert res.singular is None and res.span_dimension == 5
     assert all(c.complete and c.dimension == 5 for c in res.curves)
+    # the hypersurface certificate decides it without fibre points: f = x0² is a rank-1 matrix, ∇det = adj = 0
+    res = singular(ARCH, P0, curves=3, fiber=None)
+    assert res.singular is True and res.certified and res.method == "hypersurface-gradient"
 
 
 def test_subnetwork_strata_table_discriminates():
@@ -120,9 +127,18 @@ def test_subnetwork_strata_table_discriminates():
     from neuromanifold.geometry.singularity import subnetwork_singularity_table
 
     rows = subnetwork_singularity_table(ARCH, seed=3)
-    assert rows and all(r.result.singular is True and r.result.certified and r.agrees for r in rows)
+    assert rows and all(r.result.singular is True and r.result.certified for r in rows)
+    # Thm 4.2 hypotheses (reading): (3,2,1) z² is defective (dim V = 5 < N − rescalings = 6, hand: the
+    # symmetric-matrix model) and z² is a monomial — no prediction, so no (dis)agreement is claimed
+    assert all(r.prediction is None and r.agrees is None for r in rows)
+    assert all(set(r.hypotheses.failing()) == {"identifiable", "enough_coefficients"} for r in rows)
     rows = subnetwork_singularity_table(MLP((2, 2, 1), 2), seed=3)
     assert rows and all(r.result.singular is False and r.result.certified and r.agrees for r in rows)
+    assert all(r.prediction is False and r.hypotheses.non_filling is False for r in rows)
+    # (2,2,1) z³+z²: dim V = 6 = N < A = 7 (a hypersurface), σ has non-zero z³ and z² coefficients, the
+    # strata are width-1 networks with 3 parameters (dim ≤ 3 < 6): hypotheses hold, prediction singular
+    rows = subnetwork_singularity_table(MLP((2, 2, 1), "z^3+z^2"), seed=3)
+    assert rows and all(r.hypotheses.holds and r.prediction is True and r.agrees is True for r in rows)
 
 
 def test_architecture_agnostic_on_a_cnn():

@@ -10,7 +10,15 @@ fibre.  Each move below provably preserves f_W (so φ(W') = φ(W_0)):
   bias) is arbitrary;
 * zero incoming row (no bias) and σ_ℓ(0) = 0: its outgoing column is arbitrary;
 * equal incoming rows w_i = w_j (equal biases): only a_i + a_j matters (a = outgoing columns);
-* σ_ℓ = c·z^r, no bias, w_j = λ w_i: σ(λz) = λ^r σ(z), only a_i + λ^r a_j matters.
+* σ_ℓ = c·z^r, w_j = λ w_i (with bias: the whole incoming row [w | b] scaled by λ):
+  σ(λz) = λ^r σ(z), only a_i + λ^r a_j matters;
+* σ_ℓ not a monomial but with all exponents of one parity (even: σ(−z) = σ(z), odd: σ(−z) = −σ(z)),
+  incoming rows [w_j | b_j] = −[w_i | b_i]: σ(z_j) = ε σ(z_i) with ε = (−1)^{parity}, only a_i + ε a_j
+  matters (the c = −1 redundancy of :mod:`~neuromanifold.geometry.subnetworks`).
+
+For CNNs (:func:`cnn_fiber_points`) the second preimages are the twins of a zero-padded point
+(:func:`~neuromanifold.geometry.cnn.twins`, :func:`~neuromanifold.geometry.cnn.transport`): the same
+kept filters placed with the same total input shift τ compute the same function.
 
 Points are produced over F_p (the field of the singularity computation) and checked by evaluation.
 """
@@ -21,7 +29,7 @@ import numpy as np
 
 from ..parametrization import PrimeField, evaluate
 
-__all__ = ["mlp_fiber_points"]
+__all__ = ["mlp_fiber_points", "cnn_fiber_points", "fiber_points"]
 
 
 def _blocks(arch):
@@ -53,18 +61,24 @@ def _moves(arch, theta, ns: PrimeField):
                 moves.append(("inactive (zero outgoing column)", ell, i, None, idx, None))
             if not W[i].any() and act.coeffs[0] == 0 and (b is None or b[i] == 0):
                 moves.append(("inactive (zero incoming row)", ell, i, None, col_idx(i), None))
+        rows = W if b is None else np.hstack([W, b.reshape(-1, 1)])  # incoming rows [w | b]
+        parity = {e % 2 for e in act.support}
         for i in range(d[ell]):
             for j in range(i + 1, d[ell]):
                 if not W[i].any() or not W[j].any():
                     continue
-                if np.array_equal(W[i], W[j]) and (b is None or b[i] == b[j]):
+                if np.array_equal(rows[i], rows[j]):
                     moves.append(("redundant (equal rows)", ell, i, j, (col_idx(i), col_idx(j)), 1))
-                elif act.is_monomial and b is None:
-                    k = int(np.nonzero(W[i])[0][0])
-                    lam = int(W[j][k]) * pow(int(W[i][k]), -1, p) % p
-                    if np.array_equal(ns.mul(W[i], lam), W[j]):
+                elif act.is_monomial:
+                    k = int(np.nonzero(rows[i])[0][0])
+                    lam = int(rows[j][k]) * pow(int(rows[i][k]), -1, p) % p
+                    if np.array_equal(ns.mul(rows[i], lam), rows[j]):
                         moves.append(("redundant (proportional rows)", ell, i, j, (col_idx(i), col_idx(j)),
                                       pow(lam, act.degree, p)))
+                elif len(parity) == 1 and np.array_equal((p - rows[i]) % p, rows[j]):
+                    eps = 1 if parity == {0} else p - 1  # σ(−z) = ±σ(z)
+                    moves.append(("redundant (opposite rows, σ(−z) = " + ("σ(z))" if eps == 1 else "−σ(z))"), ell,
+                                  i, j, (col_idx(i), col_idx(j)), eps))
     return moves
 
 
@@ -98,3 +112,30 @@ def mlp_fiber_points(arch, theta0: np.ndarray, count: int, seed: int, ns: PrimeF
             raise AssertionError("fibre move changed the network function")
         out.append((theta, label))
     return out
+
+
+def cnn_fiber_points(arch, theta0: np.ndarray, count: int, seed: int, ns: PrimeField) -> list[tuple[np.ndarray, str]]:
+    """The twins of a zero-padded CNN point (module docstring), up to ``count``, checked by evaluation;
+    [] when θ_0 has no twin (or ``arch`` is not a CNN)."""
+    from ..architectures.cnn import CNN
+    from ..architectures.parameters import Parameters
+    from .cnn import detect_padding, transport, twins
+
+    if not isinstance(arch, CNN):
+        return []
+    params = Parameters.unflatten(arch, np.asarray(theta0, dtype=np.int64))
+    out = []
+    check_rng = np.random.default_rng([seed, 7_310])
+    X = ns.random(check_rng, (4, arch.input_dim))
+    f0 = evaluate(arch, theta0, X, ns)
+    for k, target in enumerate(twins(detect_padding(params))[:count]):
+        theta = np.asarray(transport(params, target).flatten(), dtype=np.int64)
+        if not np.array_equal(evaluate(arch, theta, X, ns), f0):  # pragma: no cover - a twin is a theorem
+            raise AssertionError("twin transport changed the network function")
+        out.append((theta, f"twin #{k}: {target.label()}"))
+    return out
+
+
+def fiber_points(arch, theta0: np.ndarray, count: int, seed: int, ns: PrimeField) -> list[tuple[np.ndarray, str]]:
+    """Other preimages of φ(θ_0): subnetwork moves for MLPs, twins for CNNs."""
+    return mlp_fiber_points(arch, theta0, count, seed, ns) + cnn_fiber_points(arch, theta0, count, seed, ns)

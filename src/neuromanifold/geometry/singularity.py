@@ -46,7 +46,7 @@ from ..parametrization import DEFAULT_PRIME, PrimeField, as_theta, jacobian
 from .rank import rank_mod_p, schwartz_zippel
 from .series import column_space_basis, interpolate_matrix_polynomial, limit_column_space
 
-__all__ = ["TangentLimit", "SingularityResult", "StratumSingularity", "tangent_limit", "singular", "parameter_degree",
+__all__ = ["TangentLimit", "SingularityResult", "StratumSingularity", "Thm42Hypotheses", "thm42_hypotheses", "tangent_limit", "singular", "parameter_degree",
            "subnetwork_singularity_table"]
 
 
@@ -142,6 +142,15 @@ class SingularityResult:
     rows: int
     prime: int
     seconds: float
+    method: str = "tangent-limits"
+    equations: object = None  # JacobianCertificate when the Jacobian criterion was run
+
+    @property
+    def tangent_verdict(self) -> bool | None:
+        """The verdict of the tangent limits alone (before the Jacobian criterion)."""
+        if self.span_dimension > self.dimension:
+            return True
+        return False if self.rank_at_point == self.dimension else None
 
     @property
     def verdict(self) -> str:
@@ -159,6 +168,8 @@ class SingularityResult:
             "certified": self.certified,
             "error_bound": self.error_bound,
             "evidence": self.evidence,
+            "method": self.method,
+            "equations": None if self.equations is None else self.equations.to_dict(),
             "rows": self.rows,
             "prime": self.prime,
             "seconds": round(self.seconds, 6),
@@ -171,7 +182,7 @@ class SingularityResult:
             f"{self.architecture!r}: the point is {self.verdict.upper()} ({how})",
             f"  dim V = {self.dimension}{' (certified)' if self.dimension_certified else ''}; "
             f"rank dφ(W_0) = {self.rank_at_point}; span of tangent limits = {self.span_dimension}",
-            f"  {self.evidence}",
+            f"  {self.evidence}  [{self.method}]",
             f"  limits along {len(self.curves)} curve(s) ({self.rows} projected evaluations over F_{self.prime}):",
         ]
         for c in self.curves:
@@ -191,14 +202,14 @@ def _random_curves(architecture, theta0, count: int, degree: int, seed: int, ns:
 
 def _fiber_specs(architecture, theta0, fiber, per_point: int, degree: int, seed: int, ns: PrimeField):
     from ..parametrization import evaluate
-    from .fibers import mlp_fiber_points
+    from .fibers import fiber_points
 
     if fiber is None:
         return []
     if isinstance(fiber, str):
         if fiber != "auto":
             raise ValueError(f"Argument 'fiber' must be 'auto', None or a list of parameter points, not {fiber!r}.")
-        points = mlp_fiber_points(architecture, theta0, 4, seed, ns)
+        points = fiber_points(architecture, theta0, 4, seed, ns)
     else:
         rng = np.random.default_rng([seed, 7_400])
         X = ns.random(rng, (8, architecture.input_dim))
@@ -220,7 +231,7 @@ def _fiber_specs(architecture, theta0, fiber, per_point: int, degree: int, seed:
 
 def singular(architecture, params, curves=4, curve_degree: int = 1, seed: int = 0, prime: int = DEFAULT_PRIME,
              rows: int | None = None, fiber="auto", fiber_curves: int = 2,
-             dimension_result=None) -> SingularityResult:
+             dimension_result=None, equations="auto", equation_degree: int = 3) -> SingularityResult:
     """Decide whether φ(W_0) is a singular point of the neurovariety V (MATH.md §6).
 
     Parameters
@@ -244,12 +255,23 @@ def singular(architecture, params, curves=4, curve_degree: int = 1, seed: int = 
         computed dimensions are lower bounds on the true ones, equal for R = A generically.
     dimension_result:
         A precomputed :class:`~neuromanifold.geometry.dimension.DimensionResult` for the architecture.
+    equations:
+        Jacobian-criterion certificates (:mod:`~neuromanifold.geometry.jacobian_criterion`): ``"auto"``
+        (default) runs them when the tangent limits gave no certificate and the ambient space is small
+        (A ≤ 24, N ≤ 16, ≤ 2000 monomials per degree), trying degrees 1..``equation_degree`` until one
+        certifies; ``True`` runs them regardless (degrees 1..``equation_degree``); ``False``/``None``
+        never; or a :class:`~neuromanifold.geometry.jacobian_criterion.ProvenEquations`.
+        ``params`` must be exact for this (floats skip it in ``"auto"`` mode).
+    equation_degree:
+        Highest degree of equations tried.
 
     Returns
     -------
     SingularityResult
         ``singular`` True / False / None (undecided) with the span dimension, dim V, rank dφ(W_0) and
-        the curves used; ``certified``/``error_bound`` say how the verdict is known.
+        the curves used; ``certified``/``error_bound`` say how the verdict is known; ``method`` which
+        certificate decided ("filling", "tangent-limits", "jacobian-criterion", "hypersurface-gradient")
+        and ``equations`` the Jacobian-criterion outcome when it was run.
     """
     from .dimension import dimension as _dimension
 
@@ -257,6 +279,9 @@ def singular(architecture, params, curves=4, curve_degree: int = 1, seed: int = 
         raise TypeError(f"Argument 'architecture' must be an MLP or CNN, not {type(architecture).__name__}.")
     if isinstance(curve_degree, bool) or not isinstance(curve_degree, int) or curve_degree < 1:
         raise ValueError(f"Argument 'curve_degree' must be an int >= 1, got {curve_degree!r}.")
+    if isinstance(equation_degree, bool) or not isinstance(equation_degree, int) or equation_degree < 1:
+        raise ValueError(f"Argument 'equation_degree' must be an int >= 1, got {equation_degree!r}.")
+    _check_equations_argument(equations)
     start = time.perf_counter()
     ns = PrimeField(prime)
     theta0 = as_theta(architecture, params, ns)
@@ -290,8 +315,9 @@ def singular(architecture, params, curves=4, curve_degree: int = 1, seed: int = 
                    for i, (pts, label) in enumerate(specs))
     span = rank_mod_p(np.hstack([J0] + [lim.basis for lim in limits]), prime)
 
+    method = "tangent-limits"
     if dres.certified and dimV == A:
-        verdict, certified, err = False, True, 0.0
+        verdict, certified, err, method = False, True, 0.0, "filling"
         evidence = f"V fills its ambient space (dim V = A = {A}, certified): every point is smooth"
     elif span > bound:
         verdict, certified, err = True, True, 0.0
@@ -308,59 +334,195 @@ def singular(architecture, params, curves=4, curve_degree: int = 1, seed: int = 
         verdict, certified, err = None, False, 0.0
         evidence = (f"rank dφ(W_0) = {rank0} < dim V = {dimV}, but the limits along {len(limits)} curve(s) "
                     f"span only {span}; try more or higher-degree curves")
+
+    eq = None
+    auto = isinstance(equations, str)
+    if equations is True or (auto and not certified) or not (auto or equations is None or isinstance(equations, bool)):
+        eq = _equation_certificate(architecture, params, equations, equation_degree, seed, prime, dres)
+    dim_certified = dres.certified
+    if eq is not None and eq.certified:
+        if (certified or verdict is True) and verdict is not eq.singular:  # both are proofs: a contradiction is a bug
+            raise RuntimeError(f"tangent limits ({evidence}) contradict the Jacobian criterion ({eq.evidence})")
+        if not certified:
+            evidence = f"{eq.evidence}; tangent limits: {evidence}"
+            verdict, certified, err, method = eq.singular, True, 0.0, eq.method
+        dim_certified = True  # both certificates prove dim V = δ (jacobian_criterion docstring)
+    elif eq is not None:
+        evidence = f"{evidence}; Jacobian criterion: {eq.evidence}"
     return SingularityResult(
         architecture=architecture, singular=verdict, span_dimension=span, dimension=dimV,
-        dimension_certified=dres.certified, rank_at_point=rank0, curves=limits, certified=certified,
-        error_bound=err, evidence=evidence, rows=R, prime=prime, seconds=time.perf_counter() - start)
+        dimension_certified=dim_certified, rank_at_point=rank0, curves=limits, certified=certified,
+        error_bound=err, evidence=evidence, rows=R, prime=prime, seconds=time.perf_counter() - start,
+        method=method, equations=eq)
+
+
+def _check_equations_argument(equations) -> None:
+    from .jacobian_criterion import ProvenEquations
+
+    if equations is None or isinstance(equations, bool) or (isinstance(equations, str) and equations == "auto"):
+        return
+    if not isinstance(equations, ProvenEquations):
+        raise ValueError("Argument 'equations' must be 'auto', True, False, None or ProvenEquations, "
+                         f"not {equations!r}.")
+
+
+_PROVEN: dict = {}
+
+
+def _equation_certificate(architecture, params, equations, max_degree, seed, prime, dres):
+    """The Jacobian-criterion certificate at φ(params) (jacobian_criterion module), trying degrees
+    1..max_degree until one certifies; None when not run (too large, inexact params, no equations)."""
+    from ..parametrization.rationals import Rationals
+    from .jacobian_criterion import ProvenEquations, feasible, jacobian_certificate, proven_equations
+
+    if isinstance(equations, ProvenEquations):
+        return jacobian_certificate(architecture, params, equations, seed=seed, prime=prime, dimension_result=dres)
+    forced = equations is True
+    try:
+        as_theta(architecture, params, Rationals())
+    except (TypeError, ValueError):
+        if forced:
+            raise ValueError("Argument 'params' must be exact (ints/rationals) for the Jacobian criterion.") from None
+        return None
+    last = None
+    for k in range(1, max_degree + 1):
+        if not forced and not feasible(architecture, k):
+            break
+        key = (architecture, k, seed, prime, dres.dimension)
+        try:
+            if key not in _PROVEN:
+                _PROVEN[key] = proven_equations(architecture, k, seed=seed, prime=prime, dimension_result=dres)
+        except (RuntimeError, ValueError):  # interpolation did not stabilise / no symbolic expansion
+            if forced:
+                raise
+            return last
+        pe = _PROVEN[key]
+        if not pe.equations:
+            continue
+        last = jacobian_certificate(architecture, params, pe, seed=seed, prime=prime, dimension_result=dres)
+        if last.certified:
+            return last
+    return last
+
+
+@dataclass(frozen=True)
+class Thm42Hypotheses:
+    """The hypotheses of Razor's Edge Thm 4.2 (MATH.md §6: "subnetwork strata of MLPs are singular, under
+    bottleneck/width conditions and for σ with enough non-zero coefficients"), **our precise reading**,
+    each computed for one stratum S of an MLP with widths d, reduced widths d' and neuromanifold V:
+
+    * ``non_filling``: dim V < A (certified).  Necessary: a filling V is an affine space with no singular
+      points (a theorem, not a reading).
+    * ``proper``: dim φ(S) < dim V — a stratum dense in V contains smooth points (its generic points are
+      generic points of V), so the statement is about proper strata (reading).
+    * ``connected``: every hidden layer of the reduced network keeps a neuron (d'_ℓ ≥ 1), otherwise f is
+      constant — the bottleneck condition (reading).
+    * ``identifiable``: dim V = N − (rescaling symmetries), i.e. finite generic fibres — the width
+      condition under which the paper proves identifiability and builds its singularity argument
+      (reading).
+    * ``enough_coefficients``: every hidden σ has ≥ 2 non-zero coefficients in degrees ≥ 2 (reading of
+      "σ with enough non-zero coefficients"; monomials z^r are homogeneous, with the extra rescaling
+      symmetries the generic-σ argument excludes — they are covered by the Occam's razor paper instead).
+
+    ``prediction``: True (singular) when all hold; False (smooth) when ``non_filling`` fails (theorem);
+    None (the theorem says nothing) otherwise."""
+
+    non_filling: bool | None
+    proper: bool
+    connected: bool
+    identifiable: bool
+    enough_coefficients: bool
+
+    @property
+    def holds(self) -> bool:
+        return bool(self.non_filling and self.proper and self.connected and self.identifiable
+                    and self.enough_coefficients)
+
+    @property
+    def prediction(self) -> bool | None:
+        if self.non_filling is False:
+            return False
+        return True if self.holds else None
+
+    def failing(self) -> list[str]:
+        return [k for k in ("non_filling", "proper", "connected", "identifiable", "enough_coefficients")
+                if not getattr(self, k)]
+
+    def to_dict(self) -> dict:
+        return {"non_filling": self.non_filling, "proper": self.proper, "connected": self.connected,
+                "identifiable": self.identifiable, "enough_coefficients": self.enough_coefficients,
+                "holds": self.holds, "prediction": self.prediction, "reading": True}
+
+
+def thm42_hypotheses(architecture, stratum, dimension_result) -> Thm42Hypotheses:
+    """Compute the (reading of the) Thm 4.2 hypotheses for one subnetwork stratum; see
+    :class:`Thm42Hypotheses`."""
+    dres = dimension_result
+    A = architecture.ambient_dimension
+    non_filling = (dres.dimension < A) if dres.certified else (True if dres.upper_bound < A else None)
+    proper = stratum.dimension < dres.dimension
+    connected = all(w >= 1 for w in stratum.reduced_widths[1:-1])
+    identifiable = bool(dres.identifiable)
+    enough = all(sum(1 for k in act.support if k >= 2) >= 2 for act in architecture.activations)
+    return Thm42Hypotheses(non_filling, proper, connected, identifiable, enough)
 
 
 @dataclass(frozen=True)
 class StratumSingularity:
-    """One row of :func:`subnetwork_singularity_table`: a random point of a subnetwork stratum tested."""
+    """One row of :func:`subnetwork_singularity_table`: a random point of a subnetwork stratum tested,
+    the computed Thm 4.2 hypotheses and whether the prediction agrees with the certified verdict."""
 
     stratum: object
     result: SingularityResult
     expectation: str
+    hypotheses: Thm42Hypotheses | None = None
+
+    @property
+    def prediction(self) -> bool | None:
+        return None if self.hypotheses is None else self.hypotheses.prediction
 
     @property
     def agrees(self) -> bool | None:
-        """Verdict matches the expectation (None when the expectation is not a yes/no statement)."""
-        if self.expectation.startswith("smooth"):
-            return self.result.singular is False
-        if self.expectation.startswith("singular"):
-            return self.result.singular is True
-        return None
+        """The certified verdict matches the prediction (None: no prediction, or verdict not certified)."""
+        if self.prediction is None or not self.result.certified:
+            return None
+        return self.result.singular is self.prediction
 
     def to_dict(self) -> dict:
         return {"stratum": self.stratum.label, "reduced_widths": list(self.stratum.reduced_widths),
                 "codimension": self.stratum.codimension, "verdict": self.result.verdict,
-                "certified": self.result.certified, "span_dimension": self.result.span_dimension,
+                "certified": self.result.certified, "method": self.result.method,
+                "span_dimension": self.result.span_dimension,
                 "dimension": self.result.dimension, "rank_at_point": self.result.rank_at_point,
-                "expectation": self.expectation, "agrees": self.agrees}
+                "expectation": self.expectation,
+                "hypotheses": None if self.hypotheses is None else self.hypotheses.to_dict(),
+                "prediction": self.prediction, "agrees": self.agrees}
 
 
 def subnetwork_singularity_table(architecture, seed: int = 0, curves: int = 3) -> list[StratumSingularity]:
     """For every subnetwork stratum of an MLP (:func:`~neuromanifold.geometry.subnetworks.subnetwork_strata`)
-    run :func:`singular` at a random point of the stratum.
+    run :func:`singular` at a random point of the stratum, compute the Thm 4.2 hypotheses
+    (:class:`Thm42Hypotheses`, our reading of MATH.md §6) and compare the prediction with the verdict.
 
-    ``expectation`` states what is known independently: a filling V (dim V = A) is an affine space, so
-    *no* point is singular; otherwise Razor's Edge Thm 4.2 says subnetwork strata are singular under
-    its conditions (bottleneck/width conditions, σ with enough non-zero coefficients), which this
-    function does not check — the verdicts are the computed evidence (MATH.md §6)."""
+    ``agrees``: True/False when there is a prediction and a certified verdict; None otherwise.  A
+    singular verdict outside the hypotheses is no contradiction (the theorem gives sufficient
+    conditions)."""
     from .dimension import dimension as _dimension
     from .subnetworks import subnetwork_strata
 
     dres = _dimension(architecture, seed=seed)
-    filling = dres.certified and dres.dimension == architecture.ambient_dimension
     rows = []
     for i, stratum in enumerate(subnetwork_strata(architecture)):
         point = stratum.random_point(seed=seed + i)
         res = singular(architecture, point, curves=curves, seed=seed, dimension_result=dres)
-        if filling:
+        hyp = thm42_hypotheses(architecture, stratum, dres)
+        if hyp.prediction is False:
             expect = "smooth (V fills its ambient space)"
-        elif stratum.dimension == dres.dimension:
+        elif not hyp.proper:
             expect = "stratum dense in V: generic points smooth"
+        elif hyp.prediction:
+            expect = "singular (Razor's Edge Thm 4.2; hypotheses hold in our reading)"
         else:
-            expect = "singular (Razor's Edge Thm 4.2, under its conditions)"
-        rows.append(StratumSingularity(stratum, res, expect))
+            expect = "no prediction (Thm 4.2 hypotheses fail in our reading: " + ", ".join(hyp.failing()) + ")"
+        rows.append(StratumSingularity(stratum, res, expect, hyp))
     return rows
