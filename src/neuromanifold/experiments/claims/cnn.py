@@ -100,3 +100,21 @@ def _degree(ctx):
         parts.append(f"k={net.filters} r={net.activations[0].degree}: HF {h['hilbert_function']} → degree {h['degree']} "
                      f"(formula {expected})")
     return Verdict(ok, "; ".join(parts) + " (Hilbert function mod p: probabilistic, regularity not certified)")
+
+
+@claim("CNN zero-padded points certified both ways: twin-free ((0,u1,u2),(v,0)) smooth (Jacobian criterion), "
+       "twin ((0,0,u),(v,0)) singular (tangent spaces of two preimages)", topic="cnn",
+       source=f"MATH.md §6; {RE}", quick=True)
+def _padding_certified_both_ways(ctx):
+    # stride (2,1), filters (3,2), σ = y² + y: dim V = |k| = 5 in A = 20 coefficient coordinates.
+    # Smooth: 52 quadrics proven to vanish on V (symbolic substitution) have Jacobian rank 15 = A − dim V at q.
+    # Singular: the twin ((u,0,0),(0,v)) computes the same f; the two tangent spaces span > 5.
+    from ...geometry.singularity import singular
+
+    net = CNN(5, (3, 2), (2, 1), "z^2+z")
+    smooth = singular(net, Parameters(net, ([0, 4, -3], [2, 0])), seed=ctx.seed)
+    node = singular(net, Parameters(net, ([0, 0, 3], [2, 0])), seed=ctx.seed)
+    ok = (smooth.singular is False and smooth.certified and node.singular is True and node.certified)
+    return Verdict(ok, f"(0ab, v0): {smooth.verdict} (certified {smooth.certified}, {smooth.method}: "
+                       f"{smooth.evidence.split(';')[0]}); (00u, v0): {node.verdict} (certified {node.certified}, "
+                       f"{node.method}: tangent span {node.span_dimension} > dim V {node.dimension} with its twin)")

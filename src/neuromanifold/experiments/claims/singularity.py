@@ -78,3 +78,35 @@ def _strata(ctx):
         ok &= bool(rows) and all(r.result.singular is want and r.result.certified for r in rows)
         parts.append(f"{arch!r}: " + ", ".join(f"{r.stratum.label} → {r.result.verdict}" for r in rows))
     return Verdict(ok, "; ".join(parts))
+
+
+@claim("(2,2,1), σ = z³+z²: points with det W1 = 0 but unequal proportional rows (not parameter subnetworks) are "
+       "certified singular by the hypersurface gradient; a generic point certified smooth", topic="singularity",
+       source="MATH.md §6 (Razor's Edge: ∇F∘φ = 0 ⇔ a1·a2·det W1 = 0; I(V) = (F) for F irreducible over Q)",
+       quick=True)
+def _razor_det_zero(ctx):
+    from ...geometry.singularity import singular
+
+    arch = MLP((2, 2, 1), "z^3+z^2")
+    parts, ok = [], True
+    for W1, want in [([[1, 2], [2, 4]], True), ([[1, 2], [-1, -2]], True), ([[1, 2], [3, -1]], False)]:
+        res = singular(arch, Parameters(arch, (W1, [[2, -3]])), seed=ctx.seed)
+        ok &= res.singular is want and res.certified
+        parts.append(f"W1 = {W1}: {res.verdict} (certified {res.certified}, {res.method})")
+    return Verdict(ok, "; ".join(parts))
+
+
+@claim("Razor's Edge Thm 4.2 hypotheses (our reading) computed per stratum agree with the certified verdicts",
+       topic="singularity", source="MATH.md §6 (Thm 4.2: bottleneck/width conditions, σ with enough coefficients)",
+       quick=True)
+def _thm42(ctx):
+    from ...geometry.singularity import subnetwork_singularity_table
+
+    parts, ok = [], True
+    for arch in [MLP((2, 2, 1), "z^3+z^2"), MLP((2, 2, 1), 2), MLP((3, 2, 1), 2)]:
+        for r in subnetwork_singularity_table(arch, seed=ctx.seed):
+            ok &= r.agrees is not False
+            pred = {True: "singular", False: "smooth", None: "none"}[r.prediction]
+            parts.append(f"{arch.widths} {arch.activations[0]!s} {r.stratum.label}: predicted {pred}, "
+                         f"{r.result.verdict} (certified {r.result.certified}), agrees {r.agrees}")
+    return Verdict(ok, "; ".join(parts) + " (hypotheses are a reading of MATH.md §6, see Thm42Hypotheses)")
