@@ -46,10 +46,14 @@ from .criticality import PointRank, generic_rank, rank_at_point
 from .mason import mason
 from .subnetworks import SubnetworkReport, detect_subnetwork, subnetwork_strata
 
-__all__ = ["PointCheck", "ScanResult", "scan", "DegreeSweep", "degree_sweep", "known_degree_bounds"]
+__all__ = ["PointCheck", "ScanResult", "scan", "DegreeSweep", "degree_sweep", "known_degree_bounds", "numerical_search",
+           "structure", "explain", "input_bottleneck_rank_bound"]
 
 #: Exact (grid) rank computations in scans only below this size; above, mod-p with an error bound.
 SCAN_EXACT_LIMIT = 1_500
+
+#: Weight of the log-barrier keeping the numerical search away from subnetworks.
+PENALTY = 6.0
 
 
 @dataclass(frozen=True)
@@ -105,8 +109,26 @@ class ScanResult:
         return [c for c in self.checks if c.critical and not c.is_subnetwork]
 
     @property
+    def input_bottlenecks(self) -> list[PointCheck]:
+        """Counterexamples with rank W_1 < min(d_0, d_1): f = g∘P factors through a projection — a
+        subnetwork in the broader sense (an inactive *input* neuron after a change of coordinates;
+        docs/criticality.md, :func:`input_bottleneck_rank_bound`)."""
+        return [c for c in self.counterexamples if structure(c.params)["input_bottleneck"]]
+
+    @property
+    def unexplained_counterexamples(self) -> list[PointCheck]:
+        """Counterexamples that are not input bottlenecks."""
+        return [c for c in self.counterexamples if not structure(c.params)["input_bottleneck"]]
+
+    @property
     def holds(self) -> bool:
+        """The equivalence with MATH.md §4's definition of subnetwork (hidden neurons only)."""
         return not self.noncritical_subnetworks and not self.counterexamples
+
+    @property
+    def holds_up_to_input_bottlenecks(self) -> bool:
+        """The equivalence when input bottlenecks count as (generalised) subnetworks."""
+        return not self.noncritical_subnetworks and not self.unexplained_counterexamples
 
     @property
     def verdict(self) -> str:
@@ -116,9 +138,12 @@ class ScanResult:
         if self.noncritical_subnetworks:
             labels = sorted({c.label for c in self.noncritical_subnetworks})
             parts.append(f"subnetworks that are not critical: {', '.join(labels)}")
-        if self.counterexamples:
-            labels = sorted({c.label for c in self.counterexamples})
+        if self.unexplained_counterexamples:
+            labels = sorted({c.label for c in self.unexplained_counterexamples})
             parts.append(f"critical points that are not subnetworks: {', '.join(labels)}")
+        if self.input_bottlenecks:
+            parts.append(f"{len(self.input_bottlenecks)} critical input-bottleneck point(s) (rank W_1 < d_0; "
+                         "subnetworks up to a change of input coordinates)")
         return "equivalence fails — " + "; ".join(parts)
 
     def to_dict(self) -> dict:
@@ -135,6 +160,8 @@ class ScanResult:
             "subnetwork_checks": [c.to_dict() for c in self.checks if c.kind == "subnetwork"],
             "noncritical_subnetworks": sorted({c.label for c in self.noncritical_subnetworks}),
             "counterexamples": [c.to_dict(weights=True) for c in self.counterexamples],
+            "input_bottlenecks": sorted({c.label for c in self.input_bottlenecks}),
+            "holds_up_to_input_bottlenecks": self.holds_up_to_input_bottlenecks,
             "constructions": [c.to_dict() for c in self.checks if c.kind == "construction"],
             "numerical": self.numerical,
             "notes": list(self.notes),
@@ -155,7 +182,8 @@ class ScanResult:
         ]
         for c in self.counterexamples:
             how = "certified" if c.rank.certified else f"error ≤ {c.rank.error_bound:.1e}"
-            lines.append(f"  counterexample [{c.label}]: rank {c.rank.rank} < {self.generic_rank} ({how}); "
+            kind = "input-bottleneck" if structure(c.params)["input_bottleneck"] else "counterexample"
+            lines.append(f"  {kind} [{c.label}]: rank {c.rank.rank} < {self.generic_rank} ({how}); "
                          f"weights {c.params.to_json()['weights']}")
         lines += [f"  note: {n}" for n in self.notes]
         lines.append(f"  verdict: {self.verdict}")
@@ -177,7 +205,12 @@ def _random_weights(arch, rng):
 
 def _check(kind, label, params, exact_limit, seed) -> PointCheck:
     rank = rank_at_point(params, seed=seed, exact_limit=exact_limit, kernel=False)
-    return PointCheck(kind, label, params, rank, detect_subnetwork(params))
+    sub = detect_subnetwork(params)
+    arch = params.architecture
+    if (rank.critical and not sub.is_subnetwork and kind in ("random", "construction") and not arch.bias
+            and all(a.is_monomial for a in arch.activations)):
+        label = f"{label}: {explain(params)}"
+    return PointCheck(kind, label, params, rank, sub)
 
 
 # --------------------------------------------------------------------------- constructions
@@ -308,13 +341,19 @@ def _distance_to_subnetworks(arch, theta) -> float:
     return best
 
 
+def _split(arch, theta) -> list[np.ndarray]:
+    """Weight matrices (copies) of a flat float θ (no biases)."""
+    Ws, pos = [], 0
+    for layer in arch.layers:
+        Ws.append(np.array(theta[pos : pos + layer.n_params], dtype=float).reshape(layer.out_dim, layer.in_dim))
+        pos += layer.n_params
+    return Ws
+
+
 def _normalise(arch, theta):
     """A point of the same rank: each hidden row scaled to unit norm (σ = z^r: outgoing column × c^r),
     then W_L scaled to unit norm (scaling W_L multiplies columns of dφ: rank unchanged)."""
-    Ws, pos = [], 0
-    for layer in arch.layers:
-        Ws.append(theta[pos : pos + layer.n_params].reshape(layer.out_dim, layer.in_dim).copy())
-        pos += layer.n_params
+    Ws = _split(arch, theta)
     for ell in range(1, arch.depth):
         act = arch.activations[ell - 1]
         if not act.is_monomial:
@@ -326,22 +365,59 @@ def _normalise(arch, theta):
     return np.concatenate([W.ravel() for W in Ws])
 
 
-def _objective(arch, theta, X, C, g):
+def _bottleneck_distance(arch, theta) -> float:
+    """σ_k(W_1)/σ_1(W_1) with k = min(d_0, d_1): 0 exactly at input bottlenecks (rank W_1 < min(d_0, d_1))."""
+    W1 = _split(arch, theta)[0]
+    s = np.linalg.svd(W1, compute_uv=False)
+    return float(s[-1] / s[0]) if s[0] > 0 else 0.0
+
+
+def _objective(arch, theta, X, C, g, avoid_bottleneck=True):
+    """(value, σ_g/σ_1, distance).  σ_g of J equals σ_g of J restricted to the complement of the
+    rescaling directions (they lie in ker J, so J Jᵀ is unchanged), so log(σ_g/σ_1) measures the
+    distance from criticality; the penalty −PENALTY·log(4·min(dist, 1/4)) keeps the point away from
+    subnetworks (and, by default, from input bottlenecks)."""
+    with np.errstate(all="ignore"):
+        return _objective_values(arch, theta, X, C, g, avoid_bottleneck)
+
+
+def _objective_values(arch, theta, X, C, g, avoid_bottleneck):
+    if not np.all(np.isfinite(theta)):
+        return 1e3, 1.0, 0.0
     theta = _normalise(arch, theta)
     J = jacobian(arch, theta, X, Float64(), projections=C)
-    s = np.linalg.svd(J, compute_uv=False)
-    ratio = s[g - 1] / s[0] if s[0] > 0 else 1.0
+    try:
+        s = np.linalg.svd(J, compute_uv=False)
+    except np.linalg.LinAlgError:  # pragma: no cover - overflow far from the data
+        return 1e3, 1.0, 0.0
+    ratio = s[g - 1] / s[0] if s[0] > 0 and s.size >= g else 1.0
     dist = _distance_to_subnetworks(arch, theta)
-    return np.log(max(ratio, 1e-300)) - 2.0 * np.log(min(dist, 0.25) / 0.25), ratio, dist
+    if avoid_bottleneck and arch.input_dim >= 2:
+        dist = min(dist, _bottleneck_distance(arch, theta))
+    if not np.isfinite(ratio) or not np.isfinite(dist):
+        return 1e3, 1.0, 0.0
+    return float(np.log(max(ratio, 1e-300)) - PENALTY * np.log(max(min(dist, 0.25), 1e-300) / 0.25)), float(ratio), float(dist)
 
 
-def _rationalise(arch, theta) -> list[Parameters]:
-    """Normalise each hidden neuron (largest incoming weight → 1, compensated in the outgoing column
-    for σ = z^r), then round to denominators 1, 2, 4, 8, 16."""
-    Ws, pos = [], 0
-    for layer in arch.layers:
-        Ws.append(theta[pos : pos + layer.n_params].reshape(layer.out_dim, layer.in_dim).copy())
-        pos += layer.n_params
+def _gauge(arch, theta):
+    """A point with the same rank of dφ and many entries 0 or ±1 (monomial σ, no biases).
+
+    rank dφ is invariant under (i) W_1 ↦ W_1 M, M ∈ GL(d_0) (φ composed with the linear automorphism
+    f ↦ f∘M of the function space), (ii) the rescalings (row × c, outgoing column × c^r),
+    (iii) W_L ↦ N W_L, N ∈ GL(d_L) (f ↦ N f).  We make d_0 well-conditioned rows of W_1 the unit
+    vectors, scale every hidden row to have largest entry 1, and make d_L columns of W_L the unit
+    vectors — so that a critical family that is linear in the remaining coordinates has rational
+    points that rounding finds."""
+    Ws = _split(arch, theta)
+    d = arch.widths
+    if d[1] >= d[0]:
+        import scipy.linalg
+
+        _, _, piv = scipy.linalg.qr(Ws[0].T, pivoting=True)
+        S = np.sort(piv[: d[0]])
+        if np.linalg.cond(Ws[0][S]) < 1e8:
+            Ws[0] = Ws[0] @ np.linalg.inv(Ws[0][S])
+            Ws[0][S] = np.eye(d[0])
     for ell in range(1, arch.depth):
         r = arch.activations[ell - 1].degree
         for i in range(Ws[ell - 1].shape[0]):
@@ -350,53 +426,223 @@ def _rationalise(arch, theta) -> list[Parameters]:
             if c != 0:
                 Ws[ell - 1][i] = row / c
                 Ws[ell][:, i] = Ws[ell][:, i] * c**r
-    out = []
-    for den in (1, 2, 4, 8, 16):
-        out.append(Parameters(arch, [np.vectorize(lambda v: Fraction(round(v * den), den), otypes=[object])(W) for W in Ws]))
-    return out
+    if d[-2] >= d[-1]:
+        import scipy.linalg
+
+        _, _, piv = scipy.linalg.qr(Ws[-1], pivoting=True)
+        T = np.sort(piv[: d[-1]])
+        if np.linalg.cond(Ws[-1][:, T]) < 1e8:
+            Ws[-1] = np.linalg.inv(Ws[-1][:, T]) @ Ws[-1]
+            Ws[-1][:, T] = np.eye(d[-1])
+    return np.concatenate([W.ravel() for W in Ws])
+
+
+def _to_params(arch, values) -> Parameters:
+    """Parameters from a flat list of Fractions."""
+    Ws, pos = [], 0
+    for layer in arch.layers:
+        block = np.empty(layer.n_params, dtype=object)
+        block[:] = list(values[pos : pos + layer.n_params])
+        Ws.append(block.reshape(layer.out_dim, layer.in_dim))
+        pos += layer.n_params
+    return Parameters(arch, Ws)
+
+
+def _rational(v: float, bound: int) -> Fraction:
+    return Fraction(float(v)).limit_denominator(bound)
+
+
+def _snap(arch, theta, X, C, g, avoid_bottleneck, max_reopt, tol=1e-9):
+    """Snap a numerically critical θ (in gauge) to rational candidates.
+
+    1. All coordinates rounded with denominators ≤ 1, 2, 4, 12, 60 (enough when the critical
+       family is linear in the gauge coordinates).
+    2. Progressive snapping: coordinates, closest to a fraction with denominator ≤ 12 first, are
+       fixed one at a time and the others re-optimised (L-BFGS-B); a snap is kept when σ_g/σ_1 stays
+       below ``tol``.  The coordinates that could not be snapped (those the critical locus
+       determines) are then rounded with denominators up to 10^6.
+    Every candidate is a list of Fractions; the caller confirms it exactly."""
+    from scipy.optimize import minimize
+
+    cands = [[_rational(v, b) for v in theta] for b in (1, 2, 4, 12, 60)]
+    theta = theta.copy()
+    fixed = np.zeros(theta.size, dtype=bool)
+    gaps = np.array([abs(v - float(_rational(v, 12))) for v in theta])
+    reopt = 0
+    for j in np.argsort(gaps, kind="stable"):
+        if reopt >= max_reopt:
+            break
+        trial = theta.copy()
+        trial[j] = float(_rational(theta[j], 12))
+        fixed[j] = True
+        free = np.flatnonzero(~fixed)
+        if gaps[j] > 1e-12 and free.size:
+            reopt += 1
+
+            def f(y, trial=trial, free=free):
+                t = trial.copy()
+                t[free] = y
+                return _objective(arch, t, X, C, g, avoid_bottleneck)[0]
+
+            res = minimize(f, trial[free], method="L-BFGS-B", options={"maxiter": 25})
+            trial[free] = res.x
+        _, ratio, dist = _objective(arch, trial, X, C, g, avoid_bottleneck)
+        if ratio < tol and dist > 1e-3:
+            theta = trial
+        else:
+            fixed[j] = False
+    for b in (12, 100, 10**3, 10**4, 10**6):
+        cands.append([_rational(v, 12) if fixed[k] else _rational(v, b) for k, v in enumerate(theta)])
+    return cands
+
+
+def structure(params) -> dict:
+    """Exact structural features of a (non-subnetwork) point W of a bias-free MLP, used to explain
+    critical points (docs/criticality.md):
+
+    * ``input_bottleneck`` — rank W_1 < min(d_0, d_1): f = g∘P factors through a projection
+      P: ℚ^{d_0} → ℚ^k (k = rank W_1); after a change of input coordinates an *input* neuron is
+      inactive (a subnetwork in the broader sense, MATH.md §4 only speaks of hidden neurons);
+    * ``output_bottleneck`` — rank W_L < min(d_{L−1}, d_L): the outputs satisfy a linear relation;
+    * ``rank_drops`` — hidden layers ℓ = 2..L−1 with rank W_ℓ < min(d_ℓ, d_{ℓ−1}) (e.g. the plane rows);
+    * ``proportional_columns`` — (layer, (i, j)) with W_{ℓ+1}[:, i] ∥ W_{ℓ+1}[:, j] ≠ 0 and W_{ℓ+1} with
+      ≥ 2 rows.  For σ_ℓ = z² the two neurons contribute v·(a p_i² + b p_j²), and a quadratic form in
+      (p_i, p_j) has a one-parameter orthogonal-group orbit of such decompositions: a kernel direction
+      of dφ that is not a rescaling (critical when the generic fibre is the rescaling torus).
+    Ranks are exact (FLINT over ℚ)."""
+    import flint
+
+    def q(v):
+        v = Fraction(v)
+        return flint.fmpq(v.numerator, v.denominator)
+
+    arch = params.architecture
+    mats = [flint.fmpq_mat([[q(v) for v in row] for row in W.tolist()]) for W in params.weights]
+    d = arch.widths
+    L = arch.depth
+    ranks = [m.rank() for m in mats]
+    cols = []
+    for ell in range(1, L):
+        W = [[q(v) for v in row] for row in params.weights[ell].tolist()]
+        if len(W) < 2:  # one row: every pair of columns is trivially proportional
+            continue
+        n = len(W[0])
+        for i in range(n):
+            for j in range(i + 1, n):
+                M = flint.fmpq_mat([[row[i], row[j]] for row in W])
+                ci, cj = any(row[i] for row in W), any(row[j] for row in W)
+                if ci and cj and M.rank() == 1:
+                    cols.append((ell, (i, j)))
+    return {
+        "input_bottleneck": ranks[0] < min(d[0], d[1]),
+        "rank_W1": ranks[0],
+        "output_bottleneck": L >= 2 and ranks[-1] < min(d[-2], d[-1]),
+        "rank_drops": [ell + 1 for ell in range(1, L - 1) if ranks[ell] < min(d[ell], d[ell + 1])],
+        "proportional_columns": cols,
+    }
+
+
+def input_bottleneck_rank_bound(architecture, k: int) -> int:
+    """Upper bound on rank dφ(W) at every W with rank W_1 ≤ k < d_0 (σ_1 = z^{r_1} …, no biases).
+
+    Choose input coordinates x = (y, w), y ∈ ℚ^k, with W_1 x = A y.  Directions that keep the
+    w-columns of W_1 zero move f inside {g(y): g ∈ V(k, d_1, …, d_L)}: at most dim V(k, d_1, …, d_L)
+    ≤ ub(k, d_1, …, d_L) (geometry.bounds).  A direction in entry (i, m) of the w-columns gives
+    w_m · ∂f/∂z_{1,i}(y), and span_i ∂f/∂z_{1,i} has dimension ≤ min(d_1, d_L·C(D − 1 + k − 1, k − 1))
+    (polynomials of degree D − 1 in y).  Hence
+
+        rank dφ(W) ≤ ub(k, d_1, …, d_L) + (d_0 − k)·min(d_1, d_L·C(D + k − 2, k − 1)).
+
+    When this is < dim V, every such point is critical (a proof, not a test).  For large r the bound
+    reaches N − Σ d_ℓ (the expected dimension), consistent with the Kohn–Marchetti–Shabir–Shahverdi–Wang
+    theorem (MATH.md §5)."""
+    from .bounds import upper_bound
+
+    d = architecture.widths
+    if not 1 <= k < d[0]:
+        raise ValueError(f"Argument 'k' must satisfy 1 ≤ k < d_0 = {d[0]}, got {k!r}.")
+    small = architecture.with_widths((k,) + tuple(d[1:]))
+    D = architecture.total_degree
+    return upper_bound(small).value + (d[0] - k) * min(d[1], d[-1] * comb(D + k - 2, k - 1))
+
+
+def explain(params) -> str:
+    """A one-phrase classification of a critical non-subnetwork point (see :func:`structure`)."""
+    s = structure(params)
+    arch = params.architecture
+    if s["input_bottleneck"]:
+        k = s["rank_W1"]
+        if k >= 1:
+            b = input_bottleneck_rank_bound(arch, k)
+            return (f"input-bottleneck (rank W_1 = {k} < d_0: f = g∘P; rank dφ ≤ {b} at every such point)")
+        return "input-bottleneck (W_1 = 0)"
+    parts = []
+    if s["output_bottleneck"]:
+        parts.append("output-bottleneck (rank W_L < min(d_{L-1}, d_L))")
+    if s["rank_drops"]:
+        parts.append("rank drop of W_ℓ for ℓ = " + ", ".join(map(str, s["rank_drops"])))
+    squares = [(ell, ij) for ell, ij in s["proportional_columns"] if arch.activations[ell - 1].degree == 2]
+    if squares:
+        parts.append("proportional outgoing columns, σ = z² " + ", ".join(
+            f"(layer {ell}, neurons {i},{j})" for ell, (i, j) in squares))
+    return "; ".join(parts) if parts else "unexplained"
 
 
 def numerical_search(arch: MLP, seed: int = 0, starts: int = 2, steps: int = 40, exact_limit: int = SCAN_EXACT_LIMIT,
-                     progress=None) -> tuple[dict, list[PointCheck]]:
-    """Minimise log(σ_g/σ_1) − 2 log(min(dist, 1/4)·4) (dist = distance to subnetworks) by
-    finite-difference gradient descent with backtracking; candidates with σ_g/σ_1 < 1e−6 are
-    rationalised and checked exactly.  Returns (statistics, exact checks of the candidates)."""
+                     progress=None, avoid_bottleneck: bool = True, max_reopt: int | None = None) -> tuple[dict, list[PointCheck]]:
+    """Numerical search for critical points that are not subnetworks (issue 3 (c)).
+
+    From ``starts`` random float points, minimise log(σ_g/σ_1) − 2 log(4·min(dist, 1/4)) with
+    L-BFGS-B (≤ ``steps`` iterations, finite-difference gradients; σ_i the singular values of the
+    projected Float64 Jacobian at g + 4 random inputs, g = generic rank, dist = distance to
+    subnetworks and, with ``avoid_bottleneck``, to input bottlenecks).  Minima with σ_g/σ_1 < 1e−9
+    are put in gauge (:func:`_gauge`), snapped to rational points (:func:`_snap`) and confirmed by
+    :func:`~neuromanifold.geometry.criticality.rank_at_point` (exact/certified when the grid is small)
+    and :func:`~neuromanifold.geometry.subnetworks.detect_subnetwork` (exact).  Only confirmed points
+    are returned, labelled by :func:`explain`.  ``max_reopt`` bounds the re-optimisations of the
+    progressive snapping (default 12 for N ≤ 24 parameters, else 0: rounding only, to keep scans of
+    ≤ 60 parameters within their time budget).  Returns (statistics, checks)."""
+    from scipy.optimize import minimize
+
+    if not (all(a.is_monomial for a in arch.activations) and not arch.bias):
+        return {"starts": 0, "steps": steps, "best_ratio": float("nan"), "candidates": 0, "confirmed": 0,
+                "note": "numerical search needs monomial σ without biases"}, []
     g = generic_rank(arch).dimension
-    U = max(1, g)
-    ns_rng = np.random.default_rng([seed, 202])
-    stats = {"starts": starts, "steps": steps, "best_ratio": 1.0, "candidates": 0, "confirmed": 0}
+    if max_reopt is None:
+        max_reopt = 12 if arch.n_params <= 24 else 0
+    rng = np.random.default_rng([seed, 202])
+    X = rng.standard_normal((g + 4, arch.input_dim))
+    C = rng.standard_normal((g + 4, arch.output_dim))
+    stats = {"starts": starts, "steps": steps, "best_ratio": 1.0, "candidates": 0, "confirmed": 0,
+             "avoid_bottleneck": avoid_bottleneck, "minima": []}
     checks = []
     for start in range(starts):
-        X = ns_rng.standard_normal((U + 2, arch.input_dim))
-        C = ns_rng.standard_normal((U + 2, arch.output_dim))
-        theta = Parameters.random(arch, seed=int(ns_rng.integers(1 << 30)), kind="float").flatten()
-        val, ratio, _ = _objective(arch, theta, X, C, g)
-        lr, h = 0.1, 1e-6
-        for _ in range(steps):
-            grad = np.empty_like(theta)
-            for j in range(theta.size):
-                e = theta.copy()
-                e[j] += h
-                grad[j] = (_objective(arch, e, X, C, g)[0] - val) / h
-            norm = np.linalg.norm(grad)
-            if not np.isfinite(norm) or norm == 0:
-                break
-            while lr > 1e-8:
-                cand = theta - lr * grad / norm
-                cval, cratio, _ = _objective(arch, cand, X, C, g)
-                if cval < val:
-                    theta, val, ratio = cand, cval, cratio
-                    lr *= 1.5
-                    break
-                lr /= 2
-            else:
-                break
+        theta = rng.standard_normal(arch.n_params)
+
+        def f(t):
+            return _objective(arch, t, X, C, g, avoid_bottleneck)[0]
+
+        res = minimize(f, theta, method="L-BFGS-B", options={"maxiter": steps})
+        _, ratio, dist = _objective(arch, res.x, X, C, g, avoid_bottleneck)
         stats["best_ratio"] = min(stats["best_ratio"], float(ratio))
-        if ratio < 1e-6:
+        stats["minima"].append({"ratio": float(ratio), "distance": float(dist)})
+        if ratio < 1e-9 and dist > 1e-3:
             stats["candidates"] += 1
-            for p in _rationalise(arch, _normalise(arch, theta)):
+            gauged = _gauge(arch, _normalise(arch, res.x))
+            seen = set()
+            for values in _snap(arch, gauged, X, C, g, avoid_bottleneck, max_reopt):
+                key = tuple(values)
+                if key in seen or not all(any(v != 0 for v in values[pos:pos + layer.n_params])
+                                          for pos, layer in zip(np.cumsum([0] + [l.n_params for l in arch.layers]), arch.layers)):
+                    continue
+                seen.add(key)
+                p = _to_params(arch, values)
+                if detect_subnetwork(p).is_subnetwork:
+                    continue
                 chk = _check("numerical", f"numerical search (start {start})", p, exact_limit, seed)
-                if chk.critical and not chk.is_subnetwork:
+                if chk.critical:
+                    chk = PointCheck("numerical", f"numerical search (start {start}): {explain(p)}", p, chk.rank,
+                                     chk.subnetwork)
                     stats["confirmed"] += 1
                     checks.append(chk)
                     break
@@ -450,6 +696,15 @@ def scan(architecture, seed: int = 0, random_points: int = 3, numerical_starts: 
     if all(a.is_monomial for a in arch.activations) and not arch.bias:
         if all(a.degree >= 3 for a in arch.activations):
             notes.append("no three-term (Pythagorean) construction: Mason–Stothers forbids p^r + q^r = s^r for r ≥ 3")
+    if all(a.is_monomial for a in arch.activations) and not arch.bias and arch.input_dim >= 2 and arch.depth >= 2:
+        k = min(arch.input_dim, arch.widths[1]) - 1
+        if k >= 1:
+            b = input_bottleneck_rank_bound(arch, k)
+            if b < gen.dimension:
+                notes.append(f"input bottlenecks: rank dφ ≤ {b} < {gen.dimension} at every W with rank W_1 ≤ {k} "
+                             "(proof: input_bottleneck_rank_bound), so all of them are critical")
+            else:
+                notes.append(f"input bottlenecks: the bound rank dφ ≤ {b} does not force criticality (dim V = {gen.dimension})")
     stats, found = numerical_search(arch, seed, numerical_starts, numerical_steps, exact_limit, progress=bar)
     checks += found
     bar.close()
@@ -481,15 +736,25 @@ class DegreeSweep:
 
     @property
     def threshold(self) -> int | None:
+        return self._threshold(lambda s: s.holds)
+
+    @property
+    def threshold_up_to_input_bottlenecks(self) -> int | None:
+        """As ``threshold``, counting input bottlenecks (rank W_1 < d_0) as subnetworks."""
+        return self._threshold(lambda s: s.holds_up_to_input_bottlenecks)
+
+    def _threshold(self, ok) -> int | None:
         t = None
         for s in reversed(self.scans):
-            if not s.holds:
+            if not ok(s):
                 break
             t = _degree(s.architecture)
         return t
 
     def to_dict(self) -> dict:
-        return {"widths": list(self.widths), "threshold": self.threshold, "known_sufficient_degrees": self.bounds,
+        return {"widths": list(self.widths), "threshold": self.threshold,
+                "threshold_up_to_input_bottlenecks": self.threshold_up_to_input_bottlenecks,
+                "known_sufficient_degrees": self.bounds,
                 "scans": [s.to_dict() for s in self.scans]}
 
     def summary(self) -> str:
@@ -499,6 +764,10 @@ class DegreeSweep:
         b = self.bounds
         lines.append(f"  equivalence held on all tests from r = {self.threshold} on" if self.threshold else
                      "  equivalence failed at the largest degree tested")
+        if self.threshold_up_to_input_bottlenecks != self.threshold:
+            t = self.threshold_up_to_input_bottlenecks
+            lines.append(f"  counting input bottlenecks (rank W_1 < d_0) as subnetworks: from r = {t} on" if t else
+                         "  counting input bottlenecks as subnetworks: still fails at the largest degree")
         lines.append(f"  known sufficient degrees (k = largest hidden width): Newman–Slater r ≥ {b['newman_slater']}, "
                      f"Crăciun r ≥ {b['craciun']}, Usevich et al. r ≥ {b['usevich']}")
         return "\n".join(lines)
