@@ -31,6 +31,12 @@ What the verdict means:
   an affine space and every point is smooth.
 * ``singular = None`` ("undecided"): rank dφ(W_0) < dim V but the limits found span only dim V.
 
+When these give no certificate (and the ambient space is small), :func:`singular` adds the
+**Jacobian criterion** of :mod:`~neuromanifold.geometry.jacobian_criterion`: equations proven to vanish
+on V whose Jacobian at q has rank A − dim V certify q *smooth* (``method = "jacobian-criterion"``), and
+for a hypersurface V = {F = 0}, F irreducible over ℚ, ∇F(q) = 0 certifies q *singular*
+(``method = "hypersurface-gradient"``); both are proofs over ℚ.
+
 All ranks are over F_p; the statements over ℚ hold for all but finitely many primes (p ≈ 2^31, the
 standing assumption of modular methods).
 """
@@ -392,7 +398,7 @@ def _equation_certificate(architecture, params, equations, max_degree, seed, pri
         try:
             if key not in _PROVEN:
                 _PROVEN[key] = proven_equations(architecture, k, seed=seed, prime=prime, dimension_result=dres)
-        except (RuntimeError, ValueError):  # interpolation did not stabilise / no symbolic expansion
+        except (RuntimeError, ValueError, ArithmeticError):  # interpolation unstable / no symbolic expansion
             if forced:
                 raise
             return last
