@@ -22,9 +22,13 @@
     * **Pythagorean construction** (r_ℓ = 2, r_{ℓ−1} = 2k even): pre-activations P² − Q², 2PQ, P² + Q²
       with P = s^k, Q = t^k satisfy (P² − Q²)² + (2PQ)² = (P² + Q²)², a three-term identity that
       Mason–Stothers (:func:`~neuromanifold.geometry.mason.mason`) rules out for exponents ≥ 3;
-    * **numerical search** — minimise σ_g/σ_1 of the Float64 Jacobian (g = generic rank) over points
-      kept away from subnetworks, then rationalise (neuron-wise normalisation, bounded denominators)
-      and re-check exactly.  Only exactly confirmed points are reported as counterexamples.
+    * **numerical search** (:func:`numerical_search`) — minimise σ_g/σ_1 of the Float64 Jacobian
+      (g = generic rank) with L-BFGS-B over points kept away from subnetworks and input bottlenecks,
+      put the minimum in a rank-preserving gauge, snap it to rational points and re-check exactly.
+      Only exactly confirmed points are reported; each is labelled by :func:`explain`.
+
+Critical non-subnetwork points with rank W_1 < d_0 are reported as **input bottlenecks**
+(f = g∘P; :func:`input_bottleneck_rank_bound` proves them critical for small r; docs/criticality.md).
 
 Every point is judged by :func:`~neuromanifold.geometry.criticality.rank_at_point` (exact or mod p,
 with its certificate) and :func:`~neuromanifold.geometry.subnetworks.detect_subnetwork` (exact).

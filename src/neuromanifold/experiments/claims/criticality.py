@@ -42,3 +42,15 @@ def _sweep(ctx):
 
     sw = degree_sweep((2, 3, 3, 1), range(2, 7), seed=ctx.seed)
     return Verdict(sw.threshold is not None and sw.threshold <= 3, sw.summary().replace("\n", " | "))
+
+
+@claim("numerical search finds an exact non-subnetwork critical point of (3,3,2) at r = 2", topic="criticality",
+       source=SOURCE, quick=True)
+def _numerical_search(ctx):
+    from ...geometry.critical_scan import numerical_search
+
+    stats, found = numerical_search(MLP((3, 3, 2), 2), seed=ctx.seed, starts=2, steps=60)
+    ok = [c for c in found if c.rank.certified]
+    ev = (f"{c.label}: rank {c.rank.rank} < {c.rank.generic_rank} (certified), weights {c.params.to_json()['weights']}"
+          if (c := (ok[0] if ok else None)) else f"nothing confirmed; best σ_g/σ_1 = {stats['best_ratio']:.1e}")
+    return Verdict(bool(ok), ev)
