@@ -40,24 +40,25 @@ class TorchNetwork:
         self._coeffs = [[float(a) for a in act.coeffs] for act in architecture.activations]
 
     def matrices(self, theta):
-        """[M_ℓ | b_ℓ] for every layer as torch tensors (differentiable in θ)."""
+        """[M_ℓ | b_ℓ] for every layer as torch tensors (differentiable in θ); for a batch θ of shape
+        (c, N) each matrix gets a leading batch axis."""
         torch = require_torch()
         mats = []
-        zero = theta.new_zeros(1)
+        zero = theta.new_zeros(theta.shape[:-1] + (1,))
         for ell, gather in enumerate(self._gathers):
-            block = torch.cat([theta[self._offsets[ell] : self._offsets[ell + 1]], zero])
-            mats.append(block[gather])
+            block = torch.cat([theta[..., self._offsets[ell] : self._offsets[ell + 1]], zero], dim=-1)
+            mats.append(block[..., gather])
         return mats
 
     def __call__(self, theta, X):
-        """f_θ(X): (m × d_L) for X of shape (m × d_0)."""
+        """f_θ(X): (m × d_L) for X of shape (m × d_0); (c × m × d_L) for a batch θ of shape (c × N)."""
         torch = require_torch()
-        h = X
+        h = X if theta.dim() == 1 else X.expand(theta.shape[0], *X.shape)
         mats = self.matrices(theta)
         for ell, M in enumerate(mats):
             if self.architecture.bias:
-                h = torch.cat([h, h.new_ones(h.shape[0], 1)], dim=1)
-            z = h @ M.T
+                h = torch.cat([h, h.new_ones(h.shape[:-1] + (1,))], dim=-1)
+            z = h @ M.transpose(-1, -2)
             if ell < len(mats) - 1:
                 cs = self._coeffs[ell]
                 acc = torch.full_like(z, cs[-1])
