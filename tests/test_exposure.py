@@ -8,7 +8,9 @@ import pytest
 from neuromanifold import MLP
 from neuromanifold.architectures.cnn import CNN
 from neuromanifold.landscape.exposure import exact_exposure, exposure_probability
-from neuromanifold.landscape.strata import cnn_stratum, mlp_stratum, wilson_interval
+from neuromanifold.landscape.losses import data_loss
+from neuromanifold.landscape.strata import cnn_stratum, merged_stratum, mlp_stratum, wilson_interval
+from neuromanifold.parametrization.rationals import Rationals
 
 torch = pytest.importorskip("torch")
 torch.set_num_threads(1)
@@ -52,7 +54,50 @@ def test_wilson_interval_known_values():
     assert abs(lo - 0.2366) < 1e-3 and abs(hi - 0.7634) < 1e-3
 
 
+def test_merged_lift_hand_example():
+    # MLP (1, 2, 1), σ = z², data x = (1, 2), y = (1, 3), L = Σ (f(x_i) − y_i)².  Reduced net (1, 1, 1):
+    # f = c v² x²; ∂L'/∂c = 2v² Σ r_i x_i², ∂L'/∂v = 4cv Σ r_i x_i², so with v = 1 the critical point has
+    # c = Σ y x² / Σ x⁴ = 13/17, residual r = (−4/17, 1/17) (Σ r x² = 0).  The lift with α = 1/3 is
+    # θ = (w₁, w₂, a₁, a₂) = (1, 1, 13/51, 26/51) and every partial derivative carries Σ r x² = 0.
+    s = merged_stratum(MLP((1, 2, 1), "z^2"), 1, (0, 1), F(1, 3))
+    assert s.reduced_architecture.widths == (1, 1, 1)
+    theta = s.lift(np.array([F(1), F(13, 17)], dtype=object))
+    assert list(theta) == [1, 1, F(13, 51), F(26, 51)]
+    X, Y = [[1], [2]], [[1], [3]]
+    assert all(v == 0 for v in data_loss(s.reduced_architecture, X, Y).gradient([F(1), F(13, 17)], Rationals()))
+    assert all(v == 0 for v in data_loss(s.architecture, X, Y).gradient(theta, Rationals()))
+    # control: c = 1 is not critical; its lift (1, 1, 1/3, 2/3) has r = (0, 1) and by hand
+    # ∇L = (2·2a₁w₁·4, 2·2a₂w₂·4, 2w₁²·4, 2w₂²·4) = (16/3, 32/3, 8, 8)
+    g = data_loss(s.architecture, X, Y).gradient(s.lift(np.array([F(1), F(1)], dtype=object)), Rationals())
+    assert list(g) == [F(16, 3), F(32, 3), 8, 8]
+    cert = exact_exposure(s, theta_free=[1, F(13, 17)], X=X)
+    assert cert.kind == "merged" and cert.reduced_critical and cert.lift_critical
+
+
+@pytest.mark.parametrize("arch,layer,pair", [
+    (MLP((2, 3, 1), "z^3+z^2"), 1, (0, 1)),
+    (MLP((2, 3, 1), "z^2+z+1", bias=True), 1, (2, 0)),  # σ(0) ≠ 0: the inactive-neuron argument fails, merging works
+    (MLP((2, 2, 3, 1), "z^2+z", bias=True), 2, (1, 2)),
+])
+def test_merged_lift_is_critical_exactly(arch, layer, pair):
+    # Derivation in the exposure module docstring: ∂L/∂(columns i, j) = ∂L'/∂c, ∂L/∂(rows i, j) = (α, 1 − α)·∂L'/∂v.
+    cert = exact_exposure(merged_stratum(arch, layer, pair), seed=1)
+    assert cert.reduced_critical and cert.residual_norm2 > 0
+    assert cert.lift_critical and all(v == 0 for v in cert.removed_gradient)
+
+
+def test_merged_monte_carlo():
+    est = exposure_probability(merged_stratum(MLP((3, 3, 1), "z^2+z")), trials=4, seed=0)
+    assert est.converged >= 3 and est.exposed == est.converged
+
+
 def test_bad_stratum_arguments():
+    with pytest.raises(ValueError, match="'pair'"):
+        merged_stratum(MLP((2, 2, 1), 2), 1, (0, 0))
+    with pytest.raises(ValueError, match="'layer'"):
+        merged_stratum(MLP((2, 2, 1), 2), 2)
+    with pytest.raises(ValueError, match="'architecture'"):
+        merged_stratum(CNN(5, (3, 2), (2, 1), 2))
     with pytest.raises(ValueError, match="'removed'"):
         mlp_stratum(MLP((2, 2, 1), 2), [2])
     with pytest.raises(ValueError, match="'pads'"):

@@ -5,10 +5,18 @@ Torch is imported only inside the functions that train or sample (training, llc,
 
 from .exposure import ExposureCertificate, ExposureEstimate, exact_exposure, exposure_probability
 from .losses import Criticality, Inertia, SquareLoss, bombieri_weyl_gram, data_loss, inertia, target_loss
-from .strata import CoordinateStratum, cnn_stratum, default_stratum, mlp_stratum, wilson_interval
+from .strata import (
+    CoordinateStratum,
+    MergedStratum,
+    cnn_stratum,
+    default_stratum,
+    merged_stratum,
+    mlp_stratum,
+    wilson_interval,
+)
 
 __all__ = [
-    "CoordinateStratum", "Criticality", "ExposureCertificate", "ExposureEstimate", "Inertia", "SquareLoss",
+    "CoordinateStratum", "Criticality", "MergedStratum", "ExposureCertificate", "ExposureEstimate", "Inertia", "SquareLoss",
     "bombieri_weyl_gram", "cnn_stratum", "data_loss", "default_stratum", "exact_exposure", "exposure_probability",
-    "inertia", "mlp_stratum", "target_loss", "wilson_interval",
+    "inertia", "merged_stratum", "mlp_stratum", "target_loss", "wilson_interval",
 ]

@@ -15,6 +15,15 @@ the *reduced* problem (the loss restricted to the free coordinates), lift it, θ
   ∂L/∂w_{ℓ,t} = 2 ⟨r, ∂f/∂w_{ℓ,t}⟩ is a generic linear functional of the residual; the lift is critical only
   on a measure-zero set of data (Razor's Edge Prop 4.5: CNN subnetworks are not critically exposed).
 
+* MLP, merged (redundant) neurons i, j of layer ℓ (:class:`.strata.MergedStratum`): the lift ι_α copies
+  the merged neuron's incoming row v to i and j and splits its outgoing column c into αc and (1 − α)c.  With
+  δ the back-propagated residual at layer ℓ+1 and h the input of layer ℓ,
+  ∂L/∂W_{ℓ+1}[:, i] = ∂L/∂W_{ℓ+1}[:, j] = Σ δ σ(v·h) = ∂L'/∂c and ∂L/∂W_ℓ[i, :] = α ∂L'/∂v,
+  ∂L/∂W_ℓ[j, :] = (1 − α) ∂L'/∂v, every other partial derivative equals the reduced one (same function,
+  same downstream weights).  So **every** critical point of the narrower network lifts to a critical point,
+  for every σ and α — merged strata are critically exposed too (Razor's Edge: subnetworks of MLPs are
+  critically exposed).  :func:`exact_exposure` decides it exactly over ℚ at each example.
+
 Two computations:
 
 * :func:`exact_exposure` — certified over ℚ.  Choose a rational point θ' and inputs X; pick a residual r
@@ -38,7 +47,7 @@ import numpy as np
 from ..parametrization import Float64, evaluate, jacobian
 from ..parametrization.rationals import Rationals
 from .losses import data_loss
-from .strata import CoordinateStratum, default_stratum, is_cnn, wilson_interval
+from .strata import CoordinateStratum, MergedStratum, default_stratum, is_cnn, wilson_interval
 
 __all__ = ["ExposureCertificate", "ExposureEstimate", "exact_exposure", "exposure_probability"]
 
@@ -51,20 +60,23 @@ class ExposureCertificate:
     reduced_critical: bool
     lift_critical: bool
     residual_norm2: Fraction
-    removed_gradient: tuple  # ∇_Z L at the lift, exact
+    removed_gradient: tuple  # ∇_Z L at the lift (merged: on the pair's rows and columns), exact
     certified: bool = True
+    kind: str = "coordinate"  # "coordinate" (inactive neurons / padded filters) or "merged" (redundant pair)
 
     def to_dict(self) -> dict:
         return {"stratum": self.stratum, "reduced_critical": self.reduced_critical,
                 "lift_critical": self.lift_critical, "residual_norm2": str(self.residual_norm2),
-                "removed_gradient": [str(v) for v in self.removed_gradient], "certified": self.certified}
+                "removed_gradient": [str(v) for v in self.removed_gradient], "certified": self.certified,
+                "kind": self.kind}
 
     def summary(self) -> str:
         verdict = "critical" if self.lift_critical else "NOT critical"
         nz = sum(1 for v in self.removed_gradient if v != 0)
         return (f"{self.stratum}: reduced point critical = {self.reduced_critical} (exact), residual |r|² = "
                 f"{float(self.residual_norm2):.4g}; lift is {verdict} for the full network "
-                f"({nz}/{len(self.removed_gradient)} removed-coordinate gradient entries non-zero; certified over ℚ)")
+                f"({nz}/{len(self.removed_gradient)} {'merged-pair' if self.kind == 'merged' else 'removed-coordinate'} "
+                f"gradient entries non-zero; certified over ℚ)")
 
 
 @dataclass(frozen=True)
@@ -105,51 +117,96 @@ def _left_kernel(A: np.ndarray) -> list:
     return M.T.nullspace()
 
 
-def exact_exposure(stratum: CoordinateStratum, theta_free=None, X=None, seed: int = 0) -> ExposureCertificate:
+def _neuron_coordinates(stratum: MergedStratum) -> list[int]:
+    """Coordinates of the incoming rows (with biases) and outgoing columns of the merged pair i, j."""
+    arch = stratum.architecture
+    offs = np.cumsum([0] + [layer.n_params for layer in arch.layers]).tolist()
+    ell = stratum.layer
+    out = []
+    for k in (stratum.i, stratum.j):
+        out += [offs[ell - 1] + int(p) for p in arch.layers[ell - 1].index[k, :] if p >= 0]
+        out += [offs[ell] + int(p) for p in arch.layers[ell].index[:, k] if p >= 0]
+    return sorted(set(out))
+
+
+def exact_exposure(stratum, theta_free=None, X=None, seed: int = 0) -> ExposureCertificate:
     """Certified test over ℚ that the lift of a critical point of the reduced loss is (or is not) critical.
 
     Parameters
     ----------
-    stratum: a :class:`CoordinateStratum` (e.g. :func:`.strata.mlp_stratum`, :func:`.strata.cnn_stratum`).
-    theta_free: rational values of the free coordinates (default: seeded non-zero integers in [−3, 3]).
-    X: rational inputs (default: seeded integers in [−2, 2], enough rows that J_free has a left kernel).
-    """
+    stratum: a :class:`CoordinateStratum` (e.g. :func:`.strata.mlp_stratum`, :func:`.strata.cnn_stratum`) —
+        the reduced network is θ restricted to the free coordinates — or a :class:`MergedStratum`
+        (:func:`.strata.merged_stratum`) — the reduced network is the narrower MLP, lifted by ι_α.
+    theta_free: rational values of the reduced parameters (default: seeded non-zero integers in [−3, 3]).
+    X: rational inputs (default: seeded integers in [−2, 2], enough rows that the reduced Jacobian has a
+        left kernel).
+
+    The residual r is a seeded combination of a basis of the left kernel of the reduced Jacobian, so the
+    reduced point is exactly critical with f ≠ Y; the verdict comes from the full gradient 2 Jᵀ r at the lift,
+    computed by :mod:`.losses` (an independent route).  ``removed_gradient``: the gradient on the removed
+    coordinates (coordinate strata) or on the rows and columns of the merged pair (merged strata)."""
     arch = stratum.architecture
     Q = Rationals()
     rng = np.random.default_rng([seed, 3])
-    free = stratum.free
+    merged = isinstance(stratum, MergedStratum)
+    reduced_arch = stratum.reduced_architecture if merged else arch
+    size = reduced_arch.n_params if merged else stratum.free.size
     if theta_free is None:
-        vals = rng.integers(1, 4, size=free.size) * rng.choice([-1, 1], size=free.size)
+        vals = rng.integers(1, 4, size=size) * rng.choice([-1, 1], size=size)
         theta_free = Q.asarray(vals)
     else:
         theta_free = Q.asarray(np.asarray(theta_free, dtype=object))
     if X is None:
-        m = free.size // arch.output_dim + 2
+        m = size // arch.output_dim + 2
         X = Q.asarray(rng.integers(-2, 3, size=(m, arch.input_dim)))
     else:
         X = Q.asarray(np.asarray(X, dtype=object))
     theta = stratum.lift(theta_free)
-    J = jacobian(arch, theta, X, Q)
-    kernel = _left_kernel(J[:, free])
+    if merged:
+        J_red = jacobian(reduced_arch, theta_free, X, Q)
+        f_red = evaluate(reduced_arch, theta_free, X, Q)
+        if not np.array_equal(evaluate(arch, theta, X, Q), f_red):  # the lift computes the same function
+            raise AssertionError("merged lift changed the function")  # pragma: no cover
+    else:
+        J_red = jacobian(arch, theta, X, Q)[:, stratum.free]
+        f_red = evaluate(arch, theta, X, Q)
+    kernel = _left_kernel(J_red)
     if not kernel:
-        raise ValueError("Argument 'X': J_free has no left kernel; give more input points.")
+        raise ValueError("Argument 'X': the reduced Jacobian has no left kernel; give more input points.")
     coeffs = rng.integers(-3, 4, size=len(kernel))
     if not coeffs.any():
         coeffs[0] = 1
     r = sum((int(c) * kvec for c, kvec in zip(coeffs, kernel)), kernel[0] * 0)
     R = np.array([Fraction(int(v.p), int(v.q)) for v in r], dtype=object).reshape(X.shape[0], arch.output_dim)
-    Y = evaluate(arch, theta, X, Q) - R
-    loss = data_loss(arch, X, Y)
-    g = loss.gradient(theta, Q)  # independent route: the loss module's 2 Jᵀ r
-    mask = np.zeros(arch.n_params, dtype=bool)
-    mask[list(stratum.zero)] = True
-    reduced_critical = all(v == 0 for v in g[~mask])
-    removed = tuple(g[mask])
-    return ExposureCertificate(stratum.label, reduced_critical, all(v == 0 for v in removed),
-                               sum((v * v for v in R.ravel()), Fraction(0)), removed)
+    Y = f_red - R
+    g = data_loss(arch, X, Y).gradient(theta, Q)  # independent route: the loss module's 2 Jᵀ r
+    if merged:
+        reduced_critical = all(v == 0 for v in data_loss(reduced_arch, X, Y).gradient(theta_free, Q))
+        removed = tuple(g[_neuron_coordinates(stratum)])
+        lift_critical = all(v == 0 for v in g)
+    else:
+        mask = np.zeros(arch.n_params, dtype=bool)
+        mask[list(stratum.zero)] = True
+        reduced_critical = all(v == 0 for v in g[~mask])
+        removed = tuple(g[mask])
+        lift_critical = all(v == 0 for v in removed)
+    return ExposureCertificate(stratum.label, reduced_critical, lift_critical,
+                               sum((v * v for v in R.ravel()), Fraction(0)), removed,
+                               kind="merged" if merged else "coordinate")
 
 
-def exposure_probability(stratum: CoordinateStratum | None = None, architecture=None, trials: int = 20,
+def _lift_gradient(arch, X, Y, theta) -> np.ndarray:
+    """∇L(θ) for L = (1/m) Σ |f_θ(x_i) − y_i|² (float, torch autograd) — the loss of :func:`refine_on_stratum`."""
+    from .torch_backend import TorchNetwork, require_torch
+
+    torch = require_torch()
+    th = torch.tensor(np.asarray(theta, dtype=np.float64), requires_grad=True)
+    loss = ((TorchNetwork(arch)(th, torch.as_tensor(X)) - torch.as_tensor(Y)) ** 2).sum(dim=1).mean()
+    loss.backward()
+    return th.grad.numpy().copy()
+
+
+def exposure_probability(stratum=None, architecture=None, trials: int = 20,
                          n_data: int = 16, restarts: int = 2, seed: int = 0, crit_tol: float = 1e-6,
                          free_tol: float = 1e-7, progress: bool = False) -> ExposureEstimate:
     """Monte-Carlo estimate of P_{(X, Y) ~ N(0, I)}[the reduced critical point found by training lifts to a
@@ -158,7 +215,9 @@ def exposure_probability(stratum: CoordinateStratum | None = None, architecture=
     A trial counts as exposed if, among ``restarts`` seeded L-BFGS runs of the reduced problem that reach
     |∇_free L|_∞ ≤ ``free_tol``·max(1, L), one has |∇_Z L|_∞ ≤ ``crit_tol`` at the lift.  Critical points
     with f_θ = 0 are discarded: they lie in φ^{−1}(0), which meets every stratum and where the CNN
-    parametrisation is not regular (Prop 4.5 concerns the strata away from it)."""
+    parametrisation is not regular (Prop 4.5 concerns the strata away from it).  For a
+    :class:`MergedStratum` the reduced problem is the narrower MLP (all its coordinates free) and the test is
+    |∇L(ι_α θ')|_∞ ≤ ``crit_tol`` on all coordinates."""
     from .training import refine_on_stratum
 
     if stratum is None:
@@ -171,8 +230,10 @@ def exposure_probability(stratum: CoordinateStratum | None = None, architecture=
             raise ValueError(f"Argument '{name}' must be a positive int, got {v!r}.")
     from ..architectures import Parameters
 
-    zeros = list(stratum.zero)
-    mask = np.zeros(arch.n_params, dtype=bool)
+    merged = isinstance(stratum, MergedStratum)
+    train_arch = stratum.reduced_architecture if merged else arch
+    zeros = [] if merged else list(stratum.zero)
+    mask = np.zeros(train_arch.n_params, dtype=bool)
     mask[zeros] = True
     converged = exposed = 0
     grads = []
@@ -189,11 +250,14 @@ def exposure_probability(stratum: CoordinateStratum | None = None, architecture=
         Y = rng.standard_normal((n_data, arch.output_dim))
         best = None
         for k in range(restarts):
-            theta0 = Parameters.random(arch, seed=seed * 1000 + t * 10 + k, kind="float").flatten()
-            th, g, loss = refine_on_stratum(arch, X, Y, theta0, zeros, max_iter=1000)
-            trivial = float(np.max(np.abs(evaluate(arch, th, X, Float64())))) <= 1e-6  # f_θ = 0: φ^{-1}(0)
+            theta0 = Parameters.random(train_arch, seed=seed * 1000 + t * 10 + k, kind="float").flatten()
+            th, g, loss = refine_on_stratum(train_arch, X, Y, theta0, zeros, max_iter=1000)
+            trivial = float(np.max(np.abs(evaluate(train_arch, th, X, Float64())))) <= 1e-6  # f_θ = 0: φ^{-1}(0)
             if not trivial and float(np.max(np.abs(g[~mask]), initial=0.0)) <= free_tol * max(1.0, loss):
-                gz = float(np.max(np.abs(g[mask])))
+                if merged:
+                    gz = float(np.max(np.abs(_lift_gradient(arch, X, Y, stratum.lift(th.astype(np.float64))))))
+                else:
+                    gz = float(np.max(np.abs(g[mask])))
                 best = gz if best is None else min(best, gz)
         if best is not None:
             converged += 1

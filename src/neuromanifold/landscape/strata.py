@@ -10,8 +10,13 @@ Both kinds of subnetwork the loss-landscape experiments need are *coordinate sub
   ``right`` entries of filter w_ℓ vanish; the network computes a CNN with a shorter filter, shifted.
 
 A stratum S = {θ : θ_j = 0 for j ∈ Z}; the "reduced network" is θ restricted to the free coordinates,
-the lift ι fills Z with zeros.  Redundant (merged) neurons are not coordinate strata and are not handled
-here (see :mod:`neuromanifold.geometry.subnetworks`).
+the lift ι fills Z with zeros.
+
+Redundant (merged) neurons (MATH.md §4) are not coordinate strata: :class:`MergedStratum` is the set of
+MLP parameters where neurons i and j of hidden layer ℓ have equal incoming rows (and biases).  Such a
+network computes the function of the MLP with one neuron fewer in layer ℓ whose neuron i carries the
+summed outgoing column; conversely the lift ι_α of a point θ' of that narrower MLP copies the incoming
+row of its neuron i to neurons i and j and splits the outgoing column c as α·c and (1 − α)·c.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["CoordinateStratum", "mlp_stratum", "cnn_stratum", "default_stratum", "wilson_interval", "is_cnn"]
+__all__ = ["CoordinateStratum", "MergedStratum", "merged_stratum", "mlp_stratum", "cnn_stratum", "default_stratum", "wilson_interval", "is_cnn"]
 
 
 def is_cnn(architecture) -> bool:
@@ -86,6 +91,91 @@ def mlp_stratum(architecture, removed) -> CoordinateStratum:
             zero |= {offs[ell + 1] + int(j) for j in idx_out if j >= 0}
     label = ", ".join(f"{k} inactive in layer {ell + 1}" for ell, k in enumerate(removed) if k)
     return CoordinateStratum(architecture, tuple(sorted(zero)), f"MLP {list(architecture.widths)}: {label}")
+
+
+@dataclass(frozen=True, eq=False)
+class MergedStratum:
+    """Neurons ``i`` and ``j`` of hidden layer ``layer`` (1-based) of an MLP have equal incoming rows and
+    biases; ``split`` = α is the share of the merged outgoing column given to neuron i by :meth:`lift`."""
+
+    architecture: object
+    layer: int
+    i: int
+    j: int
+    split: object
+    label: str
+
+    @property
+    def reduced_architecture(self):
+        """The MLP with one neuron fewer in hidden layer ``layer`` (neuron j deleted)."""
+        widths = list(self.architecture.widths)
+        widths[self.layer] -= 1
+        return self.architecture.with_widths(widths)
+
+    def _reduced_neuron(self, k: int) -> int:
+        return k if k < self.j else k - 1
+
+    def lift(self, theta_reduced) -> np.ndarray:
+        """ι_α(θ'): rows i, j ← row i of θ'; outgoing columns i ← α·c, j ← (1 − α)·c with c the column of the
+        merged neuron; every other entry copied.  Exact for Fraction/object arrays."""
+        arch, red = self.architecture, self.reduced_architecture
+        theta_reduced = np.asarray(theta_reduced)
+        if theta_reduced.shape != (red.n_params,):
+            raise ValueError(f"Argument 'theta_reduced' must have length {red.n_params} (parameters of "
+                             f"{red.describe()}), not shape {theta_reduced.shape}.")
+        out = np.zeros(arch.n_params, dtype=theta_reduced.dtype)
+        if theta_reduced.dtype == object:
+            out[:] = 0
+        a = self.split
+        offs, roffs = _offsets(arch), _offsets(red)
+        for ell, (layer, rlayer) in enumerate(zip(arch.layers, red.layers)):
+            for o in range(layer.index.shape[0]):
+                for c in range(layer.index.shape[1]):
+                    p = layer.index[o, c]
+                    if p < 0:
+                        continue
+                    ro, rc, factor = o, c, None
+                    if ell == self.layer - 1:  # incoming rows of hidden layer `layer`
+                        ro = self._reduced_neuron(self.i if o == self.j else o)
+                    if ell == self.layer and c < layer.in_dim:  # outgoing columns
+                        rc = self._reduced_neuron(self.i if c == self.j else c)
+                        factor = a if c == self.i else (1 - a) if c == self.j else None
+                    elif ell == self.layer:  # bias column of the outgoing layer shifts by one
+                        rc = c - 1
+                    value = theta_reduced[roffs[ell] + int(rlayer.index[ro, rc])]
+                    out[offs[ell] + int(p)] = value if factor is None else factor * value
+        return out
+
+    def contains(self, theta, tol: float = 0.0) -> bool:
+        """Rows (and biases) of neurons i and j agree up to ``tol``."""
+        theta = np.asarray(theta)
+        layer, off = self.architecture.layers[self.layer - 1], _offsets(self.architecture)[self.layer - 1]
+        ri = [theta[off + int(p)] for p in layer.index[self.i] if p >= 0]
+        rj = [theta[off + int(p)] for p in layer.index[self.j] if p >= 0]
+        return all(abs(x - y) <= tol for x, y in zip(ri, rj))
+
+    def to_dict(self) -> dict:
+        return {"label": self.label, "layer": self.layer, "pair": [self.i, self.j], "split": str(self.split),
+                "architecture": self.architecture.to_json()}
+
+
+def merged_stratum(architecture, layer: int = 1, pair=(0, 1), split=None) -> MergedStratum:
+    """The MLP stratum where neurons ``pair`` = (i, j) of hidden layer ``layer`` (1-based) are redundant
+    (equal incoming rows and biases).  ``split`` α (default the exact 1/3, so that neither copy is silent)."""
+    from fractions import Fraction
+
+    if is_cnn(architecture) or not hasattr(architecture, "hidden_widths"):
+        raise ValueError("Argument 'architecture' must be an MLP: merged neurons are an MLP stratum.")
+    hidden = architecture.hidden_widths
+    if isinstance(layer, bool) or not isinstance(layer, int) or not 1 <= layer <= len(hidden):
+        raise ValueError(f"Argument 'layer' must be a hidden layer 1..{len(hidden)}, got {layer!r}.")
+    i, j = (int(v) for v in pair)
+    if not (0 <= i < hidden[layer - 1] and 0 <= j < hidden[layer - 1]) or i == j:
+        raise ValueError(f"Argument 'pair' must be two different neurons of hidden layer {layer} "
+                         f"(width {hidden[layer - 1]}), got {tuple(pair)!r}.")
+    split = Fraction(1, 3) if split is None else split
+    label = f"MLP {list(architecture.widths)}: neurons {i}, {j} of layer {layer} merged (split {split})"
+    return MergedStratum(architecture, layer, i, j, split, label)
 
 
 def cnn_stratum(architecture, pads) -> CoordinateStratum:
