@@ -68,3 +68,17 @@ def test_spec_validation():
         TrainSpec(MLP((2, 2, 1), 2), optimizer="lbfgs")
     with pytest.raises(ValueError, match="'steps'"):
         TrainSpec(MLP((2, 2, 1), 2), steps=0)
+
+
+def test_sgd_full_batch_equals_gd_and_minibatch_is_seeded():
+    # With batch_size = n_data every SGD step uses all samples (a permutation of them), so SGD and GD take
+    # the same steps up to floating-point summation order — an independent check of the SGD path.
+    arch = MLP((2, 3, 1), "z^2+z")
+    gd = train_run(TrainSpec(arch, task="teacher", optimizer="gd", lr=0.01, steps=200, n_data=16), 3)
+    full = train_run(TrainSpec(arch, task="teacher", optimizer="sgd", lr=0.01, steps=200, n_data=16, batch_size=16), 3)
+    assert np.allclose(gd.final_theta, full.final_theta, rtol=1e-9, atol=1e-12)
+    spec = TrainSpec(arch, task="teacher", optimizer="sgd", lr=0.01, steps=200, n_data=16, batch_size=4)
+    a, b = train_run(spec, 3), train_run(spec, 3)
+    assert a.final_theta == b.final_theta  # reproducible from the seed
+    assert not np.allclose(a.final_theta, gd.final_theta)  # mini-batches take other steps
+    assert a.losses[-1] < a.losses[0]

@@ -12,6 +12,9 @@ def register(sub) -> None:
     add_architecture_options(p, widths=False)
     p.add_argument("--mlp", metavar="WIDTHS", help="MLP widths, e.g. 3,3,1 (one neuron of layer 1 removed)")
     p.add_argument("--cnn", metavar="D0:K1,K2:S1,S2", help="CNN, e.g. 5:3,2:2,1 (filter 1 padded by one on the right)")
+    p.add_argument("--merged", nargs="?", const="1:0,1", metavar="L:I,J",
+                   help="MLP only: the stratum where neurons I,J of hidden layer L are merged (redundant) instead of "
+                        "one neuron removed (default 1:0,1); the lift splits the outgoing column 1/3 : 2/3")
     p.add_argument("--trials", type=int, default=20, help="Monte-Carlo data sets (default 20; 0 = exact test only)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--json", action="store_true")
@@ -41,16 +44,28 @@ def _architecture(args):
 
 def run(args) -> int:
     from ..landscape.exposure import exact_exposure, exposure_probability
-    from ..landscape.strata import default_stratum
+    from ..landscape.strata import default_stratum, merged_stratum
 
     arch = _architecture(args)
     if args.trials < 0:
         raise UsageError(f"--trials must be >= 0, got {args.trials}")
-    stratum = default_stratum(arch)
+    if args.merged is not None:
+        if args.cnn:
+            raise UsageError("--merged applies to MLPs (--mlp) only")
+        layer, _, pair = args.merged.partition(":")
+        if not pair:
+            raise UsageError(f"--merged must look like 1:0,1 (layer:neuron,neuron), got {args.merged!r}")
+        layer = parse_int_list(layer, "--merged layer")[0]
+        pair = parse_int_list(pair, "--merged neurons")
+        if len(pair) != 2:
+            raise UsageError(f"--merged must name two neurons like 1:0,1, got {args.merged!r}")
+        stratum = merged_stratum(arch, layer, pair)
+    else:
+        stratum = default_stratum(arch)
     cert = exact_exposure(stratum, seed=args.seed)
     est = exposure_probability(stratum, trials=args.trials, seed=args.seed, progress=True) if args.trials else None
     if args.json:
-        print_json({"architecture": arch.describe(), "exact": cert.to_dict(), "monte_carlo": est.to_dict() if est else None})
+        print_json({"architecture": arch.describe(), "stratum": stratum.label, "exact": cert.to_dict(), "monte_carlo": est.to_dict() if est else None})
     else:
         print("exact (certified over Q): " + cert.summary())
         if est:
