@@ -39,7 +39,7 @@ from .torch_backend import TorchNetwork, require_torch
 
 __all__ = ["LLCEstimate", "estimate_llc", "network_llc", "normal_crossing_loss", "occam_comparison",
            "reduced_rank_rlct", "reduced_rank_loss", "reduced_rank_llc", "gauss_newton", "laplace_value",
-           "well_conditioned_point", "NETWORK_DEFAULTS"]
+           "well_conditioned_point", "NETWORK_DEFAULTS", "DAMPING_CANDIDATES"]
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,7 @@ class LLCEstimate:
     preconditioned: bool = False
     reference: float | None = None  # a closed-form / theorem value shown beside λ̂ (e.g. Aoyagi–Watanabe)
     laplace: float | None = None  # Σ ½ nβμ/(nβμ + γ) over the Gauss–Newton eigenvalues (quadratic model)
+    damping: float | None = None  # κ of the preconditioner (nβF + κI)^{-1}, when used
 
     def to_dict(self) -> dict:
         return {"llc": self.llc, "stderr": self.stderr, "chains": list(self.chains), "n": self.n,
@@ -69,7 +70,7 @@ class LLCEstimate:
                 "burn_in": self.burn_in, "rank": self.rank,
                 "rank_over_2": None if self.rank is None else self.rank / 2, "label": self.label,
                 "acceptance": self.acceptance, "sampler": self.sampler, "preconditioned": self.preconditioned,
-                "reference": self.reference, "laplace": self.laplace,
+                "reference": self.reference, "laplace": self.laplace, "damping": self.damping,
                 "how": f"statistical estimate ({self.sampler.upper()}), not certified: ± is the standard error "
                        "between chains; rank is exact mod p (probabilistic)"}
 
@@ -77,6 +78,8 @@ class LLCEstimate:
         extra = "" if self.rank is None else f"   [rank dφ = {self.rank}, rank/2 = {self.rank / 2:g}]"
         if self.laplace is not None:
             extra += f"   [Laplace (quadratic) value {self.laplace:.3f}]"
+        if self.sampler == "mala" and self.acceptance < 0.2:
+            extra += f"   [WARNING: acceptance {self.acceptance:.2f} < 0.2, chains may not have mixed]"
         if self.reference is not None:
             extra += f"   [closed form λ = {self.reference:g}]"
         return f"{self.label + ': ' if self.label else ''}λ̂ = {self.llc:.3f} ± {self.stderr:.3f}{extra}"
@@ -314,12 +317,14 @@ def laplace_value(F, n_beta: float, gamma: float, tol: float = 1e-12) -> float:
 
 #: Calibrated settings of :func:`network_llc` (docs/landscape.md, "Calibration"): nβ = n/log n ≈ 8686,
 #: γ = 1, MALA preconditioned by (nβ F + 100 I)^{-1}, step 0.3.
-NETWORK_DEFAULTS = {"n": 100_000, "gamma": 1.0, "step": 0.3, "damping": 100.0, "chains": 8, "draws": 4000,
+NETWORK_DEFAULTS = {"n": 100_000, "gamma": 1.0, "step": 0.3, "damping": "auto", "chains": 8, "draws": 4000,
                     "burn_in": 1000, "metropolis": True}
+#: ``damping="auto"``: the first of these whose pilot run (300 + 200 steps) has MALA acceptance ≥ 0.5 (else the best).
+DAMPING_CANDIDATES = (100.0, 1_000.0, 10_000.0)
 
 
 def network_llc(architecture, theta_star, X, Y, n: int | None = NETWORK_DEFAULTS["n"], with_rank: bool = True,
-                precondition: bool = True, damping: float = NETWORK_DEFAULTS["damping"], **kwargs) -> LLCEstimate:
+                precondition: bool = True, damping=NETWORK_DEFAULTS["damping"], **kwargs) -> LLCEstimate:
     """λ̂ of L_n(w) = (1/2m) Σ_i |f_w(x_i) − y_i|² (m samples) at θ* for an MLP or CNN (float data), with the
     exact rank of dφ(θ*) (mod p at random inputs; a lower bound on the rank over ℚ, equal with high
     probability) so that rank/2 — the value at a locally constant-rank (regular) point — is shown beside λ̂,
@@ -328,8 +333,11 @@ def network_llc(architecture, theta_star, X, Y, n: int | None = NETWORK_DEFAULTS
     Calibrated defaults (:data:`NETWORK_DEFAULTS`): n = 10⁵ (for noiseless data n only sets the
     temperature nβ = n/log n), γ = 1, Metropolis-adjusted Langevin (exact for the localised tempered
     posterior) preconditioned by P = (nβ F + ``damping``·I)^{-1}, step 0.3, 8 chains × 4000 draws after 1000
-    burn-in.  The preconditioner and step change only the speed of mixing, not the law sampled.  ``n=None``
-    uses the number of samples.  Other keyword arguments go to :func:`estimate_llc`."""
+    burn-in.  ``damping="auto"`` picks it from :data:`DAMPING_CANDIDATES` by short pilot runs (100 suits
+    isolated singular points; curved positive-dimensional fibres, e.g. filling architectures, need 10⁴).
+    The preconditioner and step change only the speed of mixing, not the law sampled (the final run is a
+    fresh chain with a fixed P).  ``n=None`` uses the number of samples.  Other keyword arguments go to
+    :func:`estimate_llc`."""
     torch = require_torch()
     from ..architectures import Parameters
 
@@ -346,10 +354,23 @@ def network_llc(architecture, theta_star, X, Y, n: int | None = NETWORK_DEFAULTS
 
     for key in ("gamma", "step", "chains", "draws", "burn_in", "metropolis"):
         kwargs.setdefault(key, NETWORK_DEFAULTS[key])
-    _check_pos(damping, "damping")
     F = gauss_newton(architecture, theta, X)
     n_beta = n / math.log(n)
     if precondition:
+        if damping == "auto":
+            best = None
+            for cand in DAMPING_CANDIDATES:
+                P = np.linalg.inv(n_beta * F + cand * np.eye(F.shape[0]))
+                pilot = estimate_llc(loss, theta, n, chains=kwargs["chains"], draws=200, burn_in=300,
+                                     step=kwargs["step"], gamma=kwargs["gamma"], seed=kwargs.get("seed", 0) + 7919,
+                                     batched=True, preconditioner=P, metropolis=True)
+                if best is None or pilot.acceptance > best[0]:
+                    best = (pilot.acceptance, cand)
+                if pilot.acceptance >= 0.5:
+                    best = (pilot.acceptance, cand)
+                    break
+            damping = best[1]
+        _check_pos(damping, "damping")
         kwargs["preconditioner"] = np.linalg.inv(n_beta * F + damping * np.eye(F.shape[0]))
     rank = None
     if with_rank:
@@ -358,7 +379,7 @@ def network_llc(architecture, theta_star, X, Y, n: int | None = NETWORK_DEFAULTS
         rank = rank_at(architecture, theta)
     kwargs.setdefault("label", architecture.describe())
     est = estimate_llc(loss, theta, n, rank=rank, batched=True, **kwargs)
-    return replace(est, laplace=laplace_value(F, n_beta, est.gamma))
+    return replace(est, laplace=laplace_value(F, n_beta, est.gamma), damping=damping if precondition else None)
 
 
 def well_conditioned_point(architecture, seed: int = 0, tries: int = 16) -> np.ndarray:
