@@ -129,7 +129,8 @@ def _neuron_coordinates(stratum: MergedStratum) -> list[int]:
     return sorted(set(out))
 
 
-def exact_exposure(stratum: CoordinateStratum | MergedStratum, theta_free=None, X=None, seed: int = 0) -> ExposureCertificate:
+def exact_exposure(stratum: CoordinateStratum | MergedStratum, theta_free=None, X=None,
+                   seed: int = 0) -> ExposureCertificate:
     """Certified test over ℚ that the lift of a critical point of the reduced loss is (or is not) critical.
 
     Parameters
@@ -206,8 +207,8 @@ def _lift_gradient(arch, X, Y, theta) -> np.ndarray:
     return th.grad.numpy().copy()
 
 
-def exposure_probability(stratum: CoordinateStratum | MergedStratum | None = None, architecture=None, trials: int = 20,
-                         n_data: int = 16, restarts: int = 2, seed: int = 0, crit_tol: float = 1e-6,
+def exposure_probability(stratum: CoordinateStratum | MergedStratum | None = None, architecture=None,
+                         trials: int = 20, n_data: int = 16, restarts: int = 2, seed: int = 0, crit_tol: float = 1e-6,
                          free_tol: float = 1e-7, progress: bool = False) -> ExposureEstimate:
     """Monte-Carlo estimate of P_{(X, Y) ~ N(0, I)}[the reduced critical point found by training lifts to a
     critical point of the full loss] with a 95 % Wilson interval (see the module docstring).
