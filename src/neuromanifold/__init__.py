@@ -13,8 +13,19 @@ from .architectures import (
     generic_polynomial,
     parse_activation,
 )
-from .geometry import DimensionResult, dimension, expected_dimension, upper_bound
-from .parametrization import Float64, PrimeField, evaluate, jacobian
+from .geometry import (
+    DimensionResult,
+    critical_scan,
+    detect_subnetwork,
+    dimension,
+    expected_dimension,
+    rank_at_point,
+    singular,
+    subnetwork_strata,
+    upper_bound,
+    vanishing_ideal,
+)
+from .parametrization import Float64, PrimeField, Rationals, evaluate, jacobian
 
 __version__ = "0.1.0"
 
@@ -27,12 +38,19 @@ __all__ = [
     "Parameters",
     "Polynomial",
     "PrimeField",
+    "Rationals",
+    "critical_scan",
+    "detect_subnetwork",
     "dimension",
     "evaluate",
     "expected_dimension",
     "generic_polynomial",
     "jacobian",
     "parse_activation",
+    "rank_at_point",
+    "singular",
+    "subnetwork_strata",
     "upper_bound",
+    "vanishing_ideal",
     "__version__",
 ]
