@@ -36,12 +36,17 @@ def _small_r_counterexample(ctx):
     return Verdict(bool(found), ev)
 
 
-@claim("degree sweep of (2,3,3,1), r = 2..6: equivalence from r = 3 on", topic="criticality", source=SOURCE, quick=False)
+@claim("degree sweep of (2,3,3,1), r = 2..6: critical ⇔ subnetwork holds from the known sufficient degree on",
+       topic="criticality", source=SOURCE, quick=False)
 def _sweep(ctx):
+    # The theorem promises the equivalence only for large r; the literature's sufficient degrees for the
+    # largest hidden width k = 3 are Newman–Slater r > k(k−2) = 3, Crăciun r > 3·C(2,2) = 3 and
+    # Usevich et al. r ≥ 2·3 − 1 = 5.  The claim: from r = 5 on, every test of the scan agrees.
+    # Below that the scan is free to find counterexamples (and does, at r = 2 and 3).
     from ...geometry.critical_scan import degree_sweep
 
     sw = degree_sweep((2, 3, 3, 1), range(2, 7), seed=ctx.seed)
-    return Verdict(sw.threshold is not None and sw.threshold <= 3, sw.summary().replace("\n", " | "))
+    return Verdict(sw.threshold is not None and sw.threshold <= 5, sw.summary().replace("\n", " | "))
 
 
 @claim("numerical search finds an exact non-subnetwork critical point of (3,3,2) at r = 2", topic="criticality",
