@@ -120,13 +120,28 @@ def test_fast_engine_agrees_with_sympy_expansion(arch):
     assert dimension(arch).dimension == symbolic_rank(arch, seed=1)
 
 
-def test_certified_iff_lower_bound_meets_upper_bound():
-    for arch in [MLP((3, 5, 1), 4), MLP((4, 6, 6, 2), 3), MLP((4, 2, 4), 1), MLP((2, 2, 1), parse_activation("z^3+z^2"))]:
-        result = dimension(arch)
-        assert result.certified == (result.dimension == result.upper_bound)
-        assert result.dimension <= result.upper_bound
-        if not result.certified:
-            assert 0 < result.error_bound < 1
+@pytest.mark.parametrize("arch, dim", [
+    (MLP((3, 5, 1), 4), 14),  # AH exception (3, 4, 5): C(6, 4) − 1
+    (MLP((4, 6, 6, 2), 3), 60),  # N − hidden rescalings = 72 − 12 (KTB bound, met)
+    (MLP((4, 2, 4), 1), 12),  # linear, rank ≤ 2 matrices: 2·(4 + 4 − 2)
+    (MLP((2, 2, 1), parse_activation("z^3+z^2")), 6),  # N = 6 < A = 7 (Razor's Edge Thm 4.1)
+])
+def test_certified_answers_meet_a_proven_upper_bound(arch, dim):
+    result = dimension(arch)
+    assert result.certified and result.dimension == result.upper_bound == dim and result.error_bound == 0
+
+
+def test_uncertified_answer_carries_the_schwartz_zippel_bound():
+    # (1, 2, 1, 1), σ = z² + z, biases.  By hand: the hidden layer-2 pre-activation q(x) = Σ c_i σ(a_i x + b_i) + e
+    # is a quadratic in x, and f = u(q² + q) + v = u(q + 1/2)² + (v − u/4) = ±s² + const with s a quadratic:
+    # 3 + 1 = 4 free parameters, so dim V = 4 < 5 = A (polynomials of degree ≤ 4 in x).  No proven bound in
+    # the tool sees this, so the answer is the (certified) lower bound 4 with the Schwartz–Zippel bound
+    # (ρ·e/p)^trials: ρ = A = 5; degree in (θ, x): a·x 2 → σ 4 → layer 2: 5 → σ 10 → output 11; a Jacobian
+    # entry has degree 10, plus 1 in the direction c: e = 11; two trials: (55/p)².
+    result = dimension(MLP((1, 2, 1, 1), parse_activation("z^2+z"), bias=True))
+    assert result.dimension == 4 and result.upper_bound == 5 and not result.certified
+    assert result.error_bound == pytest.approx((5 * 11 / result.prime) ** 2, rel=1e-12)
+    assert result.prime == 2**31 - 1 and "probabilistic" in result.summary()
 
 
 def test_to_dict_has_exactly_the_documented_keys():
@@ -142,9 +157,10 @@ def test_filling_and_identifiable_flags():
     assert identifiable.identifiable and identifiable.dimension == 60
 
 
-@pytest.mark.parametrize("kwargs, error", [({"seed": -1}, ValueError), ({"trials": 0}, ValueError), ({"seed": 1.5}, TypeError)])
-def test_bad_arguments(kwargs, error):
-    with pytest.raises(error):
+@pytest.mark.parametrize("kwargs, error, name", [({"seed": -1}, ValueError, "'seed'"), ({"trials": 0}, ValueError, "'trials'"),
+                                                ({"seed": 1.5}, TypeError, "'seed'")])
+def test_bad_arguments(kwargs, error, name):
+    with pytest.raises(error, match=name):
         dimension(MLP((2, 2, 1), 2), **kwargs)
     with pytest.raises(TypeError, match="architecture"):
         dimension((2, 2, 1))
