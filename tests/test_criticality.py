@@ -45,21 +45,26 @@ def sympy_rank(params):
 
 
 @pytest.mark.parametrize(
-    "widths, r, weights",
+    "widths, r, weights, generic_rank, critical",
     [
-        ((2, 2, 1), 2, [[[1, 2], [3, -1]], [[2, -1]]]),  # generic: rank 3 = dim Sym²(ℝ²)
-        ((2, 2, 1), 2, [[[1, 2], [3, -1]], [[2, 0]]]),  # zero outgoing weight, filling: still rank 3
-        ((2, 2, 1), 2, [[[1, 2], [0, 0]], [[2, 5]]]),  # zero incoming row: rank 2
-        ((2, 2, 1), 3, [[[1, 2], [2, 4]], [[1, 1]]]),  # proportional rows: rank 2 < 4
-        ((3, 4, 1), 2, [[[1, 0, 0], [0, 1, 0], [1, 1, 0], [1, -1, 0]], [[1, 2, 3, 4]]]),
-        ((2, 2, 2, 1), 2, [[[1, 1], [1, -1]], [[1, 2], [2, 1]], [[1, -1]]]),
+        # dim V by AH (d_0, d_1, 1): (2,2,1) r = 2: min(4, C(3, 2)) = 3 (filling); r = 3: min(4, C(4, 3)) = 4;
+        # (3,4,1) r = 2: d_1 = 4 > d_0 − 1, so C(4, 2) = 6 (filling).  (2,2,2,1) r = 2: binary quartics, A = 5,
+        # reached at the point below (sympy rank 5), so dim V = 5.  critical ⇔ sympy rank < dim V.
+        ((2, 2, 1), 2, [[[1, 2], [3, -1]], [[2, -1]]], 3, False),  # generic: rank 3 = dim Sym²(ℝ²)
+        ((2, 2, 1), 2, [[[1, 2], [3, -1]], [[2, 0]]], 3, False),  # zero outgoing weight, filling: still rank 3
+        ((2, 2, 1), 2, [[[1, 2], [0, 0]], [[2, 5]]], 3, True),  # zero incoming row: rank 2
+        ((2, 2, 1), 3, [[[1, 2], [2, 4]], [[1, 1]]], 4, True),  # proportional rows: rank 2 < 4
+        # rows in the plane z = 0: image ℓ_i·{x, y, z} + ℓ_i² = span{x², xy, y², xz, yz}: rank 5 < 6
+        ((3, 4, 1), 2, [[[1, 0, 0], [0, 1, 0], [1, 1, 0], [1, -1, 0]], [[1, 2, 3, 4]]], 6, True),
+        ((2, 2, 2, 1), 2, [[[1, 1], [1, -1]], [[1, 2], [2, 1]], [[1, -1]]], 5, False),
     ],
 )
-def test_exact_rank_matches_sympy(widths, r, weights):
+def test_exact_rank_matches_sympy(widths, r, weights, generic_rank, critical):
     p = Parameters(MLP(widths, r), weights)
     res = rank_at_point(p)
-    assert res.rank == sympy_rank(p)
-    assert res.critical == (res.rank < res.generic_rank)
+    rank = sympy_rank(p)
+    assert res.rank == rank and (rank < generic_rank) == critical
+    assert res.generic_rank == generic_rank and res.critical == critical
 
 
 def test_generic_ranks_are_alexander_hirschowitz():
@@ -149,6 +154,8 @@ def test_degree_sweep_threshold_for_two_neurons():
     sweep = degree_sweep((2, 2, 1), [2, 3, 4], numerical_starts=1, numerical_steps=5)
     assert [s.holds for s in sweep.scans] == [False, True, True]
     assert sweep.threshold == 3
+    # MATH.md §5 with k = d_1 = 4 hidden neurons: Newman–Slater r > k(k − 2) = 8 → 9; Crăciun
+    # r > max{k·C(k − 1, 2), 2} = 4·3 = 12 → 13; Usevich et al. r ≥ 2 d_1 − 1 = 7
     assert known_degree_bounds(MLP((3, 4, 1), 2)) == {"newman_slater": 9, "craciun": 13, "usevich": 7}
 
 
