@@ -5,6 +5,7 @@ from fractions import Fraction as F
 
 import numpy as np
 import pytest
+import sympy
 
 from neuromanifold import MLP, Parameters
 from neuromanifold.landscape.losses import data_loss, inertia, target_loss
@@ -52,13 +53,24 @@ def test_inertia_matrix_exact_and_float():
         inertia([[1, 2], [3, 4]])
 
 
-def test_prime_field_gradient_matches_rationals():
+def test_gradient_over_q_and_f_p_matches_sympy():
+    # independent oracle: L(θ) = Σ_i (a_1 σ(w_1·x_i) + a_2 σ(w_2·x_i) − y_i)², σ = z³ + z², differentiated by sympy
     arch = MLP((2, 2, 1), "z^3+z^2")
-    loss = data_loss(arch, [[1, 2], [F(1, 3), -1], [0, 1]], [1, 0, F(2, 5)])
+    X, Y = [[1, 2], [F(1, 3), -1], [0, 1]], [1, 0, F(2, 5)]
+    loss = data_loss(arch, X, Y)
     p = Parameters.random(arch, seed=3)
+    w = sympy.symbols("w0:6")  # θ = (W_1 row-major, a_1, a_2)
+    sig = lambda z: z**3 + z**2  # noqa: E731
+    Q = sympy.Rational
+    L = sum((w[4] * sig(w[0] * Q(str(x0)) + w[1] * Q(str(x1))) + w[5] * sig(w[2] * Q(str(x0)) + w[3] * Q(str(x1)))
+             - Q(str(y))) ** 2 for (x0, x1), y in zip(X, Y))
+    point = dict(zip(w, (int(v) for v in p.flatten())))
+    exact = [sympy.Rational(sympy.diff(L, t).subs(point)) for t in w]
     gq = loss.gradient(p)
+    assert [F(int(g.p), int(g.q)) for g in exact] == list(gq)
     K = PrimeField()
-    assert np.array_equal(loss.gradient(p, K), K.asarray(gq))
+    want = [int(g.p) * pow(int(g.q), -1, K.p) % K.p for g in exact]
+    assert loss.gradient(p, K).tolist() == want
 
 
 def test_bombieri_weyl_reproducing_property():
