@@ -40,15 +40,23 @@ def test_exact_jacobian_matches_sympy_derivatives_mod_p():
                 assert J[i * 2 + k, j] == int(exact.p) * pow(int(exact.q), -1, K.p) % K.p
 
 
-def test_projected_rows_are_projections_of_full_rows():
+def test_projected_rows_match_sympy_gradients_of_projected_outputs():
+    # row i = ∇_θ ⟨c_i, f_θ(x_i)⟩, by sympy: differentiate the expanded outputs, substitute, reduce mod p
     arch = MLP((3, 3, 2), 2)
     K = PrimeField()
     rng = np.random.default_rng(2)
     theta, X, C = K.random(rng, arch.n_params), K.random(rng, (4, 3)), K.random(rng, (4, 2))
-    full = jacobian(arch, theta, X, K).reshape(4, 2, -1)
     projected = jacobian(arch, theta, X, K, projections=C)
-    by_hand = np.stack([(C[i, 0] * full[i, 0] + C[i, 1] * full[i, 1]) % K.p for i in range(4)])
-    assert np.array_equal(projected, by_hand)
+    outputs, xs, ts = symbolic_outputs(arch)
+    grads = [[sympy.diff(f, t) for t in ts] for f in outputs]
+    point = {t: int(v) for t, v in zip(ts, theta)}
+    for i in range(4):
+        sub = {**point, **{xs[a]: int(X[i, a]) for a in range(3)}}
+        row = [sum(int(C[i, k]) * int(grads[k][j].subs(sub)) for k in range(2)) % K.p for j in range(len(ts))]
+        assert projected[i].tolist() == row
+    # and the full rows project to the same vectors (⟨c, ·⟩ is linear)
+    full = jacobian(arch, theta, X, K).reshape(4, 2, -1)
+    assert np.array_equal(projected, np.stack([(C[i, 0] * full[i, 0] + C[i, 1] * full[i, 1]) % K.p for i in range(4)]))
 
 
 def test_prime_field_matmul_has_no_overflow():
