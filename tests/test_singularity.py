@@ -54,9 +54,19 @@ def test_limit_of_tangent_lines_of_the_cusp():
 
 
 def test_column_space_basis_matches_sympy():
+    # col M = span{(1, 2, 0), (2, 4, 1)} (column 3 = column 1 + column 2): rank 2.  Independent check over
+    # GF(p) with sympy: B has full column rank 2 and [B | M] still has rank 2, so col B = col M.
+    from sympy import GF
+    from sympy.polys.matrices import DomainMatrix
+
     M = np.array([[1, 2, 3], [2, 4, 6], [0, 1, 1]])
     B = column_space_basis(M, P)
-    assert B.shape[1] == sympy.Matrix(M).rank()
+
+    def rank_gf(A):
+        return DomainMatrix([[GF(P)(int(v)) for v in row] for row in np.asarray(A).tolist()], np.shape(A), GF(P)).rank()
+
+    assert B.shape == (3, 2) and rank_gf(B) == 2 == sympy.Matrix(M).rank()
+    assert rank_gf(np.hstack([B % P, M])) == 2
 
 
 ARCH = MLP((3, 2, 1), 2)
