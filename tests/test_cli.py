@@ -1,6 +1,7 @@
 """The command line: output, JSON, and one-line errors with exit code 2."""
 
 import json
+import re
 import subprocess
 import sys
 
@@ -32,13 +33,25 @@ def test_dim_polynomial_activation(capsys):
 def test_dim_readable_summary(capsys):
     assert main(["dim", "3,5,1", "--degree", "4"]) == 0
     out = capsys.readouterr().out
-    assert "dimension           14" in out and "certified" in out and "defective" in out
+    # AH exception (3, 4, 5): dim 14 < edim = A = C(6, 4) = 15 (N = 3·5 + 5 = 20, 5 rescalings)
+    assert "dimension           14" in out and "expected dimension  15" in out and "ambient dimension   15" in out
+    assert "defective, not filling" in out
+    assert "certified (lower bound = upper bound: Alexander–Hirschowitz theorem)" in out
 
 
-def test_demo_table_contains_defective_and_filling(capsys):
+def test_demo_table_rows_match_the_theorems(capsys):
     assert main(["demo"]) == 0
-    out = capsys.readouterr().out
-    assert "defective" in out and "filling" in out
+    # columns: architecture, N, dim, edim, A, how known
+    rows = {m.group(1): (int(m.group(2)), m.group(3)) for m in
+            re.finditer(r"^MLP\(\(([\d, ]+)\), σ=[^)]*\)\s+\d+\s+(\d+)\s+\d+\s+\d+\s+(\S+)",
+                        capsys.readouterr().out, re.M)}
+    # dim V by hand (MATH.md §3): AH exception C(6, 4) − 1; quadrics of rank ≤ 3: 5·3 − C(3, 2); all ternary
+    # quadrics C(4, 2); KTB 72 − 12; all 3×3 matrices; 4×4 matrices of rank ≤ 2: 2(4 + 4 − 2); N = 6 (Razor's
+    # Edge, generic fibres finite); width-one bottleneck 3 + 3 − 1
+    hand = {"3, 5, 1": 14, "5, 3, 1": 12, "3, 4, 1": 6, "4, 6, 6, 2": 60, "3, 3, 3": 9, "4, 2, 4": 12, "2, 2, 1": 6,
+            "3, 1, 3, 3": 5}
+    assert {w: d for w, (d, _) in rows.items()} == hand
+    assert all(how == "certified" for _, how in rows.values())
 
 
 @pytest.mark.parametrize(
