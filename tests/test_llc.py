@@ -77,15 +77,17 @@ def test_reduced_rank_formula_against_hand_values():
         reduced_rank_rlct(2, 2, 1, 2)
 
 
-@pytest.mark.parametrize("case,kw,tol", [
-    ((3, 2, 1, 1), dict(step=0.3, chains=8, draws=3000), 0.1),  # regular: λ = 2 = rank/2
-    ((2, 3, 2, 1), dict(draws=8000), 0.15),  # λ = 5/2 > rank/2 = 2 (case 1, even)
-    ((2, 2, 2, 0), dict(step=0.001, damping=1.0, draws=8000), 0.15),  # λ = 3/2 at w* = 0 (case 1, even)
+# Aoyagi–Watanabe (2005), (M, N, H, r): case 1 (N + r ≤ M + H, M + r ≤ N + H, H + r ≤ M + N), M + N + H + r even:
+# λ = [2(H + r)(M + N) − (M − N)² − (H + r)²]/8, multiplicity 1; case 3 (N + H < M + r): λ = (HN − Hr + Mr)/2.
+@pytest.mark.parametrize("case,lam,kw,tol", [
+    ((3, 2, 1, 1), Fr(2), dict(step=0.3, chains=8, draws=3000), 0.1),  # case 3: (2 − 1 + 3)/2 = 2 = rank/2 (regular)
+    ((2, 3, 2, 1), Fr(5, 2), dict(draws=8000), 0.15),  # case 1: (2·3·5 − 1 − 9)/8 = 5/2 > rank/2 = 2
+    ((2, 2, 2, 0), Fr(3, 2), dict(step=0.001, damping=1.0, draws=8000), 0.15),  # case 1: (2·2·4 − 0 − 4)/8 = 3/2
 ])
-def test_llc_on_reduced_rank_regression(case, kw, tol):
+def test_llc_on_reduced_rank_regression(case, lam, kw, tol):
+    assert reduced_rank_rlct(*case) == (lam, 1)
     r = reduced_rank_llc(*case, seed=0, **kw)
-    lam, mult = reduced_rank_rlct(*case)
-    assert mult == 1 and r.reference == float(lam)
+    assert r.reference == float(lam)
     assert abs(r.llc - float(lam)) <= tol, r.summary()
 
 
