@@ -83,7 +83,10 @@ def test_scan_classifies_the_hyperplane_construction_as_input_bottleneck():
     labels = {c.label for c in result.input_bottlenecks}
     assert any("hyperplane" in label for label in labels)
     assert all(structure(c.params)["input_bottleneck"] for c in result.input_bottlenecks)
-    assert "input-bottleneck" in result.verdict or "input bottleneck" in " ".join(result.notes)
+    # the proof that they are critical: k = 2, dim V(2,3,2) ≤ A = 2·C(3, 1) = 6, plus (3 − 2)·min(3, 2·C(2, 1)) = 3
+    # → rank dφ ≤ 9 < 12 = dim V(3,3,2) (pairs of ternary quadrics, 2·C(4, 2), filling)
+    assert input_bottleneck_rank_bound(MLP((3, 3, 2), 2), 2) == 9
+    assert "input-bottleneck" in result.verdict and any("9 < 12" in note for note in result.notes)
     d = json.loads(json.dumps(result.to_dict()))
     assert d["input_bottlenecks"] and "holds_up_to_input_bottlenecks" in d
 
