@@ -268,7 +268,9 @@ def test_identifiability_random_point():
 
 @pytest.mark.parametrize("k, r, expected", [((2, 1), 3, 3), ((2, 2), 2, 4), ((1, 3), 2, 1), ((3, 2), 2, 12)])
 def test_degree_formula_hand_values(k, r, expected):
-    # (|k| − L)! Π_j r^{(L−j−1)(k_j−1)}/(k_j−1)!, evaluated by hand
+    # (|k| − L)! Π_j r^{(L−j−1)(k_j−1)}/(k_j−1)!, evaluated by hand (L = 2):
+    #   (2,1), r = 3: 1!·3^1/1!·3^0/0! = 3;     (2,2), r = 2: 2!·2^1/1!·2^0/1! = 4;
+    #   (1,3), r = 2: 2!·2^0/0!·2^0/2! = 1;     (3,2), r = 2: 3!·2^2/2!·2^0/1! = 12
     assert degree_formula(CNN(_receptive_field(k, (1,) * len(k)), k, None, r)) == expected
 
 
@@ -300,7 +302,9 @@ def test_cli_dim_cnn_json(capsys):
     assert main(["dim", "3,2,1", "--degree", "2", "--json"]) == 0
     mlp_out = json.loads(capsys.readouterr().out)
     assert set(cnn_out) == set(mlp_out)
+    # SMK: |k| − L + 1 = 3 + 2 − 2 + 1; MLP (3,2,1), z²: AH quadratic case 3·2 − C(2, 2) = 5
     assert cnn_out["dimension"] == 3 + 2 - 2 + 1 and cnn_out["certified"]
+    assert mlp_out["dimension"] == 5 and mlp_out["certified"]
 
 
 def test_cli_dim_cnn_errors(capsys):

@@ -129,12 +129,17 @@ def test_cli_equations_and_singular(tmp_path, capsys):
 
     assert main(["equations", "2,2,1", "--activation", "z^3+z^2", "--max-degree", "3", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["hilbert_function"] == [1, 7, 28, 83] and data["degree"] == 3 and len(data["generators"]) == 1
+    # a cubic hypersurface in 7 coordinates: H(k) = C(k + 6, 6) − C(k + 3, 6) = 1, 7, 28, 84 − 1
+    assert data["hilbert_function"] == [comb(k + 6, 6) - comb(k + 3, 6) for k in range(4)] == [1, 7, 28, 83]
+    assert data["degree"] == 3 and len(data["generators"]) == 1
     arch = MLP((3, 2, 1), 2)
     path = tmp_path / "w.json"
     Parameters(arch, ([[1, 0, 0], [0, 1, 0]], [[1, 0]])).save(path)
     assert main(["singular", "3,2,1", "--degree", "2", "--weights", str(path), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
+    # f = x0², a rank-1 point of {det = 0} ⊂ Sym²(ℝ³) (dim 5): singular, tangent limits span all 6 directions.
+    # dφ there: row of neuron 1 gives 2x0·{x0, x1, x2}, neuron 2's row is killed by a_2 = 0, the columns give
+    # x0², x1²: span{x0², x0x1, x0x2, x1²} = 4
     assert out["singular"] is True and out["span_dimension"] == 6 and out["dimension"] == 5
     assert out["rank_at_point"] == 4 and out["curves"]
     assert main(["singular", "2,2,1", "--degree", "2", "--weights", str(path)]) == 2
