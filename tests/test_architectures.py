@@ -69,6 +69,8 @@ def test_random_parameters_are_seeded():
     arch = MLP((3, 4, 2), 2)
     a, b = Parameters.random(arch, seed=5), Parameters.random(arch, seed=5)
     assert np.array_equal(a.flatten(), b.flatten())
+    assert not np.array_equal(a.flatten(), Parameters.random(arch, seed=6).flatten())  # the seed matters
+    assert a.flatten().shape == (3 * 4 + 4 * 2,) and np.all(np.abs(a.flatten()) <= 5)  # integers in [−5, 5]
     f = Parameters.random(arch, seed=5, kind="float")
     assert f.kind == "float" and f.flatten().shape == (arch.n_params,)
 
