@@ -48,6 +48,11 @@ def _as_fraction(value, name: str) -> Fraction:
 class Polynomial:
     """The activation σ(z) = Σ_{k=0}^{r} a_k z^k, coefficients in ascending order.
 
+    σ acts coordinatewise on the hidden pre-activations (MATH.md §1).  A monomial a z^r (``is_monomial``) gives
+    the homogeneous case with the rescaling symmetry row × c, column × c^{−r} (MATH.md §2); coefficients in
+    general position give the generic case of Razor's Edge Thm 4.1 (generic fibres finite, dim V = N
+    when N ≤ A).
+
     Parameters
     ----------
     coeffs:
@@ -173,6 +178,8 @@ def generic_polynomial(r: int, seed: int = 0, height: int = 9) -> Polynomial:
 
 def parse_activation(text: str) -> Polynomial:
     """Parse a polynomial in ``z`` such as ``"z^3+z^2"``, ``"2*z^3 - z/2"`` or ``"z**4"``.
+
+    Returns the :class:`Polynomial` σ(z) = Σ_k a_k z^k of MATH.md §1 with the parsed coefficients a_k ∈ ℚ.
 
     Raises ValueError naming the text when it is not a polynomial in z with rational coefficients
     and degree ≥ 1.

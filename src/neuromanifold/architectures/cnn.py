@@ -57,6 +57,11 @@ def _int_tuple(values, name: str) -> tuple[int, ...]:
 class CNN(Architecture):
     """A 1-D, one-channel polynomial CNN with filter sizes k = (k_1, …, k_L) and strides s = (s_1, …, s_L).
 
+    Layer ℓ computes z_ℓ[o] = Σ_t w_ℓ[t] h_{ℓ−1}[s_ℓ o + t] (σ on hidden layers), so
+    d_ℓ = ⌊(d_{ℓ−1} − k_ℓ)/s_ℓ⌋ + 1 and, without biases, N = |k| = Σ k_ℓ.  Its neuromanifold has
+    dim V = |k| − L + 1 for monomial σ and |k| for generic σ, with the degree formula of MATH.md §6
+    (Shahverdi–Marchetti–Kohn, AISTATS 2025; Razor's Edge).
+
     Parameters
     ----------
     input_length:

@@ -109,6 +109,11 @@ def _activations(activation, hidden: int) -> tuple[Polynomial, ...]:
 class MLP(Architecture):
     """A polynomial multilayer perceptron with widths d = (d_0, …, d_L).
 
+    It parametrises f_W(x) = W_L σ(W_{L−1} σ(⋯ σ(W_1 x))) with W_i ∈ ℝ^{d_i × d_{i−1}} (W_i x + b_i with
+    biases), N = Σ_i d_i d_{i−1} parameters; for σ = z^r the outputs are forms of degree D = r^{L−1} in d_0
+    variables and ``ambient_dimension`` is A(d, r) = d_L·C(D + d_0 − 1, d_0 − 1) (in general: the number of
+    monomials that can occur). MATH.md §1 (Kileel–Trager–Bruna).
+
     Parameters
     ----------
     widths:

@@ -81,7 +81,11 @@ def _forward(architecture, theta, X, ns, keep: bool):
 
 
 def evaluate(architecture, params, X, ns: NumberSystem) -> np.ndarray:
-    """f_θ(x_i) for every row x_i of X, as an (m × d_L) array in ``ns``."""
+    """f_θ(x_i) for every row x_i of X, as an (m × d_L) array in ``ns``.
+
+    f_θ(x) = W_L σ(W_{L−1} σ(⋯ σ(W_1 x))) of MATH.md §1 (CNNs: the same algebra with convolutional index maps),
+    computed exactly in F_p or ℚ, or in float64.
+    """
     theta = as_theta(architecture, params, ns)
     out, *_ = _forward(architecture, theta, _inputs(architecture, X, ns), ns, keep=False)
     return out
@@ -89,6 +93,9 @@ def evaluate(architecture, params, X, ns: NumberSystem) -> np.ndarray:
 
 def jacobian(architecture, params, X, ns: NumberSystem, projections=None) -> np.ndarray:
     """d(ev_X ∘ φ)(θ): the (m·d_L) × N matrix of ∂f_θ(x_i)_k / ∂θ_j, rows ordered (i, k).
+
+    This is the evaluation trick of MATH.md §2: for generic inputs with enough rows,
+    rank d(ev_X ∘ φ)(θ) = rank dφ(θ), so dim V = max_θ rank of this matrix without expanding coefficients.
 
     With ``projections`` C ∈ K^{m × d_L}, the m × N matrix with row i = ∇_θ ⟨c_i, f_θ(x_i)⟩ instead
     (one backpropagation per input, seeded with δ_L = c_i).  These functionals g ↦ ⟨c, g(x)⟩ are
