@@ -50,7 +50,12 @@ AH_EXCEPTIONS = frozenset({(3, 4, 5), (4, 4, 9), (5, 3, 7), (5, 4, 14)})
 
 @dataclass(frozen=True)
 class UpperBound:
-    """A proven upper bound on dim V and the statement it comes from."""
+    """A proven upper bound on dim V and the statement it comes from.
+
+    One of the theorems listed in the module docstring (MATH.md §2–3: Kileel–Trager–Bruna symmetry bound,
+    ambient dimension A, linear networks m(d_0 + d_L − m), Alexander–Hirschowitz, narrow input/output and
+    composition bounds).
+    """
 
     value: int
     source: str
@@ -85,7 +90,12 @@ def alexander_hirschowitz(d0: int, d1: int, r: int) -> int:
 
 
 def upper_bound(architecture) -> UpperBound:
-    """The smallest proven upper bound on dim V (see the module docstring for the list)."""
+    """The smallest proven upper bound on dim V (see the module docstring for the list).
+
+    ``value`` ≥ dim V is a theorem (MATH.md §2–3: N − Σ rescalings (Kileel–Trager–Bruna), A,
+    m(d_0 + d_L − m) for linear networks, Alexander–Hirschowitz for (d_0, d_1, 1), narrow input/output and
+    composition bounds); :func:`dimension` certifies when its mod-p lower bound meets it.
+    """
     if isinstance(architecture, MLP):
         return _mlp_bound(architecture)
     candidates = [

@@ -113,7 +113,11 @@ def degree_formula(architecture) -> int:
 
 @dataclass(frozen=True)
 class CNNDimension:
-    """dim V computed by the certified engine beside the literature formula; ``agrees`` flags a mismatch."""
+    """dim V computed by the certified engine beside the literature formula; ``agrees`` flags a mismatch.
+
+    The formula is dim V = |k| − L + 1 for monomial σ and |k| for generic σ (MATH.md §6;
+    Shahverdi–Marchetti–Kohn, AISTATS 2025; Razor's Edge).
+    """
 
     result: DimensionResult
     formula: int
@@ -136,7 +140,11 @@ class CNNDimension:
 
 def cnn_dimension(architecture, seed: int = 0, trials: int = 2, prime: int = DEFAULT_PRIME) -> CNNDimension:
     """dim V by :func:`~neuromanifold.geometry.dimension.dimension` (mod-p rank, certified against the
-    symmetry/ambient bounds) and the formula of :func:`dimension_formula`."""
+    symmetry/ambient bounds) and the formula of :func:`dimension_formula`.
+
+    Checks dim V = |k| − L + 1 (monomial σ) or |k| (generic σ) of MATH.md §6 (Shahverdi–Marchetti–Kohn, AISTATS
+    2025; Razor's Edge) against the certified engine.
+    """
     arch = _check_cnn(architecture)
     value, source = dimension_formula(arch)
     return CNNDimension(dimension(arch, seed=seed, trials=trials, prime=prime), value, source)
@@ -284,7 +292,12 @@ class Padding:
 
 def detect_padding(params, tol: float = 0.0) -> Padding:
     """The zero-padding pattern of a parameter point: leading/trailing entries of each filter with
-    |w| ≤ tol (exact zeros for the default tol = 0).  A zero filter is reported as (k_ℓ, 0)."""
+    |w| ≤ tol (exact zeros for the default tol = 0).  A zero filter is reported as (k_ℓ, 0).
+
+    Zero-padded filters are the CNN subnetworks; their strata carry the node-like singularities of MATH.md §6
+    (Shahverdi–Marchetti–Kohn; Razor's Edge), subject to the integrality condition on the shift
+    τ = Σ_ℓ a_ℓ s_1⋯s_{ℓ−1}.
+    """
     if not isinstance(params, Parameters):
         raise TypeError(f"Argument 'params' must be Parameters of a CNN, not {type(params).__name__}.")
     arch = _check_cnn(params.architecture)
@@ -303,7 +316,11 @@ def detect_padding(params, tol: float = 0.0) -> Padding:
 
 def enumerate_strata(architecture, include_zero: bool = True) -> list[Padding]:
     """Every padding pattern with non-zero filters (Π_ℓ k_ℓ(k_ℓ+1)/2 of them, the open stratum first),
-    then (``include_zero``) one stratum per layer with a zero filter."""
+    then (``include_zero``) one stratum per layer with a zero filter.
+
+    These are the zero-padding strata of MATH.md §6 (Shahverdi–Marchetti–Kohn; Razor's Edge): away from
+    φ^{−1}(0) the parametrisation is regular on each.
+    """
     arch = _check_cnn(architecture)
     per_layer = [[(a, b) for a in range(k) for b in range(k - a)] for k in arch.filters]
     out = []
@@ -475,7 +492,12 @@ class TwinCertificate:
 
 def twin_singularity(params_a: Parameters, params_b: Parameters, seed: int = 0, prime: int = DEFAULT_PRIME,
                      dimension_result=None) -> TwinCertificate:
-    """Certify that φ(θ_A) = φ(θ_B) is a singular point by the span of the two tangent spaces."""
+    """Certify that φ(θ_A) = φ(θ_B) is a singular point by the span of the two tangent spaces.
+
+    MATH.md §6: every limit of tangent spaces at q lies in T_q V, so if the images of dφ(θ_A) and dφ(θ_B) at two
+    preimages of q span more than dim V, q is singular — the node-like self-intersections of zero-padded CNN
+    strata (Shahverdi–Marchetti–Kohn; Razor's Edge).
+    """
     arch = _check_cnn(params_a.architecture)
     if params_b.architecture != arch:
         raise ValueError("Arguments 'params_a' and 'params_b' must belong to the same CNN.")

@@ -88,7 +88,11 @@ class PointCheck:
 @dataclass(frozen=True)
 class ScanResult:
     """The outcome of :func:`scan` for one architecture; ``holds`` iff all tests agree with
-    "critical ⇔ subnetwork"."""
+    "critical ⇔ subnetwork".
+
+    The statement tested is the Kohn–Marchetti–Shabir–Shahverdi–Wang theorem (MATH.md §5): for σ = z^r with r
+    large enough, W is critical (rank dφ(W) < dim V) iff W is a subnetwork (MATH.md §4).
+    """
 
     architecture: MLP
     generic_rank: int
@@ -665,6 +669,10 @@ def scan(architecture, seed: int = 0, random_points: int = 3, numerical_starts: 
          exact_limit: int = SCAN_EXACT_LIMIT, progress: bool = False) -> ScanResult:
     """Test "critical ⇔ subnetwork" on ``architecture`` (see the module docstring for (a)–(c)).
 
+    Theorem under test (Kohn–Marchetti–Shabir–Shahverdi–Wang, MATH.md §5): for σ = z^r, r large, rank dφ(W) <
+    dim V iff W is a subnetwork (MATH.md §4); for small r both directions may fail, and counterexamples are
+    certified by exact ranks.
+
     ``progress=True`` shows a tqdm bar on stderr.  Every reported counterexample carries weights that
     reproduce it exactly (integers or rationals) and its certificate."""
     if not isinstance(architecture, MLP):
@@ -778,7 +786,12 @@ class DegreeSweep:
 
 
 def degree_sweep(widths, degrees, seed: int = 0, progress: bool = False, **scan_options) -> DegreeSweep:
-    """:func:`scan` of MLP(widths, z^r) for each r in ``degrees`` (sorted)."""
+    """:func:`scan` of MLP(widths, z^r) for each r in ``degrees`` (sorted).
+
+    ``threshold`` is the smallest tested r from which "critical ⇔ subnetwork" holds on every test; compare with
+    the sufficient degrees of MATH.md §5 (Newman–Slater r > k(k − 2), Crăciun) and §3 (Usevich et al. r_ℓ ≥ 2d_ℓ
+    − 1), see :func:`known_degree_bounds`.
+    """
     degrees = sorted(set(degrees))
     if not degrees or any(isinstance(r, bool) or not isinstance(r, int) or r < 1 for r in degrees):
         raise ValueError(f"Argument 'degrees' must be positive ints, got {degrees!r}.")

@@ -71,6 +71,9 @@ def generic_rank(architecture):
 class PointRank:
     """rank dφ(W) at one point and how it is known.
 
+    W is critical for φ iff rank dφ(W) < dim V (MATH.md §5; compared with the generic rank, not with N: the
+    rescalings always give a kernel of dimension ≥ Σ hidden widths).
+
     ``method`` is ``"exact"`` (rank over ℚ on a unisolvent grid), ``"mod-p"`` (a lower bound from
     random projected evaluations) or ``"float"`` (numerical rank from singular values).  ``certified``
     says whether ``critical`` is proven; otherwise ``error_bound`` bounds the probability that the

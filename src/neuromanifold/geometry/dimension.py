@@ -45,6 +45,9 @@ JSON_KEYS = (
 class DimensionResult:
     """The dimension of a neurovariety and how it is known.
 
+    dim V = generic rank of dφ (MATH.md §1); certificate as in MATH.md §2: mod-p lower bound, proven upper bound
+    (Kileel–Trager–Bruna, Alexander–Hirschowitz, …), otherwise the Schwartz–Zippel bound.
+
     ``dimension`` is a certified lower bound (a mod-p rank); ``certified`` says it meets the proven
     upper bound ``upper_bound`` (from ``upper_bound_source``), in which case ``error_bound`` = 0.
     Otherwise ``error_bound`` bounds the probability that dim V is larger than reported.

@@ -165,7 +165,12 @@ def _ideal_mod_p(arch, k: int, p: int, seed: int) -> tuple[np.ndarray, int]:
 @dataclass(frozen=True)
 class IdealResult:
     """Generators of I(V) up to degree ``max_degree`` (sympy, integer coefficients), the Hilbert
-    function H(0..max_degree), the degree of V when the data determine it, and the checks done."""
+    function H(0..max_degree), the degree of V when the data determine it, and the checks done.
+
+    I(V) ⊂ ℚ[c_α] in the coefficient coordinates of the ambient space (MATH.md §1), e.g. the Razor's Edge
+    hypersurface F = 0 of (2,2,1), σ = z³ + z² (MATH.md §6); for CNNs the degree can be compared with the
+    formula of Shahverdi–Marchetti–Kohn (MATH.md §6).
+    """
 
     architecture: object
     max_degree: int
@@ -276,12 +281,17 @@ def vanishing_ideal(arch, max_degree: int, seed: int = 0, verify: int = 20, max_
                     dimension_result=None) -> IdealResult:
     """Minimal generators of I(V) of degree ≤ ``max_degree`` over ℚ (see the module docstring).
 
+    I(V) for V ⊂ K^A the Zariski closure of φ (MATH.md §1) in the coefficient coordinates; e.g. the Razor's Edge
+    hypersurface F = 0 of (2,2,1), σ = z³ + z² (MATH.md §6), and the Hilbert function/degree used to check the
+    CNN degree formula of Shahverdi–Marchetti–Kohn.
+
     Each generator is a sympy polynomial in :func:`coordinate_symbols` with coprime integer
     coefficients, verified to vanish at ``verify`` fresh points φ(W) modulo an unused prime.  Practical
     for small ambient dimensions: the degree-k step works with C(A + k − 1, k) monomials.
 
     Examples
     --------
+    >>> from neuromanifold import MLP
     >>> r = vanishing_ideal(MLP((2, 1, 1), 2), 2)   # binary quadratics of rank 1: c_20·c_02 − c_11²/4
     >>> [str(g) for g in r.generators]
     ['4*c_02*c_20 - c_11**2']

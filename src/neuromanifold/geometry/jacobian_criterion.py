@@ -181,6 +181,9 @@ def proven_equations(architecture, max_degree: int = 3, equations=None, seed: in
     """Equations of V of degree ≤ ``max_degree`` (from :func:`vanishing_ideal`, or the sympy polynomials
     ``equations`` in :func:`coordinate_symbols`), each proven to vanish on V; see the module docstring.
 
+    g vanishes on V iff g∘φ = 0 in ℚ[θ] (V is the closure of φ, MATH.md §1); this identity is checked by exact
+    symbolic substitution, so the equations are theorems used by the Jacobian criterion of MATH.md §6.
+
     Raises ValueError naming ``equations`` if a given polynomial does not vanish on V."""
     import sympy
 
@@ -292,6 +295,10 @@ def _gradient_at(g, syms, point) -> list[Fraction]:
 def jacobian_certificate(architecture, params, equations: ProvenEquations | None = None, max_degree: int = 3,
                          seed: int = 0, prime: int = DEFAULT_PRIME, dimension_result=None) -> JacobianCertificate:
     """Decide smoothness / singularity of q = φ(``params``) by the Jacobian criterion (module docstring).
+
+    Smooth: equations g_i proven to vanish on V with rank ∇g(q) = A − dim V give dim T_q V = dim V.  Singular
+    (hypersurface I(V) = (F)): ∇F(q) = 0 gives dim T_q V = A > dim V.  MATH.md §6 (singular ⇔ dim T_q V > dim V;
+    Razor's Edge (2,2,1) example).
 
     ``equations`` are :class:`ProvenEquations` (default: :func:`proven_equations` of degree ≤ ``max_degree``);
     ``params`` must be exact (ints / rationals)."""

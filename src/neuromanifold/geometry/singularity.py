@@ -100,6 +100,9 @@ def tangent_limit(architecture, curve, X, C, prime: int = DEFAULT_PRIME, label: 
                   rank_trials: int = 2, seed: int = 0) -> TangentLimit:
     """The limit Λ of col dφ(W(t)) as t → 0 for the polynomial curve W(t) = Σ_k t^k curve[k].
 
+    MATH.md §6: Λ ⊆ T_q V at q = φ(W_0), computed exactly as the limit of the column space of dφ(W(t)) over
+    F_p((t)).
+
     ``curve`` is a list of flat parameter vectors (curve[0] = W_0), exact (ints/rationals) or already
     in F_p; ``X`` (R × d_0) and ``C`` (R × d_L) give the projected evaluations.  See the module
     docstring of :mod:`~neuromanifold.geometry.series` for the algorithm and its stopping order."""
@@ -133,7 +136,12 @@ def tangent_limit(architecture, curve, X, C, prime: int = DEFAULT_PRIME, label: 
 
 @dataclass(frozen=True)
 class SingularityResult:
-    """Is q = φ(W_0) a singular point of V?  See the module docstring for what each verdict proves."""
+    """Is q = φ(W_0) a singular point of V?  See the module docstring for what each verdict proves.
+
+    q ∈ V is singular iff dim T_q V > dim V; every limit of tangent spaces along smooth q_n → q lies in T_q V,
+    so limits whose span exceeds dim V certify a singular point (MATH.md §6; Razor's Edge Thm 4.2 for subnetwork
+    strata of MLPs).
+    """
 
     architecture: object
     singular: bool | None

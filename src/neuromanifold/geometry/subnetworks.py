@@ -104,6 +104,9 @@ def scaling_factor(activation, c, arith=None):
 class SubnetworkReport:
     """Result of :func:`detect_subnetwork`.
 
+    Inactive and redundant neurons as defined in MATH.md §4; W is a subnetwork iff one of the two lists is
+    non-empty.
+
     ``inactive`` lists (layer, neuron) with hidden layers 1..L−1 and neurons from 0; ``redundant``
     lists (layer, (neurons…)) groups merged into one neuron.  A redundant group whose merged
     outgoing column cancels also appears under ``inactive``.  ``reduced_params`` is a point of
@@ -203,7 +206,11 @@ def detect_subnetwork(params, tol=None) -> SubnetworkReport:
 
 
 def reduce_network(params, tol=None) -> Parameters | None:
-    """The reduced point of :func:`detect_subnetwork` (same function, smaller architecture)."""
+    """The reduced point of :func:`detect_subnetwork` (same function, smaller architecture).
+
+    MATH.md §4: deleting inactive neurons and merging a redundant group (outgoing columns summed with the
+    factors c^r, since σ(cz) = c^r σ(z) for σ = z^r) gives a point of a smaller architecture with the same f_W.
+    """
     return detect_subnetwork(params, tol).reduced_params
 
 
@@ -446,6 +453,10 @@ def subnetwork_strata(architecture) -> list[Stratum]:
     removed_ℓ + merged_ℓ ≤ d_ℓ − 1 (at least one neuron stays), not all zero.  Sorted by
     codimension, then by label.  Merging needs a second neuron, so merged_ℓ ≤ d_ℓ − 1 − removed_ℓ.
 
+    MATH.md §4: φ(stratum) is the neuromanifold of the reduced architecture (embedded in V), so its
+    ``dimension`` is dim V of that smaller architecture (:func:`dimension`, certified or with its error bound)
+    and ``codimension`` = dim V − dimension.
+
     Examples
     --------
     >>> [s.reduced_widths for s in subnetwork_strata(MLP((2, 2, 1), 2))]
@@ -485,7 +496,11 @@ def _minimal(architecture, widths) -> bool:
 
 def strata_order(strata) -> list[tuple[int, int]]:
     """Covering pairs (i, j) of the inclusion order: stratum i's functions lie in stratum j's
-    (reduced widths d'_i ≤ d'_j, different), with no stratum strictly between."""
+    (reduced widths d'_i ≤ d'_j, different), with no stratum strictly between.
+
+    Inclusion of subnetwork strata (MATH.md §4): the functions of a narrower reduced architecture are functions
+    of a wider one.
+    """
     strata = list(strata)
     less = {(i, j) for i, a in enumerate(strata) for j, b in enumerate(strata)
             if a.reduced_widths != b.reduced_widths and a.lies_in(b)}
