@@ -108,7 +108,12 @@ def activation_thresholds(source, kind: str | None = "monomial", depth: int | No
 
 def defective_architectures(source, kind: str | None = None, depth: int | None = None) -> list[dict]:
     """Stored rows with dim V < edim, as dicts with widths, kind, degree, dimension, expected_dimension,
-    defect = edim − dim, certified and error_bound (sorted by depth, widths, degree)."""
+    defect = edim − dim, certified and error_bound (sorted by depth, widths, degree).
+
+    Defective means dim V < edim, the Kileel–Trager–Bruna expected dimension edim = min{d_L + Σ_i (d_{i−1} − 1)
+    d_i, A} (MATH.md §2); for shallow one-output nets these are the Alexander–Hirschowitz exceptions (MATH.md
+    §3).
+    """
     out = []
     for row in _rows(source, kind=kind, depth=depth):
         if row["dimension"] < row["expected_dimension"]:
@@ -171,6 +176,9 @@ class FillingWidths:
 def minimal_filling_widths(source, depth: int, input_dim: int, output_dim: int, degree: int,
                            kind: str = "monomial") -> list[FillingWidths]:
     """Minimal filling width vectors for fixed (L, d_0, d_L, r) among the stored ones (module docstring).
+
+    Filling means dim V = A, the ambient dimension (MATH.md §2); minimal is componentwise over the hidden widths
+    (d_1, …, d_{L−1}).
 
     Examples
     --------

@@ -59,6 +59,9 @@ _ENTRY = {"strata": "subnetwork_strata", "criticality": "scan"}
 class CensusTask:
     """One unit of work: the dimension (and optional analyses) of one architecture.
 
+    Each task computes dim V with :func:`~neuromanifold.geometry.dimension.dimension` (certified or with its
+    Schwartz–Zippel error bound, MATH.md §2) and stores it with edim, A and the bound used.
+
     Plain picklable data, so it travels to process-pool and dask workers alike.
     """
 
@@ -130,6 +133,9 @@ def enumerate_tasks(
     analyses=(),
 ) -> list[CensusTask]:
     """Every architecture × activation of the family, in a deterministic order.
+
+    Each task is one architecture d = (d_0, …, d_L) with σ = z^r (``monomial``) or a seeded generic polynomial
+    of degree r (``generic``), whose dim V the census computes (MATH.md §2–3).
 
     Parameters
     ----------
@@ -389,6 +395,9 @@ def pending_tasks(tasks, store) -> list[CensusTask]:
 def run_census(tasks, store, executor=None, workers: int = 1, progress: bool = False,
                max_in_flight: int | None = None) -> CensusSummary:
     """Run every task not yet in ``store``, committing each result as soon as it arrives.
+
+    Each row holds dim V, edim, A, the proven upper bound and how the value is known (certified or
+    Schwartz–Zippel error bound, MATH.md §2).
 
     Parameters
     ----------

@@ -54,7 +54,12 @@ __all__ = ["ExposureCertificate", "ExposureEstimate", "exact_exposure", "exposur
 
 @dataclass(frozen=True)
 class ExposureCertificate:
-    """Exact (over ℚ) verdict at one rational critical point of the reduced problem."""
+    """Exact (over ℚ) verdict at one rational critical point of the reduced problem.
+
+    MATH.md §6 (Razor's Edge): θ is critical for L_u∘φ iff f_θ − u ⊥_Q im dφ(θ); a stratum is critically exposed
+    when critical points of the reduced loss lift to critical points of the full loss for a positive-measure set
+    of data (MLP strata: yes; CNN strata: no, Prop 4.5).
+    """
 
     stratum: str
     reduced_critical: bool
@@ -81,7 +86,11 @@ class ExposureCertificate:
 
 @dataclass(frozen=True)
 class ExposureEstimate:
-    """Monte-Carlo estimate of P(the stratum carries a critical point of the loss) over random data."""
+    """Monte-Carlo estimate of P(the stratum carries a critical point of the loss) over random data.
+
+    The probability that the lift is critical (MATH.md §6: critically exposed MLP strata give a positive
+    probability, CNN strata 0 by Razor's Edge Prop 4.5), with the Wilson (1927) 95 % interval ``wilson95``.
+    """
 
     stratum: str
     architecture: str
@@ -132,6 +141,10 @@ def _neuron_coordinates(stratum: MergedStratum) -> list[int]:
 def exact_exposure(stratum: CoordinateStratum | MergedStratum, theta_free=None, X=None,
                    seed: int = 0) -> ExposureCertificate:
     """Certified test over ℚ that the lift of a critical point of the reduced loss is (or is not) critical.
+
+    MATH.md §6 (Razor's Edge): MLP subnetworks are critically exposed (the lift of every reduced critical point
+    is critical when σ(0) = 0, and for merged neurons for every σ); CNN zero-padded strata are not (Prop 4.5).
+    Exact over ℚ: ``certified``.
 
     Parameters
     ----------

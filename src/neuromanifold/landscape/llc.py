@@ -44,7 +44,11 @@ __all__ = ["LLCEstimate", "estimate_llc", "network_llc", "normal_crossing_loss",
 
 @dataclass(frozen=True)
 class LLCEstimate:
-    """λ̂ (mean over chains), its standard error, the per-chain values and the sampler settings."""
+    """λ̂ (mean over chains), its standard error, the per-chain values and the sampler settings.
+
+    λ̂ = nβ(E_w[L_n(w)] − L_n(w*)), nβ = n/log n, w sampled from the localised tempered posterior (Lau et al.
+    2023; MATH.md §7).  A statistical estimate, not a certificate: ``stderr`` is its standard error over chains.
+    """
 
     llc: float
     stderr: float
@@ -97,6 +101,9 @@ def estimate_llc(loss_fn, w_star, n: int, chains: int = 4, draws: int = 2000, bu
     """λ̂ at ``w_star`` for a loss ``loss_fn``: torch tensor w of shape (d,) ↦ scalar L_n(w) — or, with
     ``batched=True``, shape (chains, d) ↦ (chains,) — see the module docstring for the estimator,
     nβ = n / log n, and the SGLD update.  Chains advance together, seeded by ``seed``.
+
+    The estimator of Lau et al. (2023), MATH.md §7: λ̂ = nβ(E_w[L_n(w)] − L_n(w*)) with nβ = n/log n; a
+    statistical estimate (standard error over chains), not a certificate.
 
     ``preconditioner``: a symmetric positive definite (d × d) matrix P; the update becomes
     w ← w − (ε/2) P ∇U(w) + √ε P^{1/2} ξ with U = nβ L_n + (γ/2)|w − w*|², which has the same stationary
@@ -198,7 +205,10 @@ def estimate_llc(loss_fn, w_star, n: int, chains: int = 4, draws: int = 2000, bu
 
 
 def normal_crossing_loss(powers):
-    """K(w) = Π_i w_i^{2 p_i} (λ = 1/(2 max p_i)) as a torch function of w."""
+    """K(w) = Π_i w_i^{2 p_i} (λ = 1/(2 max p_i)) as a torch function of w.
+
+    MATH.md §7 test oracle (Watanabe 2009): the RLCT of a normal crossing Π w_i^{2p_i} is λ = 1/(2 max p_i).
+    """
     powers = [int(p) for p in powers]
     if not powers or any(p < 1 for p in powers):
         raise ValueError(f"Argument 'powers' must be positive ints, got {powers!r}.")
@@ -296,7 +306,11 @@ def reduced_rank_llc(M: int, N: int, H: int, r: int, n: int = 100_000, gamma: fl
 
 def gauss_newton(architecture, theta, X) -> np.ndarray:
     """F = (1/m) JᵀJ, J = ∂(f_θ(x_i))_i / ∂θ at θ (float): the Gauss–Newton matrix (= Hessian at a zero-loss
-    point) of L_n(θ) = (1/2m) Σ |f_θ(x_i) − y_i|²."""
+    point) of L_n(θ) = (1/2m) Σ |f_θ(x_i) − y_i|².
+
+    For enough generic inputs rank F = rank dφ(θ) (MATH.md §2), and λ = rank/2 where that rank is locally
+    constant (MATH.md §7).
+    """
     torch = require_torch()
     net = TorchNetwork(architecture)
     Xt = torch.as_tensor(np.asarray(X, dtype=np.float64))
@@ -309,7 +323,11 @@ def laplace_value(F, n_beta: float, gamma: float, tol: float = 1e-12) -> float:
     """Σ_i ½ nβ μ_i / (nβ μ_i + γ) over the eigenvalues μ_i > tol·max μ of F: the exact value of
     nβ E[L_n − L_n(w*)] for the quadratic model L_n ≈ L_n(w*) + ½ δᵀFδ under the localised tempered posterior
     (a Gaussian).  It tends to rank(F)/2 as nβ μ_min / γ → ∞; its distance from rank/2 is the bias that the
-    localisation alone causes at a regular point."""
+    localisation alone causes at a regular point.
+
+    MATH.md §7: where rank dφ is locally constant k, λ = k/2; this is the finite-nβ version of that value for
+    the estimator of Lau et al.
+    """
     mu = np.linalg.eigvalsh(np.asarray(F, dtype=np.float64))
     mu = mu[mu > tol * max(float(mu.max()), 1e-300)]
     return float(np.sum(0.5 * n_beta * mu / (n_beta * mu + gamma)))
@@ -329,6 +347,10 @@ def network_llc(architecture, theta_star, X, Y, n: int | None = NETWORK_DEFAULTS
     exact rank of dφ(θ*) (mod p at random inputs; a lower bound on the rank over ℚ, equal with high
     probability) so that rank/2 — the value at a locally constant-rank (regular) point — is shown beside λ̂,
     and the Laplace value Σ ½ nβμ_i/(nβμ_i + γ) of the Gauss–Newton matrix F (:func:`laplace_value`).
+
+    MATH.md §7: λ = rank/2 where rank dφ is locally constant (Watanabe 2009); at subnetworks (critical points of
+    φ) λ is expected to be smaller (Occam's razor paper).  λ̂ is an estimate (Lau et al. 2023), rank dφ
+    probabilistic mod p.
 
     Calibrated defaults (:data:`NETWORK_DEFAULTS`): n = 10⁵ (for noiseless data n only sets the
     temperature nβ = n/log n), γ = 1, Metropolis-adjusted Langevin (exact for the localised tempered
@@ -386,7 +408,10 @@ def well_conditioned_point(architecture, seed: int = 0, tries: int = 16) -> np.n
     """A generic parameter point with well-spread Jacobian: among ``tries`` seeded draws with N(0, 1) entries
     (no fan-in scaling), the one maximising μ_rank/μ_max of the Gauss–Newton matrix at 64 Gaussian inputs.
     Default-initialised points of small networks are often nearly singular (μ_min/μ_max ~ 10⁻⁶ for
-    MLP (2, 2, 1)), and then no feasible nβ reaches the asymptotic regime."""
+    MLP (2, 2, 1)), and then no feasible nβ reaches the asymptotic regime.
+
+    Used to pick a regular teacher w*, where λ = rank dφ(w*)/2 (MATH.md §7).
+    """
     from .training import rank_at
 
     X = np.random.default_rng([seed, 13]).standard_normal((64, architecture.input_dim))
@@ -407,6 +432,9 @@ def occam_comparison(architecture=None, teacher=None, m: int = 64, seed: int = 0
     Laplace value beside it.  Default: MLP (2, 2, 1), σ = z³ + z², teacher W₁ = I, a = (1, −1); otherwise
     ``teacher`` or :func:`well_conditioned_point`.  Data: m Gaussian inputs, Y = f_{w*}(X) (realisable,
     L_n(w*) = 0).  Calibrated sampler settings of :func:`network_llc`.
+
+    MATH.md §7 (Occam's razor paper: smaller λ = simpler model; λ = k/2 at points of locally constant rank k,
+    smaller at subnetworks).
 
     Expected (Occam's razor): at the generic point λ = rank/2 (constant rank); at the subnetwork point of the
     default MLP, λ = 2 with multiplicity 2, by hand: near w*, L ≍ |δ|² + a₂² Q(w₂) with δ the 3 regular

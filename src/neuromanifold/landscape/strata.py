@@ -30,12 +30,17 @@ __all__ = ["CoordinateStratum", "MergedStratum", "merged_stratum", "mlp_stratum"
 
 
 def is_cnn(architecture) -> bool:
+    """Whether ``architecture`` is a 1-D CNN: its subnetwork strata are zero-padded filters, which are not
+    critically exposed (Razor's Edge Prop 4.5, MATH.md §6), unlike MLP strata."""
     return getattr(architecture, "filters", None) is not None and type(architecture).__name__ == "CNN"
 
 
 @dataclass(frozen=True, eq=False)
 class CoordinateStratum:
-    """S = {θ ∈ K^N : θ_j = 0 for j ∈ ``zero``} inside ``architecture``'s parameter space."""
+    """S = {θ ∈ K^N : θ_j = 0 for j ∈ ``zero``} inside ``architecture``'s parameter space.
+
+    Inactive MLP neurons and zero-padded CNN filters are such coordinate strata (MATH.md §4, §6).
+    """
 
     architecture: object
     zero: tuple[int, ...]
@@ -73,7 +78,11 @@ def _offsets(architecture) -> list[int]:
 
 def mlp_stratum(architecture, removed) -> CoordinateStratum:
     """The MLP stratum where the last ``removed[ℓ−1]`` neurons of hidden layer ℓ are inactive (zero
-    incoming row and bias, zero outgoing column)."""
+    incoming row and bias, zero outgoing column).
+
+    Inactive neurons as in MATH.md §4; this stratum is critically exposed when σ(0) = 0 (Razor's Edge, MATH.md
+    §6).
+    """
     hidden = architecture.hidden_widths
     removed = tuple(int(k) for k in removed)
     if len(removed) != len(hidden) or any(k < 0 for k in removed) or any(k >= d for k, d in zip(removed, hidden)):
@@ -96,7 +105,11 @@ def mlp_stratum(architecture, removed) -> CoordinateStratum:
 @dataclass(frozen=True, eq=False)
 class MergedStratum:
     """Neurons ``i`` and ``j`` of hidden layer ``layer`` (1-based) of an MLP have equal incoming rows and
-    biases; ``split`` = α is the share of the merged outgoing column given to neuron i by :meth:`lift`."""
+    biases; ``split`` = α is the share of the merged outgoing column given to neuron i by :meth:`lift`.
+
+    Redundant neurons as in MATH.md §4; the lift ι_α maps critical points of the narrower MLP to critical points
+    (critically exposed for every σ, MATH.md §6).
+    """
 
     architecture: object
     layer: int
@@ -161,7 +174,10 @@ class MergedStratum:
 
 def merged_stratum(architecture, layer: int = 1, pair=(0, 1), split=None) -> MergedStratum:
     """The MLP stratum where neurons ``pair`` = (i, j) of hidden layer ``layer`` (1-based) are redundant
-    (equal incoming rows and biases).  ``split`` α (default the exact 1/3, so that neither copy is silent)."""
+    (equal incoming rows and biases).  ``split`` α (default the exact 1/3, so that neither copy is silent).
+
+    Redundant neurons as in MATH.md §4; critically exposed for every σ (MATH.md §6, :mod:`.exposure`).
+    """
     from fractions import Fraction
 
     if is_cnn(architecture) or not hasattr(architecture, "hidden_widths"):
@@ -180,7 +196,10 @@ def merged_stratum(architecture, layer: int = 1, pair=(0, 1), split=None) -> Mer
 
 def cnn_stratum(architecture, pads) -> CoordinateStratum:
     """The CNN stratum where filter ℓ has its first ``pads[ℓ−1][0]`` and last ``pads[ℓ−1][1]``
-    entries zero (a zero-padded shorter filter)."""
+    entries zero (a zero-padded shorter filter).
+
+    The zero-padding strata of MATH.md §6; not critically exposed (Razor's Edge Prop 4.5).
+    """
     pads = tuple((int(a), int(b)) for a, b in pads)
     if len(pads) != architecture.depth:
         raise ValueError(f"Argument 'pads' must give (left, right) for each of the {architecture.depth} filters, got {len(pads)}.")
@@ -197,7 +216,10 @@ def cnn_stratum(architecture, pads) -> CoordinateStratum:
 
 
 def default_stratum(architecture) -> CoordinateStratum:
-    """One neuron of the first hidden layer inactive (MLP) / the first filter padded by one on the right (CNN)."""
+    """One neuron of the first hidden layer inactive (MLP) / the first filter padded by one on the right (CNN).
+
+    MLP: critically exposed when σ(0) = 0; CNN: not critically exposed (MATH.md §6, Razor's Edge Prop 4.5).
+    """
     if is_cnn(architecture):
         return cnn_stratum(architecture, [(0, 1)] + [(0, 0)] * (architecture.depth - 1))
     return mlp_stratum(architecture, [1] + [0] * (len(architecture.hidden_widths) - 1))

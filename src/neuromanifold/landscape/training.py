@@ -50,6 +50,8 @@ _TASKS = ("teacher", "random")
 class TrainSpec:
     """One training setting; with a seed it determines a run completely.
 
+    Trains on the square loss of MATH.md §6 (``task='teacher'``: realisable data from a teacher network).
+
     Parameters
     ----------
     architecture: an MLP or CNN.
@@ -126,7 +128,11 @@ class RunResult:
     """One finished run.  ``near_subnetwork``: some unit below the tolerance; ``on_subnetwork``: moreover the
     end point snapped to that stratum and refined is a critical point of the full loss (see
     :func:`detect_end_point`); ``rank``/``generic_rank`` at the refined point (``confirmed`` = on_subnetwork
-    and rank < generic rank, i.e. also a critical point of φ; probabilistic, see the module docstring)."""
+    and rank < generic rank, i.e. also a critical point of φ; probabilistic, see the module docstring).
+
+    MATH.md §6: training ends on MLP subnetworks with positive probability (critical exposure), on CNN
+    subnetworks with probability 0 (Razor's Edge Prop 4.5).
+    """
 
     key: str
     spec: dict
@@ -202,7 +208,11 @@ def _unit_labels(arch) -> list[str]:
 
 
 def unit_norms(arch, theta: np.ndarray) -> np.ndarray:
-    """MLP: per hidden neuron √(‖incoming row‖² + ‖outgoing column‖²); CNN: |w_{ℓ,t}| per filter entry."""
+    """MLP: per hidden neuron √(‖incoming row‖² + ‖outgoing column‖²); CNN: |w_{ℓ,t}| per filter entry.
+
+    Small unit norms flag nearby subnetworks: inactive MLP neurons (MATH.md §4) or zero-padded CNN filters
+    (MATH.md §6).
+    """
     theta = np.asarray(theta, dtype=np.float64)
     if is_cnn(arch):
         return np.abs(theta[: sum(arch.filters)]) if not arch.bias else np.abs(
@@ -248,6 +258,8 @@ def _cnn_detect(arch, theta, tol):
 def snap_candidates(arch, theta, tol: float) -> tuple[list[int], str]:
     """Coordinates Z of a nearby coordinate stratum and its description.
 
+    The candidate strata are those of MATH.md §4 (inactive neurons) and §6 (zero-padded filters).
+
     MLP: every hidden neuron whose unit norm √(‖row‖² + ‖column‖²) is ≤ tol · (largest unit norm) is taken
     inactive — its incoming row, bias and outgoing column go to Z.  CNN: leading/trailing filter entries
     ≤ tol · max|w_ℓ| (zero padding).  (A private helper: :func:`neuromanifold.geometry.subnetworks.detect_subnetwork`
@@ -274,7 +286,11 @@ def snap_candidates(arch, theta, tol: float) -> tuple[list[int], str]:
 def refine_on_stratum(arch, X, Y, theta, zeros, max_iter: int = 400):
     """Snap θ_Z := 0, minimise the loss over the free coordinates (L-BFGS, strong Wolfe), and return
     (θ, ∇L(θ), L(θ)) at the refined point — or at the snapped point if the refinement did not lower the
-    loss.  This is the exposure test of :mod:`.exposure` applied at the end point of training."""
+    loss.  This is the exposure test of :mod:`.exposure` applied at the end point of training.
+
+    MATH.md §6: a zero gradient there means the stratum carries a critical point of the full loss (critical
+    exposure).
+    """
     torch = require_torch()
     net = TorchNetwork(arch)
     Xt, Yt = torch.as_tensor(X), torch.as_tensor(Y)
@@ -351,7 +367,10 @@ def _generic_rank(arch) -> int:
 
 def rank_at(arch, theta, seed: int = 0) -> int:
     """rank over F_p of the projected Jacobian at the rationalised point θ and random inputs (lower bound on
-    rank dφ(θ) over ℚ; equal to it with high probability)."""
+    rank dφ(θ) over ℚ; equal to it with high probability).
+
+    MATH.md §2, §5: a mod-p rank at integer points is a lower bound; rank < dim V means critical for φ.
+    """
     from ..geometry import rank_mod_p
     from ..parametrization import DEFAULT_PRIME, PrimeField, jacobian
 
@@ -388,7 +407,11 @@ def _data(spec: TrainSpec, seed: int):
 
 def train_run(spec: TrainSpec, seed: int) -> RunResult:
     """Train ``spec.architecture`` from the seeded initialisation on the seeded data set; detect and rank-test
-    the end point (see the module docstring)."""
+    the end point (see the module docstring).
+
+    Tests the sparsity bias of MATH.md §6 (Razor's Edge): MLP end points on subnetworks with positive
+    probability, CNN end points not (Prop 4.5).
+    """
     torch = require_torch()
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ValueError(f"Argument 'seed' must be a non-negative int, got {seed!r}.")
@@ -468,7 +491,10 @@ def _save(path: Path, done: dict) -> None:
 
 def run_experiment(specs, seeds, path=None, progress: bool = False) -> ExperimentResult:
     """Run every (spec, seed); with ``path`` (JSON), finished runs are saved after each run and skipped when
-    the experiment is run again (resumable; an interrupted run is simply redone)."""
+    the experiment is run again (resumable; an interrupted run is simply redone).
+
+    The MLP-vs-CNN contrast of MATH.md §6 (Razor's Edge, Prop 4.5) over seeds.
+    """
     specs = list(specs)
     seeds = list(seeds)
     if not specs:
