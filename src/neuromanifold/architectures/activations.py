@@ -18,7 +18,15 @@ from dataclasses import dataclass
 from fractions import Fraction
 from numbers import Rational
 
-__all__ = ["Polynomial", "Monomial", "generic_polynomial", "parse_activation", "as_activation"]
+__all__ = ["Polynomial", "Monomial", "generic_polynomial", "parse_activation", "as_activation", "MAX_DEGREE"]
+
+#: Largest activation degree accepted (coefficients are stored densely; far beyond any use in the papers).
+MAX_DEGREE = 1000
+
+
+def _check_degree(r: int, name: str) -> None:
+    if r > MAX_DEGREE:
+        raise ValueError(f"Argument '{name}' has degree {r}; activation degrees above {MAX_DEGREE} are refused.")
 
 
 def _as_fraction(value, name: str) -> Fraction:
@@ -73,7 +81,10 @@ class Polynomial:
         coeffs = self.coeffs
         if isinstance(coeffs, (str, bytes)) or not hasattr(coeffs, "__iter__"):
             raise TypeError(f"Argument 'coeffs' must be a sequence of rationals, not {type(coeffs).__name__}.")
+        if hasattr(coeffs, "__len__"):
+            _check_degree(len(coeffs) - 1, "coeffs")
         coeffs = tuple(_as_fraction(c, "coeffs") for c in coeffs)
+        _check_degree(len(coeffs) - 1, "coeffs")
         if not coeffs:
             raise ValueError("Argument 'coeffs' must be non-empty.")
         if coeffs[-1] == 0:
@@ -157,6 +168,7 @@ def Monomial(r: int, coefficient=1) -> Polynomial:
         raise TypeError(f"Argument 'r' must be an int, not {type(r).__name__} {r!r}.")
     if r < 1:
         raise ValueError(f"Argument 'r' must be >= 1 (the activation degree), got {r}.")
+    _check_degree(r, "r")
     return Polynomial((0,) * r + (coefficient,))
 
 
@@ -171,6 +183,7 @@ def generic_polynomial(r: int, seed: int = 0, height: int = 9) -> Polynomial:
         raise TypeError(f"Argument 'r' must be an int, not {type(r).__name__} {r!r}.")
     if r < 1:
         raise ValueError(f"Argument 'r' must be >= 1 (the activation degree), got {r}.")
+    _check_degree(r, "r")
     rng = random.Random(seed)
     values = [v for v in range(-height, height + 1) if v != 0]
     return Polynomial(tuple(rng.choice(values) for _ in range(r + 1)))
@@ -206,7 +219,12 @@ def parse_activation(text: str) -> Polynomial:
                          "Float": sympy.Float},
             transformations=standard_transformations + (convert_xor, implicit_multiplication_application),
         )
+        _check_degree(_degree_bound(expr), "activation")  # refuse z^1000000 before expanding it densely
         poly = sympy.Poly(sympy.nsimplify(expr, rational=True) if expr.has(sympy.Float) else expr, z)
+    except ValueError as exc:
+        if "refused" in str(exc):
+            raise
+        raise ValueError(f"Argument 'activation' is not a polynomial in z: {text!r}.") from None
     except Exception:
         raise ValueError(f"Argument 'activation' is not a polynomial in z: {text!r}.") from None
     if poly.free_symbols - {z}:
@@ -216,7 +234,23 @@ def parse_activation(text: str) -> Polynomial:
         raise ValueError(f"Argument 'activation' must have rational coefficients: {text!r}.")
     if poly.degree() < 1:
         raise ValueError(f"Argument 'activation' must have degree >= 1: {text!r}.")
+    _check_degree(poly.degree(), "activation")
     return Polynomial(tuple(Fraction(int(c.p), int(c.q)) for c in coeffs))
+
+
+def _degree_bound(expr) -> int:
+    """An upper bound on the degree of a sympy expression in its symbols, without expanding it."""
+    if expr.is_Symbol:
+        return 1
+    if expr.is_Number or not expr.args:
+        return 0
+    if expr.is_Add:
+        return max(_degree_bound(a) for a in expr.args)
+    if expr.is_Mul:
+        return sum(_degree_bound(a) for a in expr.args)
+    if expr.is_Pow and expr.exp.is_Integer and expr.exp > 0:
+        return int(expr.exp) * _degree_bound(expr.base)
+    return 0  # anything else is rejected by Poly below
 
 
 def as_activation(value, name: str = "activation") -> Polynomial:

@@ -27,7 +27,7 @@ from math import comb, prod
 
 from .activations import Polynomial
 from .layers import conv_layer
-from .mlp import Architecture, _activations
+from .mlp import Architecture, _activations, _check_size
 
 __all__ = ["CNN"]
 
@@ -110,6 +110,7 @@ class CNN(Architecture):
             )
         if not isinstance(self.bias, bool):
             raise TypeError(f"Argument 'bias' must be a bool, not {type(self.bias).__name__}.")
+        _check_size(d0 * d0 * len(filters), f"Argument 'input_length' {d0}")
         layers, d = [], d0
         for ell, (k, s) in enumerate(zip(filters, strides), start=1):
             if k > d:

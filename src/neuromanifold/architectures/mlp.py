@@ -61,16 +61,29 @@ class Architecture:
         (with 0 added when there are biases).  For σ = z^r this is {r^{L−1}}; for a generic
         polynomial of degree r, {0, …, r^{L−1}}.
         """
-        degs = {0, 1} if self.bias else {1}
+        bound = 1
         for act in self.activations:
-            new = set()
+            bound *= act.degree
+        if bound > MAX_OUTPUT_DEGREES and not all(act.is_monomial for act in self.activations):
+            raise ValueError(
+                f"Argument 'activation': the output degree can reach {bound}; enumerating the occurring degrees "
+                f"of non-monomial activations is refused above {MAX_OUTPUT_DEGREES} (lower the degree or depth)."
+            )
+        # Sets of degrees as bitsets (bit e set ⇔ e occurs): the sumset A + B is OR_{b ∈ B} (A << b).
+        degs = 0b11 if self.bias else 0b10
+        for act in self.activations:
+            elems = [e for e in range(degs.bit_length()) if degs >> e & 1]
+            new, sums, done = 0, 1, 0
             for k in act.support:
-                sums = {0}
-                for _ in range(k):
-                    sums = {s + e for s in sums for e in degs}
+                for _ in range(k - done):
+                    acc = 0
+                    for e in elems:
+                        acc |= sums << e
+                    sums = acc
+                done = k
                 new |= sums
-            degs = new | ({0} if self.bias else set())
-        return frozenset(degs)
+            degs = new | (1 if self.bias else 0)
+        return frozenset(e for e in range(degs.bit_length()) if degs >> e & 1)
 
     @property
     def total_degree(self) -> int:
@@ -84,6 +97,20 @@ class Architecture:
         generic polynomial σ: d_L · C(D + d_0, d_0) (MATH.md §1)."""
         d0 = self.input_dim
         return self.output_dim * sum(comb(e + d0 - 1, d0 - 1) for e in self.output_degrees())
+
+
+#: Largest output degree Π deg σ_ℓ whose occurring degrees are enumerated for non-monomial activations.
+MAX_OUTPUT_DEGREES = 10**5
+
+#: Largest number of entries of all layer index maps together (an MLP's Σ d_i·d_{i−1}); bigger
+#: architectures are refused instead of exhausting memory.
+MAX_INDEX_ENTRIES = 10**8
+
+
+def _check_size(entries: int, what: str) -> None:
+    if entries > MAX_INDEX_ENTRIES:
+        raise ValueError(f"{what} gives layer maps with {entries} entries; architectures above "
+                         f"{MAX_INDEX_ENTRIES} are refused (far beyond what exact ranks can handle).")
 
 
 def _positive_int(value, name: str) -> int:
@@ -143,6 +170,7 @@ class MLP(Architecture):
             raise ValueError(f"Argument 'widths' must have at least 2 entries (d_0, d_1), got {list(widths)}.")
         if not isinstance(self.bias, bool):
             raise TypeError(f"Argument 'bias' must be a bool, not {type(self.bias).__name__}.")
+        _check_size(sum(a * b for a, b in zip(widths, widths[1:])), f"Argument 'widths' {list(widths)}")
         object.__setattr__(self, "widths", widths)
         object.__setattr__(self, "activations", _activations(self.activation, len(widths) - 2))
         object.__setattr__(
