@@ -32,7 +32,7 @@ def _entry(value, where: str):
     if isinstance(value, str):
         try:
             return Fraction(value)
-        except ValueError:
+        except (ValueError, ZeroDivisionError):
             raise ValueError(f"Argument 'weights' has {value!r} at {where}, which is not a number.") from None
     try:
         import sympy
@@ -216,6 +216,10 @@ class Parameters:
             raise ValueError(f"Argument 'path': no such file {str(path)!r}.") from None
         except json.JSONDecodeError as exc:
             raise ValueError(f"Argument 'path': {str(path)!r} is not valid JSON ({exc.msg}, line {exc.lineno}).") from None
+        except UnicodeDecodeError:
+            raise ValueError(f"Argument 'path': {str(path)!r} is not a UTF-8 JSON text file.") from None
+        except OSError as exc:  # a directory, no permission, …
+            raise ValueError(f"Argument 'path': cannot read {str(path)!r} ({exc.strerror or exc}).") from None
         return cls.from_json(data, architecture)
 
     def __repr__(self):
