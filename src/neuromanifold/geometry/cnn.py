@@ -619,6 +619,8 @@ def identifiability(architecture, seed: int = 0, starts: int = 8, tol: float = 1
     arch = _check_cnn(architecture)
     if at is not None and (not isinstance(at, Parameters) or at.architecture != arch):
         raise ValueError(f"Argument 'at' must be Parameters of {arch!r}.")
+    if isinstance(starts, bool) or not isinstance(starts, int) or starts < 1:
+        raise ValueError(f"Argument 'starts' must be a positive int, got {starts!r}.")
     dres = dimension(arch, seed=seed)
     finite = dres.dimension == dres.parameters - dres.symmetry_dimension
     ns = Float64()

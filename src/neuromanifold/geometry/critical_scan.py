@@ -681,6 +681,8 @@ def scan(architecture, seed: int = 0, random_points: int = 3, numerical_starts: 
                         ("numerical_steps", numerical_steps)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise ValueError(f"Argument '{name}' must be a non-negative int, got {value!r}.")
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ValueError(f"Argument 'seed' must be a non-negative int, got {seed!r}.")
     start = time.perf_counter()
     arch = architecture
     gen = generic_rank(arch)

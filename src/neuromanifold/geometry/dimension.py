@@ -25,6 +25,9 @@ from .rank import rank_mod_p, schwartz_zippel
 
 __all__ = ["DimensionResult", "dimension"]
 
+#: Largest Jacobian (rows × parameters) :func:`dimension` builds; ~2·10^7 takes ~10 s (docs/benchmarks.md).
+MAX_JACOBIAN_ENTRIES = 10**8
+
 JSON_KEYS = (
     "dimension",
     "expected_dimension",
@@ -171,6 +174,11 @@ def dimension(architecture, seed: int = 0, trials: int = 2, prime: int = DEFAULT
     start = time.perf_counter()
     bound = upper_bound(architecture)
     m = max(1, bound.value)
+    if m * architecture.n_params > MAX_JACOBIAN_ENTRIES:
+        raise ValueError(
+            f"Argument 'architecture' {architecture!r} is too large: its Jacobian would have {m} × "
+            f"{architecture.n_params} entries (limit {MAX_JACOBIAN_ENTRIES}, hours of exact rank computation)."
+        )
     ranks: list[int] = []
     for t in range(trials):
         rng = np.random.default_rng([seed, t])

@@ -27,6 +27,7 @@ inclusion order reported.
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
@@ -34,6 +35,9 @@ from functools import lru_cache
 import numpy as np
 
 from ..architectures import MLP, Parameters
+
+#: Most subnetwork strata :func:`subnetwork_strata` enumerates (each costs a dimension computation).
+MAX_STRATA = 5000
 
 __all__ = ["SubnetworkReport", "Stratum", "detect_subnetwork", "reduce_network", "subnetwork_strata",
            "strata_order", "scaling_factor"]
@@ -465,8 +469,12 @@ def subnetwork_strata(architecture) -> list[Stratum]:
     if not isinstance(architecture, MLP):
         raise TypeError(f"Argument 'architecture' must be an MLP, not {type(architecture).__name__}.")
     hidden = architecture.hidden_widths
-    full = _dimension(architecture)
     per_layer = [[(k, m) for k in range(d) for m in range(d - k)] for d in hidden]
+    count = math.prod(len(options) for options in per_layer) - 1
+    if count > MAX_STRATA:
+        raise ValueError(f"Argument 'architecture' {architecture!r} has {count} subnetwork strata; "
+                         f"enumerating more than {MAX_STRATA} (one dimension computation each) is refused.")
+    full = _dimension(architecture)
     strata = []
     for choice in itertools.product(*per_layer):
         if all(k == 0 and m == 0 for k, m in choice):
