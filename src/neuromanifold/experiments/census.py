@@ -118,6 +118,10 @@ def available_analyses() -> tuple[str, ...]:
     return tuple(out)
 
 
+#: Largest census :func:`enumerate_tasks` enumerates (before --max-params filtering).
+MAX_TASKS = 1_000_000
+
+
 def enumerate_tasks(
     depths=2,
     widths=(1, 2, 3),
@@ -177,6 +181,17 @@ def enumerate_tasks(
         raise TypeError(f"Argument 'bias' must be a bool, not {type(bias).__name__}.")
     if max_params is not None and (isinstance(max_params, bool) or not isinstance(max_params, int) or max_params < 1):
         raise ValueError(f"Argument 'max_params' must be a positive int or None, got {max_params!r}.")
+    from ..architectures.activations import MAX_DEGREE
+
+    if max(degrees) > MAX_DEGREE:
+        raise ValueError(f"Argument 'degrees' must be <= {MAX_DEGREE}, got {max(degrees)}.")
+    for name, value, low in (("seed", seed, 0), ("trials", trials, 1)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < low:
+            raise ValueError(f"Argument '{name}' must be an int >= {low}, got {value!r}.")
+    count = sum(len(kinds) * len(degrees) * len(d_in) * len(widths) ** (L - 1) * len(d_out) for L in depths)
+    if count > MAX_TASKS:
+        raise ValueError(f"Arguments 'depths'/'widths'/'degrees' span {count} architectures; a census of more than "
+                         f"{MAX_TASKS} is refused (narrow the ranges).")
     analyses = tuple(analyses)
     have = available_analyses()
     for a in analyses:
@@ -339,7 +354,7 @@ def dask_executor(address, timeout: str = "10s"):
         raise ValueError('Argument \'dask\' needs dask.distributed: pip install "neuromanifold[cluster]".') from None
     try:
         client = Client(address, timeout=timeout)
-    except (OSError, TimeoutError) as exc:
+    except (OSError, TimeoutError, ValueError) as exc:  # ValueError: a malformed address
         raise ValueError(f"Argument 'dask' names no reachable scheduler ({address!r}): {exc}.") from None
     return client, client.get_executor()
 

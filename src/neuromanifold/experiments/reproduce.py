@@ -119,7 +119,13 @@ def run_claims(claims, output=None, quick: bool = False, seed: int = 0, on_resul
     fig_dir = None
     if output is not None:
         fig_dir = Path(output) / "figures"
-        fig_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            fig_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ValueError(f"Argument 'output': cannot create the report folder {str(output)!r} "
+                             f"({exc.strerror or exc}).") from None
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ValueError(f"Argument 'seed' must be a non-negative int, got {seed!r}.")
     ctx = Context(output=fig_dir, quick=quick, seed=seed)
     results: list[ClaimResult] = []
     try:

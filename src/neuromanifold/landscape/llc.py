@@ -119,7 +119,7 @@ def estimate_llc(loss_fn, w_star, n: int, chains: int = 4, draws: int = 2000, bu
     if isinstance(burn_in, bool) or not isinstance(burn_in, int) or burn_in < 0:
         raise ValueError(f"Argument 'burn_in' must be a non-negative int, got {burn_in!r}.")
     _check_pos(step, "step")
-    if isinstance(gamma, bool) or not isinstance(gamma, (int, float)) or gamma < 0:
+    if isinstance(gamma, bool) or not isinstance(gamma, (int, float)) or not gamma >= 0:
         raise ValueError(f"Argument 'gamma' must be a non-negative number, got {gamma!r}.")
     n_beta = n / math.log(n)
     w0 = torch.as_tensor(np.asarray(w_star, dtype=np.float64))

@@ -504,7 +504,12 @@ def run_experiment(specs, seeds, path=None, progress: bool = False) -> Experimen
     torch = require_torch()
     path = Path(path) if path is not None else None
     if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ValueError(f"Argument 'path': cannot create the folder {str(path.parent)!r} ({exc.strerror or exc}).") from None
+        if path.is_dir():
+            raise ValueError(f"Argument 'path': {str(path)!r} is a folder, not a results file.")
     done = _load(path) if path is not None else {}
     jobs = [(s, seed) for s in specs for seed in seeds]
     runs = []
