@@ -35,6 +35,12 @@ def run(args) -> int:
 def architecture_from_args(args):
     """The MLP (or, once registered, another architecture) the arguments describe."""
     builder = getattr(args, "architecture_builder", None)
+    if builder is not None and getattr(args, "widths", None) is not None:
+        raise UsageError(f"WIDTHS {args.widths!r} describes an MLP; it cannot be combined with --cnn")
+    if builder is None:
+        given = [f"--{n.replace('_', '-')}" for n in ("input_length", "filters", "strides") if getattr(args, n, None) is not None]
+        if given:
+            raise UsageError(f"{', '.join(given)} describe a CNN; add --cnn (and drop WIDTHS)")
     if builder is None and getattr(args, "widths", "") is None:
         raise UsageError("the following argument is required: WIDTHS (or --cnn --input-length N --filters K1,K2,...)")
     return builder(args) if builder else mlp_from_args(args)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .common import UsageError, add_architecture_options, parse_int_list, print_json
+from .common import UsageError, seed_type, add_architecture_options, parse_int_list, print_json
 
 
 def register(sub) -> None:
@@ -16,7 +16,7 @@ def register(sub) -> None:
                    help="MLP only: the stratum where neurons I,J of hidden layer L are merged (redundant) instead of "
                         "one neuron removed (default 1:0,1); the lift splits the outgoing column 1/3 : 2/3")
     p.add_argument("--trials", type=int, default=20, help="Monte-Carlo data sets (default 20; 0 = exact test only)")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=seed_type, default=0)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=run)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .common import UsageError, parse_int_list, print_json
+from .common import UsageError, seed_type, parse_int_list, print_json
 
 
 def register(sub) -> None:
@@ -21,7 +21,7 @@ def register(sub) -> None:
     p.add_argument("--rrr", metavar="M,N,H,R", default="2,3,2,1",
                    help="reduced-rank regression case checked against Aoyagi–Watanabe (default 2,3,2,1: λ = 5/2)")
     p.add_argument("--no-checks", action="store_true", help="skip the closed-form checks")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=seed_type, default=0)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=run)
 
@@ -39,6 +39,10 @@ def run(args) -> int:
     for name in ("chains", "draws"):
         if getattr(args, name) < 1:
             raise UsageError(f"--{name} must be >= 1, got {getattr(args, name)}")
+    if not args.step > 0:
+        raise UsageError(f"--step must be > 0, got {args.step}")
+    if not args.gamma >= 0:
+        raise UsageError(f"--gamma must be >= 0, got {args.gamma}")
     if args.burn_in < 0:
         raise UsageError(f"--burn-in must be >= 0, got {args.burn_in}")
     rrr = parse_int_list(args.rrr, "--rrr")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 import sys
 
-from .common import UsageError, print_json
+from .common import UsageError, seed_type, print_json
 
 
 def register(sub) -> None:
@@ -24,7 +24,7 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true",
                    help="print a JSON list of {claim, topic, verdict, evidence, seconds} instead of the table")
     p.add_argument("--list", action="store_true", help="list the selected claims without running them")
-    p.add_argument("--seed", type=int, default=0, help="seed handed to the claims (default 0)")
+    p.add_argument("--seed", type=seed_type, default=0, help="seed handed to the claims (default 0)")
     p.set_defaults(func=run)
 
 
@@ -32,6 +32,8 @@ def run(args) -> int:
     from ..experiments.reproduce import DEFAULT_OUTPUT, run_claims, select_claims, write_report
 
     topics = [t.strip() for part in (args.only or []) for t in part.split(",") if t.strip()]
+    if args.only is not None and not topics:
+        raise UsageError(f"--only needs a topic name, got {args.only[-1]!r}")
     try:
         claims = select_claims(quick=args.quick, topics=topics or None)
     except ValueError as exc:  # name the flag, not the API argument

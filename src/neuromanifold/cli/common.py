@@ -21,6 +21,19 @@ def parse_int_list(text: str, name: str) -> tuple[int, ...]:
     return values
 
 
+def seed_type(text: str) -> int:
+    """argparse ``type=`` for ``--seed``: a non-negative integer (numpy seeds cannot be negative)."""
+    import argparse
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a non-negative integer, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be a non-negative integer, got {text!r}")
+    return value
+
+
 def parse_widths(text: str) -> tuple[int, ...]:
     widths = parse_int_list(text, "WIDTHS")
     if len(widths) < 2 or any(w < 1 for w in widths):
@@ -41,6 +54,10 @@ def parse_degrees(text: str) -> tuple[int, ...]:
         raise UsageError(f"--degrees must look like 2..8 or 2,3,5, got {text!r}") from None
     if not values or any(v < 1 for v in values):
         raise UsageError(f"--degrees must be positive integers, got {text!r}")
+    from ..architectures.activations import MAX_DEGREE
+
+    if max(values) > MAX_DEGREE or len(values) > 100:
+        raise UsageError(f"--degrees must be at most 100 degrees <= {MAX_DEGREE}, got {text!r}")
     return values
 
 
@@ -60,7 +77,7 @@ def add_architecture_options(parser, widths: bool = True) -> None:
 
 def activations_from_args(args, hidden: int):
     """The activation(s) named by --degree/--activation/--generic."""
-    from ..architectures import Monomial, generic_polynomial, parse_activation
+    from ..architectures.activations import MAX_DEGREE, Monomial, generic_polynomial, parse_activation
 
     if args.activation is not None:
         if args.generic:
@@ -72,6 +89,8 @@ def activations_from_args(args, hidden: int):
         degrees = parse_int_list(text, "--degree")
         if any(r < 1 for r in degrees):
             raise UsageError(f"--degree must be >= 1, got {text}")
+        if any(r > MAX_DEGREE for r in degrees):
+            raise UsageError(f"--degree must be <= {MAX_DEGREE}, got {text}")
         seed = getattr(args, "seed", 0) or 0
         acts = [generic_polynomial(r, seed=seed + i) if args.generic else Monomial(r) for i, r in enumerate(degrees)]
     if len(acts) == 1:
