@@ -144,3 +144,14 @@ def test_cli_equations_and_singular(tmp_path, capsys):
     assert out["rank_at_point"] == 4 and out["curves"]
     assert main(["singular", "2,2,1", "--degree", "2", "--weights", str(path)]) == 2
     assert "weights" in capsys.readouterr().err
+
+
+def test_api_refuses_interpolation_beyond_the_limit():
+    """(6,6,1), z^3: A = C(3+5, 5) = 56 coordinates; degree-4 monomials in them: C(59, 4) = 455126 > 20000."""
+    import pytest
+
+    from neuromanifold import MLP
+    from neuromanifold.geometry.equations import vanishing_ideal
+
+    with pytest.raises(ValueError, match="'max_degree'.*455126"):
+        vanishing_ideal(MLP((6, 6, 1), 3), 4)

@@ -43,6 +43,10 @@ __all__ = ["ambient_monomials", "coordinate_symbols", "network_coefficients", "I
            "rational_reconstruction"]
 
 
+#: Largest number of degree-k monomials in the ambient coordinates that interpolation will evaluate.
+MAX_INTERPOLATION_MONOMIALS = 20_000
+
+
 def ambient_monomials(arch) -> list[tuple[int, ...]]:
     """Exponents α with |α| ∈ output_degrees(), highest degree first, then lexicographically decreasing."""
     return exponents(arch.input_dim, arch.output_degrees(), descending=True)
@@ -301,6 +305,12 @@ def vanishing_ideal(arch, max_degree: int, seed: int = 0, verify: int = 20, max_
     if isinstance(max_degree, bool) or not isinstance(max_degree, int) or max_degree < 1:
         raise ValueError(f"Argument 'max_degree' must be an int >= 1, got {max_degree!r}.")
     start = time.perf_counter()
+    A = arch.ambient_dimension
+    if comb(A + max_degree - 1, max_degree) > MAX_INTERPOLATION_MONOMIALS:
+        raise ValueError(
+            f"Argument 'max_degree': degree {max_degree} needs {comb(A + max_degree - 1, max_degree)} monomials in "
+            f"{A} coordinates; too large for interpolation (limit {MAX_INTERPOLATION_MONOMIALS})."
+        )
     syms = coordinate_symbols(arch)
     A = len(syms)  # coefficients of all outputs (for a one-output CNN: the window polynomial g)
     dres = dimension_result if dimension_result is not None else _dimension(arch, seed=seed)
