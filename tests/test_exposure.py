@@ -102,3 +102,15 @@ def test_bad_stratum_arguments():
         mlp_stratum(MLP((2, 2, 1), 2), [2])
     with pytest.raises(ValueError, match="'pads'"):
         cnn_stratum(CNN(5, (3, 2), (2, 1), 2), [(2, 1), (0, 0)])
+
+
+def test_exact_exposure_refuses_architectures_beyond_its_size_limit():
+    """(20,20,1): N = 20·20 + 20 = 420 > 300 parameters — refused before any Fraction arithmetic."""
+    import pytest
+
+    from neuromanifold import MLP
+    from neuromanifold.landscape.exposure import exact_exposure
+    from neuromanifold.landscape.strata import default_stratum
+
+    with pytest.raises(ValueError, match="'stratum'.*420 parameters"):
+        exact_exposure(default_stratum(MLP((20, 20, 1), "z^3+z^2")))

@@ -138,6 +138,11 @@ def _neuron_coordinates(stratum: MergedStratum) -> list[int]:
     return sorted(set(out))
 
 
+#: Largest architecture (parameters) for the exact test over ℚ: (14,14,1) with 210 takes ~6 s, (20,20,1)
+#: with 420 takes ~90 s on one core.
+MAX_EXACT_PARAMS = 300
+
+
 def exact_exposure(stratum: CoordinateStratum | MergedStratum, theta_free=None, X=None,
                    seed: int = 0) -> ExposureCertificate:
     """Certified test over ℚ that the lift of a critical point of the reduced loss is (or is not) critical.
@@ -160,6 +165,11 @@ def exact_exposure(stratum: CoordinateStratum | MergedStratum, theta_free=None, 
     computed by :mod:`.losses` (an independent route).  ``removed_gradient``: the gradient on the removed
     coordinates (coordinate strata) or on the rows and columns of the merged pair (merged strata)."""
     arch = stratum.architecture
+    if arch.n_params > MAX_EXACT_PARAMS:
+        raise ValueError(
+            f"Argument 'stratum': {arch!r} has {arch.n_params} parameters; the exact test over ℚ (Fraction "
+            f"arithmetic, cubic in N) is refused above {MAX_EXACT_PARAMS} — use exposure_probability instead."
+        )
     Q = Rationals()
     rng = np.random.default_rng([seed, 3])
     merged = isinstance(stratum, MergedStratum)
