@@ -290,9 +290,10 @@ class Padding:
                 "kept": list(self.kept), "shift": self.shift, "zero_layers": list(self.zero_layers)}
 
 
-def detect_padding(params, tol: float = 0.0) -> Padding:
+def detect_padding(params, tol: float = 0.0, relative: bool = False) -> Padding:
     """The zero-padding pattern of a parameter point: leading/trailing entries of each filter with
-    |w| ≤ tol (exact zeros for the default tol = 0).  A zero filter is reported as (k_ℓ, 0).
+    |w| ≤ tol (exact zeros for the default tol = 0), or |w| ≤ tol · max|w_ℓ| per filter with
+    ``relative=True`` (for float end points of training).  A zero filter is reported as (k_ℓ, 0).
 
     Zero-padded filters are the CNN subnetworks; their strata carry the node-like singularities of MATH.md §6
     (Shahverdi–Marchetti–Kohn; Razor's Edge), subject to the integrality condition on the shift
@@ -305,7 +306,9 @@ def detect_padding(params, tol: float = 0.0) -> Padding:
         raise ValueError(f"Argument 'tol' must be >= 0, got {tol}.")
     lead, trail = [], []
     for w in params.weights:
-        zero = [abs(v) <= tol for v in w.ravel().tolist()]
+        values = [abs(v) for v in w.ravel().tolist()]
+        cut = tol * max(values, default=0) if relative else tol
+        zero = [v <= cut for v in values]
         k = len(zero)
         a = next((i for i, z in enumerate(zero) if not z), k)
         b = 0 if a == k else next(i for i, z in enumerate(reversed(zero)) if not z)

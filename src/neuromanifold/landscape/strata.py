@@ -203,12 +203,13 @@ def cnn_stratum(architecture, pads) -> CoordinateStratum:
     pads = tuple((int(a), int(b)) for a, b in pads)
     if len(pads) != architecture.depth:
         raise ValueError(f"Argument 'pads' must give (left, right) for each of the {architecture.depth} filters, got {len(pads)}.")
-    offs = _offsets(architecture)
-    zero = []
+    from ..geometry.cnn import Padding
+
     for ell, ((a, b), k) in enumerate(zip(pads, architecture.filters)):
         if a < 0 or b < 0 or a + b >= k:
             raise ValueError(f"Argument 'pads': filter {ell + 1} has size {k}; padding ({a}, {b}) must leave one entry.")
-        zero += [offs[ell] + t for t in list(range(a)) + list(range(k - b, k))]
+    pattern = Padding(architecture, tuple(a for a, _ in pads), tuple(b for _, b in pads))
+    zero = sorted(set(range(architecture.n_params)) - set(pattern.free_indices.tolist()))
     if not zero:
         raise ValueError("Argument 'pads' must pad at least one filter entry.")
     label = ", ".join(f"filter {ell + 1} padded ({a}, {b})" for ell, (a, b) in enumerate(pads) if a or b)

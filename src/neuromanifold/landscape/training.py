@@ -231,28 +231,19 @@ def unit_norms(arch, theta: np.ndarray) -> np.ndarray:
 
 
 def _cnn_detect(arch, theta, tol):
-    """Zero-padded filters: leading/trailing entries ≤ tol · max|w_ℓ| (private helper: the geometry
-    layer's detect_subnetwork handles MLPs only)."""
-    pos, zeros, parts = 0, [], []
-    for ell, layer in enumerate(arch.layers):
-        k = arch.filters[ell]
-        w = theta[pos : pos + k]
-        cut = tol * max(float(np.max(np.abs(w))), 1e-300)
-        small = np.abs(w) <= cut
-        a = 0
-        while a < k and small[a]:
-            a += 1
-        b = 0
-        while b < k - a and small[k - 1 - b]:
-            b += 1
-        if a == k:
-            parts.append(f"filter {ell + 1} is zero")
-            zeros += list(range(pos, pos + k))
-        elif a or b:
-            parts.append(f"filter {ell + 1} zero-padded ({a}, {b})")
-            zeros += [pos + t for t in list(range(a)) + list(range(k - b, k))]
+    """Zero-padded filters (entries ≤ tol · max|w_ℓ|) via :func:`~neuromanifold.geometry.cnn.detect_padding`:
+    (description, coordinates of θ that vanish on the stratum)."""
+    from ..geometry.cnn import detect_padding
+
+    pad = detect_padding(Parameters.unflatten(arch, theta), tol, relative=True)
+    if pad.is_generic:
+        return "no zero-padded filter", []
+    filters, pos = [], 0
+    for layer, k in zip(arch.layers, arch.filters):
+        filters.extend(range(pos, pos + k))
         pos += layer.n_params
-    return bool(parts), ("; ".join(parts) or "no zero-padded filter"), zeros
+    zeros = sorted(set(filters) - set(pad.free_indices.tolist()))
+    return f"zero-padded filters {pad.label()}", zeros
 
 
 def snap_candidates(arch, theta, tol: float) -> tuple[list[int], str]:
@@ -267,7 +258,7 @@ def snap_candidates(arch, theta, tol: float) -> tuple[list[int], str]:
     stored beside ours.)"""
     theta = np.asarray(theta, dtype=np.float64)
     if is_cnn(arch):
-        _, detail, zeros = _cnn_detect(arch, theta, tol)
+        detail, zeros = _cnn_detect(arch, theta, tol)
         return zeros, detail
     norms = unit_norms(arch, theta)
     cut = tol * max(float(np.max(norms)), 1e-300)
