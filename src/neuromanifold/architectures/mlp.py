@@ -49,11 +49,6 @@ class Architecture:
         one per neuron (row × c, outgoing column × c^{−r})."""
         return self.layers[ell].out_dim
 
-    @property
-    def homogeneous(self) -> bool:
-        """True iff every activation is a monomial and there are no biases: outputs are forms."""
-        return not self.bias and all(a.is_monomial for a in self.activations)
-
     def output_degrees(self) -> frozenset[int]:
         """The degrees e for which monomials x^α with |α| = e can occur in an output.
 
