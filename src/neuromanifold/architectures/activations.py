@@ -193,64 +193,27 @@ def parse_activation(text: str) -> Polynomial:
     """Parse a polynomial in ``z`` such as ``"z^3+z^2"``, ``"2*z^3 - z/2"`` or ``"z**4"``.
 
     Returns the :class:`Polynomial` σ(z) = Σ_k a_k z^k of MATH.md §1 with the parsed coefficients a_k ∈ ℚ.
+    The text is parsed by :func:`neuromanifold.architectures.parsing.parse_polynomial` (a fixed grammar with
+    literal exponents; nothing is evaluated), with degrees up to :data:`MAX_DEGREE` checked before expansion.
 
     Raises ValueError naming the text when it is not a polynomial in z with rational coefficients
     and degree ≥ 1.
+
+    Examples
+    --------
+    >>> parse_activation("z^3+z^2")
+    Polynomial('z^3 + z^2')
+    >>> parse_activation("(z+1)**2/2")
+    Polynomial('1/2*z^2 + z + 1/2')
     """
-    import sympy
-    from sympy.parsing.sympy_parser import (
-        convert_xor,
-        implicit_multiplication_application,
-        parse_expr,
-        standard_transformations,
-    )
+    from .parsing import parse_polynomial
 
     if not isinstance(text, str):
         raise TypeError(f"Argument 'activation' must be a string, not {type(text).__name__}.")
-    z = sympy.Symbol("z")
-    cleaned = text.strip()
-    if not cleaned or any(ch in cleaned for ch in ";_[]{}=\\'\"`$@!#"):
-        raise ValueError(f"Argument 'activation' is not a polynomial in z: {text!r}.")
-    try:
-        expr = parse_expr(
-            cleaned,
-            local_dict={"z": z},
-            global_dict={"Integer": sympy.Integer, "Rational": sympy.Rational, "Symbol": sympy.Symbol,
-                         "Float": sympy.Float},
-            transformations=standard_transformations + (convert_xor, implicit_multiplication_application),
-        )
-        _check_degree(_degree_bound(expr), "activation")  # refuse z^1000000 before expanding it densely
-        poly = sympy.Poly(sympy.nsimplify(expr, rational=True) if expr.has(sympy.Float) else expr, z)
-    except ValueError as exc:
-        if "refused" in str(exc):
-            raise
-        raise ValueError(f"Argument 'activation' is not a polynomial in z: {text!r}.") from None
-    except Exception:
-        raise ValueError(f"Argument 'activation' is not a polynomial in z: {text!r}.") from None
-    if poly.free_symbols - {z}:
-        raise ValueError(f"Argument 'activation' may only use the variable z: {text!r}.")
-    coeffs = [c for c in reversed(poly.all_coeffs())]
-    if not all(c.is_rational for c in coeffs):
-        raise ValueError(f"Argument 'activation' must have rational coefficients: {text!r}.")
-    if poly.degree() < 1:
+    coeffs = parse_polynomial(text, "activation", MAX_DEGREE)
+    if len(coeffs) < 2:
         raise ValueError(f"Argument 'activation' must have degree >= 1: {text!r}.")
-    _check_degree(poly.degree(), "activation")
-    return Polynomial(tuple(Fraction(int(c.p), int(c.q)) for c in coeffs))
-
-
-def _degree_bound(expr) -> int:
-    """An upper bound on the degree of a sympy expression in its symbols, without expanding it."""
-    if expr.is_Symbol:
-        return 1
-    if expr.is_Number or not expr.args:
-        return 0
-    if expr.is_Add:
-        return max(_degree_bound(a) for a in expr.args)
-    if expr.is_Mul:
-        return sum(_degree_bound(a) for a in expr.args)
-    if expr.is_Pow and expr.exp.is_Integer and expr.exp > 0:
-        return int(expr.exp) * _degree_bound(expr.base)
-    return 0  # anything else is rejected by Poly below
+    return Polynomial(coeffs)
 
 
 def as_activation(value, name: str = "activation") -> Polynomial:

@@ -15,15 +15,27 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["Parameters"]
+from .parsing import MAX_NUMBER_DIGITS, parse_rational
+
+__all__ = ["Parameters", "MAX_WEIGHTS_FILE_BYTES"]
+
+#: Largest weights file read (bytes); a 10⁶-parameter network in JSON is about 20 MB.
+MAX_WEIGHTS_FILE_BYTES = 256 * 2**20
+_MAX_ENTRY_BITS = int(MAX_NUMBER_DIGITS * 3.33) + 4
 
 
 def _entry(value, where: str):
     if isinstance(value, bool):
         raise TypeError(f"Argument 'weights' has a bool at {where}; expected a number.")
     if isinstance(value, (int, np.integer)):
-        return int(value)
+        value = int(value)
+        if value.bit_length() > _MAX_ENTRY_BITS:
+            raise ValueError(f"Argument 'weights' has an integer of {value.bit_length()} bits at {where}; "
+                             f"at most {_MAX_ENTRY_BITS} bits ({MAX_NUMBER_DIGITS} digits) are accepted.")
+        return value
     if isinstance(value, Fraction):
+        if max(value.numerator.bit_length(), value.denominator.bit_length()) > _MAX_ENTRY_BITS:
+            raise ValueError(f"Argument 'weights' has a rational of more than {_MAX_ENTRY_BITS} bits at {where}.")
         return value
     if isinstance(value, (float, np.floating)):
         if not math.isfinite(value):
@@ -31,9 +43,9 @@ def _entry(value, where: str):
         return float(value)
     if isinstance(value, str):
         try:
-            return Fraction(value)
-        except (ValueError, ZeroDivisionError):
-            raise ValueError(f"Argument 'weights' has {value!r} at {where}, which is not a number.") from None
+            return parse_rational(value, "weights")
+        except ValueError as exc:
+            raise ValueError(f"{exc} (at {where})") from None
     try:
         import sympy
 
@@ -210,16 +222,8 @@ class Parameters:
 
     @classmethod
     def load(cls, path, architecture=None) -> "Parameters":
-        try:
-            data = json.loads(Path(path).read_text())
-        except FileNotFoundError:
-            raise ValueError(f"Argument 'path': no such file {str(path)!r}.") from None
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"Argument 'path': {str(path)!r} is not valid JSON ({exc.msg}, line {exc.lineno}).") from None
-        except UnicodeDecodeError:
-            raise ValueError(f"Argument 'path': {str(path)!r} is not a UTF-8 JSON text file.") from None
-        except OSError as exc:  # a directory, no permission, …
-            raise ValueError(f"Argument 'path': cannot read {str(path)!r} ({exc.strerror or exc}).") from None
+        """Read a JSON file written by :meth:`save` (a regular file of at most :data:`MAX_WEIGHTS_FILE_BYTES`)."""
+        data = _read_json_file(path, "path")
         return cls.from_json(data, architecture)
 
     def __repr__(self):
@@ -234,3 +238,57 @@ def _architecture_from_json(data):
     from . import architecture_from_json
 
     return architecture_from_json(data)
+
+
+def _json_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_NUMBER_DIGITS:
+        raise ValueError(f"an integer with {len(text.lstrip('-'))} digits (at most {MAX_NUMBER_DIGITS} are accepted)")
+    return int(text)
+
+
+def _json_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text}, which is beyond the floating-point range")
+    return value
+
+
+def _json_constant(text: str):
+    raise ValueError(f"{text}, which is not a number a weight can take")
+
+
+def _read_json_file(path, name: str):
+    """JSON from a regular file of bounded size: FIFOs, devices and folders are refused before reading
+    (``/dev/zero`` would never end), nesting too deep for the decoder is a ValueError."""
+    import os
+    import stat
+
+    p = Path(path)
+    try:
+        info = os.stat(p)
+    except FileNotFoundError:
+        raise ValueError(f"Argument '{name}': no such file {str(path)!r}.") from None
+    except OSError as exc:
+        raise ValueError(f"Argument '{name}': cannot read {str(path)!r} ({exc.strerror or exc}).") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise ValueError(f"Argument '{name}': cannot read {str(path)!r} (Is a directory).")
+    if not stat.S_ISREG(info.st_mode):
+        raise ValueError(f"Argument '{name}': {str(path)!r} is not a regular file (a pipe, socket or device).")
+    if info.st_size > MAX_WEIGHTS_FILE_BYTES:
+        raise ValueError(f"Argument '{name}': {str(path)!r} has {info.st_size} bytes; files above "
+                         f"{MAX_WEIGHTS_FILE_BYTES} bytes (MAX_WEIGHTS_FILE_BYTES) are refused.")
+    try:
+        with open(p, "rb") as fh:
+            raw = fh.read(MAX_WEIGHTS_FILE_BYTES + 1)
+        text = raw.decode("utf-8")
+        return json.loads(text, parse_int=_json_int, parse_float=_json_float, parse_constant=_json_constant)
+    except UnicodeDecodeError:
+        raise ValueError(f"Argument '{name}': {str(path)!r} is not a UTF-8 JSON text file.") from None
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"Argument '{name}': {str(path)!r} is not valid JSON ({exc.msg}, line {exc.lineno}).") from None
+    except RecursionError:
+        raise ValueError(f"Argument '{name}': {str(path)!r} nests JSON arrays too deeply.") from None
+    except ValueError as exc:
+        raise ValueError(f"Argument '{name}': {str(path)!r} holds {exc}.") from None
+    except OSError as exc:
+        raise ValueError(f"Argument '{name}': cannot read {str(path)!r} ({exc.strerror or exc}).") from None

@@ -310,7 +310,11 @@ def _float_rank(params, gen, seed, tol, start):
     rng = np.random.default_rng([seed, 11])
     X = rng.standard_normal((2 * U, arch.input_dim))
     C = rng.standard_normal((2 * U, arch.output_dim))
-    J = jacobian(arch, params, X, ns, projections=C)
+    with np.errstate(over="ignore", invalid="ignore"):
+        J = jacobian(arch, params, X, ns, projections=C)
+    if not np.all(np.isfinite(J)):
+        raise ValueError("Argument 'params': the Jacobian at these float weights overflows float64; "
+                         "rescale the weights or pass them as exact integers/rationals.")
     _, s, Vt = np.linalg.svd(J)
     s_full = np.concatenate([s, np.zeros(arch.n_params - s.size)]) if s.size < arch.n_params else s
     cutoff = tol * (s_full[0] if s_full.size and s_full[0] > 0 else 1.0)

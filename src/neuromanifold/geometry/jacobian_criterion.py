@@ -202,7 +202,10 @@ def proven_equations(architecture, max_degree: int = 3, equations=None, seed: in
     else:
         if isinstance(equations, sympy.Basic) or not isinstance(equations, (list, tuple)):
             raise TypeError("Argument 'equations' must be a list of sympy polynomials in the coordinate symbols.")
-        gens = [sympy.sympify(g) for g in equations]
+        if not all(isinstance(g, sympy.Expr) for g in equations):
+            raise TypeError("Argument 'equations' must hold sympy polynomials in the coordinate symbols "
+                            "(text is not evaluated).")
+        gens = list(equations)
         extra = set().union(*(g.free_symbols for g in gens)) - set(syms) if gens else set()
         if extra:
             raise ValueError(f"Argument 'equations' uses symbols {sorted(map(str, extra))} that are not coordinates.")

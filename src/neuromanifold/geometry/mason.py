@@ -34,15 +34,33 @@ class MasonResult:
         return self.radical_degree - 1 - self.max_degree
 
 
+#: Largest degree the Mason–Stothers check accepts (it factors the polynomials).
+MAX_MASON_DEGREE = 1000
+
+
 def _poly(value, x, name):
+    """A sympy Poly in x from a sympy expression/Poly, or from text parsed (never evaluated) by
+    :func:`neuromanifold.architectures.parsing.parse_polynomial`."""
     import sympy
 
-    try:
-        p = sympy.Poly(sympy.sympify(value), x) if not isinstance(value, sympy.Poly) else value
-    except (sympy.SympifyError, sympy.PolynomialError, TypeError) as exc:
-        raise ValueError(f"Argument '{name}' is not a univariate polynomial: {value!r} ({exc}).") from None
+    from ..architectures.parsing import parse_polynomial
+
+    if isinstance(value, sympy.Poly):
+        p = value
+    elif isinstance(value, str):
+        coeffs = parse_polynomial(value, name, MAX_MASON_DEGREE, variable=str(x))
+        p = sympy.Poly([sympy.Rational(c.numerator, c.denominator) for c in reversed(coeffs)], x)
+    elif isinstance(value, (sympy.Basic, int)) and not isinstance(value, bool):
+        try:
+            p = sympy.Poly(value, x)
+        except sympy.PolynomialError as exc:
+            raise ValueError(f"Argument '{name}' is not a univariate polynomial: {value!r} ({exc}).") from None
+    else:
+        raise TypeError(f"Argument '{name}' must be a sympy polynomial or a string, not {type(value).__name__}.")
     if p.free_symbols - {x}:
         raise ValueError(f"Argument '{name}' must be a polynomial in one variable {x}, got {value!r}.")
+    if p.degree() > MAX_MASON_DEGREE:
+        raise ValueError(f"Argument '{name}' has degree {p.degree()}; at most {MAX_MASON_DEGREE} is accepted.")
     return p
 
 
