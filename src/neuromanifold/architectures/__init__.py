@@ -3,10 +3,16 @@
 The bottom layer of neuromanifold: plain immutable values, no number systems, no geometry.
 """
 
-from .activations import Monomial, Polynomial, as_activation, generic_polynomial, parse_activation
+from .activations import (
+    Monomial,
+    Polynomial,
+    as_activation,
+    generic_polynomial,
+    parse_activation,
+)
+from .cnn import CNN
 from .layers import LinearLayer, conv_layer, dense_layer
 from .mlp import MLP, Architecture
-from .cnn import CNN
 from .parameters import Parameters
 
 __all__ = [

@@ -25,6 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from math import comb, prod
 
+from ..limits import MAX_CNN_INPUT_LENGTH, MAX_LAYERS
 from .activations import Polynomial
 from .layers import conv_layer
 from .mlp import Architecture, _activations, _check_size
@@ -110,6 +111,12 @@ class CNN(Architecture):
             )
         if not isinstance(self.bias, bool):
             raise TypeError(f"Argument 'bias' must be a bool, not {type(self.bias).__name__}.")
+        if d0 > MAX_CNN_INPUT_LENGTH:
+            raise ValueError(f"Argument 'input_length' is {d0}; at most {MAX_CNN_INPUT_LENGTH} (MAX_CNN_INPUT_LENGTH) "
+                             "is accepted (the dense layer maps grow as input_length²).")
+        if len(filters) > MAX_LAYERS:
+            raise ValueError(f"Argument 'filters' has {len(filters)} layers; at most {MAX_LAYERS} (MAX_LAYERS) "
+                             "are accepted.")
         _check_size(d0 * d0 * len(filters), f"Argument 'input_length' {d0}")
         layers, d = [], d0
         for ell, (k, s) in enumerate(zip(filters, strides), start=1):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from math import comb
 
+from ..limits import MAX_LAYERS
 from .activations import Polynomial, as_activation
 from .layers import LinearLayer, dense_layer
 
@@ -59,10 +60,13 @@ class Architecture:
         bound = 1
         for act in self.activations:
             bound *= act.degree
-        if bound > MAX_OUTPUT_DEGREES and not all(act.is_monomial for act in self.activations):
+        if not self.bias and all(act.is_monomial for act in self.activations):
+            return frozenset({bound})  # forms of degree Π r_ℓ (MATH.md §1), however large
+        if bound > MAX_OUTPUT_DEGREES:
             raise ValueError(
                 f"Argument 'activation': the output degree can reach {bound}; enumerating the occurring degrees "
-                f"of non-monomial activations is refused above {MAX_OUTPUT_DEGREES} (lower the degree or depth)."
+                f"of non-monomial activations (or of networks with biases) is refused above {MAX_OUTPUT_DEGREES} "
+                "(lower the degree or depth)."
             )
         # Sets of degrees as bitsets (bit e set ⇔ e occurs): the sumset A + B is OR_{b ∈ B} (A << b).
         degs = 0b11 if self.bias else 0b10
@@ -163,6 +167,9 @@ class MLP(Architecture):
         widths = tuple(_positive_int(w, "widths") for w in widths)
         if len(widths) < 2:
             raise ValueError(f"Argument 'widths' must have at least 2 entries (d_0, d_1), got {list(widths)}.")
+        if len(widths) - 1 > MAX_LAYERS:
+            raise ValueError(f"Argument 'widths' has {len(widths) - 1} layers; at most {MAX_LAYERS} (MAX_LAYERS) "
+                             "are accepted.")
         if not isinstance(self.bias, bool):
             raise TypeError(f"Argument 'bias' must be a bool, not {type(self.bias).__name__}.")
         _check_size(sum(a * b for a, b in zip(widths, widths[1:])), f"Argument 'widths' {list(widths)}")

@@ -279,7 +279,7 @@ def _read_json_file(path, name: str):
                          f"{MAX_WEIGHTS_FILE_BYTES} bytes (MAX_WEIGHTS_FILE_BYTES) are refused.")
     try:
         with open(p, "rb") as fh:
-            raw = fh.read(MAX_WEIGHTS_FILE_BYTES + 1)
+            raw = fh.read(min(info.st_size, MAX_WEIGHTS_FILE_BYTES) + 1)  # read(n) allocates n bytes up front
         text = raw.decode("utf-8")
         return json.loads(text, parse_int=_json_int, parse_float=_json_float, parse_constant=_json_constant)
     except UnicodeDecodeError:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import sys
 
-from .common import UsageError, print_json
+from ..limits import MAX_RANGE_VALUES, check_count
+from .common import UsageError, print_json, seed_type
 
 _STORE_HELP = "SQLite store (default neuromanifold.sqlite in the working directory)"
 
@@ -21,6 +22,9 @@ def parse_range(text: str, name: str) -> tuple[int, ...]:
                 lo, hi = int(lo), int(hi)
                 if hi < lo:
                     raise ValueError
+                if hi - lo + 1 > MAX_RANGE_VALUES:
+                    raise UsageError(f"{name} {text!r} spans {hi - lo + 1} values; at most {MAX_RANGE_VALUES} "
+                                     "(MAX_RANGE_VALUES) are accepted")
                 values.extend(range(lo, hi + 1))
             else:
                 values.append(int(part))
@@ -51,7 +55,7 @@ def register(sub) -> None:
                      help=f"activation kinds, comma-separated from {', '.join(KINDS)} (default monomial)")
     run.add_argument("--bias", action="store_true", help="networks with biases")
     run.add_argument("--max-params", type=int, metavar="N", help="skip architectures with more than N parameters")
-    run.add_argument("--seed", type=int, default=0, help="seed of the random points and generic activations (default 0)")
+    run.add_argument("--seed", type=seed_type, default=0, help="seed of the random points and generic activations (default 0)")
     run.add_argument("--trials", type=int, default=2, help="random points per architecture while uncertified (default 2)")
     run.add_argument("--strata", action="store_true", help="also scan subnetwork strata (needs geometry.subnetworks)")
     run.add_argument("--criticality", action="store_true", help="also run the criticality scan (needs geometry.criticality)")
@@ -118,18 +122,24 @@ def _open(args, must_exist: bool = True):
     from ..experiments.store import DEFAULT_STORE, ResultStore
 
     path = args.store or DEFAULT_STORE
-    if must_exist and not Path(path).is_file():
+    if must_exist and not Path(path).exists():
         raise UsageError(f"--store {path!r} does not exist; run `neuromanifold census run` first")
-    return ResultStore(path)
+    return ResultStore(path, readonly=must_exist)  # analyses only read: archived stores stay untouched
 
 
 def cmd_run(args) -> int:
-    from ..experiments.census import dask_executor, enumerate_tasks, pending_tasks, run_census
+    from ..experiments.census import (
+        dask_executor,
+        enumerate_tasks,
+        pending_tasks,
+        run_census,
+    )
 
     kinds = tuple(k.strip() for k in args.kind.split(",") if k.strip())
     analyses = tuple(name for name, on in (("strata", args.strata), ("criticality", args.criticality)) if on)
-    if args.workers < 1:
-        raise UsageError(f"--workers must be >= 1, got {args.workers}")
+    check_count(args.workers, "workers", "MAX_WORKERS")
+    if args.store == ":memory:":
+        raise UsageError("--store :memory: keeps nothing; name a file for the census results")
     if args.dask and args.workers != 1:
         raise UsageError("--workers sizes the local pool; with --dask the cluster decides (drop --workers)")
     tasks = enumerate_tasks(
@@ -145,11 +155,22 @@ def cmd_run(args) -> int:
         trials=args.trials,
         analyses=analyses,
     )
+    if args.dry_run:  # reads the store if there is one, writes nothing
+        from pathlib import Path
+
+        from ..experiments.store import DEFAULT_STORE
+
+        path = args.store or DEFAULT_STORE
+        if Path(path).exists():
+            with _open(args) as store:
+                todo = len(pending_tasks(tasks, store))
+        elif not Path(path).parent.is_dir():
+            raise UsageError(f"--store {path!r}: the folder {str(Path(path).parent)!r} does not exist")
+        else:
+            todo = len(tasks)
+        print(f"{len(tasks)} architectures, {todo} to compute, {len(tasks) - todo} already in {path}")
+        return 0
     with _open(args, must_exist=False) as store:
-        if args.dry_run:
-            todo = len(pending_tasks(tasks, store))
-            print(f"{len(tasks)} architectures, {todo} to compute, {len(tasks) - todo} already in {store.path}")
-            return 0
         client = executor = None
         if args.dask:
             client, executor = dask_executor(args.dask)

@@ -8,7 +8,14 @@ options of ``neuromanifold dim``.
 
 from __future__ import annotations
 
-from .common import UsageError, activations_from_args, add_architecture_options, parse_int_list, print_json
+from .common import (
+    UsageError,
+    activations_from_args,
+    add_architecture_options,
+    parse_int_list,
+    print_json,
+    seed_type,
+)
 
 __all__ = ["add_cnn_options", "cnn_from_args", "register"]
 
@@ -44,7 +51,7 @@ def register(sub) -> None:
     p.add_argument("--strata", action="store_true", help="enumerate zero-padding strata (rank, twins, singularity)")
     p.add_argument("--identify", action="store_true", help="numerical search for a second preimage")
     p.add_argument("--starts", type=int, default=8, help="random starts of the preimage search (default 8)")
-    p.add_argument("--seed", type=int, default=0, help="seed (default 0)")
+    p.add_argument("--seed", type=seed_type, default=0, help="seed (default 0)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=run)
 

@@ -6,7 +6,14 @@ one point.  Without: a scan testing "critical ⇔ subnetwork" (MATH.md §5), or 
 
 from __future__ import annotations
 
-from .common import UsageError, add_architecture_options, mlp_from_args, parse_degrees, print_json
+from .common import (
+    UsageError,
+    add_architecture_options,
+    mlp_from_args,
+    parse_degrees,
+    print_json,
+    seed_type,
+)
 
 
 def register(sub) -> None:
@@ -21,7 +28,7 @@ def register(sub) -> None:
     p.add_argument("--weights", metavar="FILE", help="JSON file with the weights (Parameters.save format)")
     p.add_argument("--degrees", metavar="LO..HI", help="degree sweep of monomial activations z^r, e.g. 2..8")
     p.add_argument("--tol", type=float, default=None, help="tolerance for float weights (default 1e-9 relative)")
-    p.add_argument("--seed", type=int, default=0, help="seed of all random choices (default 0)")
+    p.add_argument("--seed", type=seed_type, default=0, help="seed of all random choices (default 0)")
     p.add_argument("--random-points", type=int, default=3, help="random points in the scan (default 3)")
     p.add_argument("--starts", type=int, default=2, help="numerical-search starts in the scan (default 2)")
     p.add_argument("--steps", type=int, default=30, help="numerical-search steps per start (default 30)")

@@ -5,7 +5,13 @@ CNNs: ``neuromanifold dim --cnn --input-length N --filters 3,2 --strides 2,1 --d
 from __future__ import annotations
 
 from .cmd_cnn import add_cnn_options
-from .common import UsageError, add_architecture_options, mlp_from_args, print_json
+from .common import (
+    UsageError,
+    add_architecture_options,
+    mlp_from_args,
+    print_json,
+    seed_type,
+)
 
 
 def register(sub) -> None:
@@ -14,7 +20,7 @@ def register(sub) -> None:
     add_architecture_options(p, widths=False)
     p.add_argument("widths", metavar="WIDTHS", nargs="?", help="layer widths d_0,...,d_L, e.g. 5,5,3,1 (omit with --cnn)")
     add_cnn_options(p)
-    p.add_argument("--seed", type=int, default=0, help="seed of the random point (default 0)")
+    p.add_argument("--seed", type=seed_type, default=0, help="seed of the random point (default 0)")
     p.add_argument("--trials", type=int, default=2, help="random points to try while uncertified (default 2)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=run)

@@ -3,7 +3,13 @@ generators of the vanishing ideal of a small neurovariety up to degree K, its Hi
 
 from __future__ import annotations
 
-from .common import UsageError, add_architecture_options, mlp_from_args, print_json
+from .common import (
+    UsageError,
+    add_architecture_options,
+    mlp_from_args,
+    print_json,
+    seed_type,
+)
 
 
 def register(sub) -> None:
@@ -12,7 +18,7 @@ def register(sub) -> None:
                                    "primes, lift by CRT + rational reconstruction, verify at fresh points.")
     add_architecture_options(p)
     p.add_argument("--max-degree", "-k", type=int, required=True, metavar="K", help="largest degree of equations")
-    p.add_argument("--seed", type=int, default=0, help="seed of the samples (default 0)")
+    p.add_argument("--seed", type=seed_type, default=0, help="seed of the samples (default 0)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=run)
 

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from .common import UsageError, seed_type, add_architecture_options, parse_int_list, print_json
+from .common import (
+    UsageError,
+    add_architecture_options,
+    parse_int_list,
+    print_json,
+    seed_type,
+)
 
 
 def register(sub) -> None:

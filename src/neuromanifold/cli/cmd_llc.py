@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .common import UsageError, seed_type, parse_int_list, print_json
+from .common import UsageError, parse_int_list, print_json, seed_type
 
 
 def register(sub) -> None:
@@ -31,20 +31,23 @@ def run(args) -> int:
 
     import numpy as np
 
-    from ..landscape.llc import (estimate_llc, normal_crossing_loss, occam_comparison, reduced_rank_llc,
-                                 reduced_rank_rlct)
+    from ..landscape.llc import (
+        estimate_llc,
+        normal_crossing_loss,
+        occam_comparison,
+        reduced_rank_llc,
+        reduced_rank_rlct,
+    )
+    from ..limits import check_count
 
-    if args.n < 3:
-        raise UsageError(f"--n must be >= 3, got {args.n}")
-    for name in ("chains", "draws"):
-        if getattr(args, name) < 1:
-            raise UsageError(f"--{name} must be >= 1, got {getattr(args, name)}")
+    check_count(args.n, "n", "MAX_SAMPLE_SIZE", minimum=3)  # before any sampling starts
+    check_count(args.chains, "chains", "MAX_CHAINS")
+    check_count(args.draws, "draws", "MAX_DRAWS")
+    check_count(args.burn_in, "burn_in", "MAX_DRAWS", minimum=0)
     if not args.step > 0:
         raise UsageError(f"--step must be > 0, got {args.step}")
     if not args.gamma >= 0:
         raise UsageError(f"--gamma must be >= 0, got {args.gamma}")
-    if args.burn_in < 0:
-        raise UsageError(f"--burn-in must be >= 0, got {args.burn_in}")
     rrr = parse_int_list(args.rrr, "--rrr")
     if len(rrr) != 4:
         raise UsageError(f"--rrr must be four integers M,N,H,R, got {args.rrr!r}")

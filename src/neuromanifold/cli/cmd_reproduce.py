@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 import sys
 
-from .common import UsageError, seed_type, print_json
+from .common import UsageError, print_json, seed_type
 
 
 def register(sub) -> None:
@@ -29,7 +29,12 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..experiments.reproduce import DEFAULT_OUTPUT, run_claims, select_claims, write_report
+    from ..experiments.reproduce import (
+        DEFAULT_OUTPUT,
+        run_claims,
+        select_claims,
+        write_report,
+    )
 
     topics = [t.strip() for part in (args.only or []) for t in part.split(",") if t.strip()]
     if args.only is not None and not topics:

@@ -3,7 +3,7 @@ is φ(W_0) a singular point of the neurovariety?  (limits of tangent spaces, MAT
 
 from __future__ import annotations
 
-from .common import add_architecture_options, mlp_from_args, print_json
+from .common import add_architecture_options, mlp_from_args, print_json, seed_type
 
 
 def register(sub) -> None:
@@ -15,7 +15,7 @@ def register(sub) -> None:
     p.add_argument("--curves", type=int, default=4, help="random curves through W_0 (default 4)")
     p.add_argument("--curve-degree", type=int, default=1, help="degree of the random curves (default 1)")
     p.add_argument("--no-fiber", action="store_true", help="do not explore other points of the fibre")
-    p.add_argument("--seed", type=int, default=0, help="seed of the random curves and functionals (default 0)")
+    p.add_argument("--seed", type=seed_type, default=0, help="seed of the random curves and functionals (default 0)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=run)
 

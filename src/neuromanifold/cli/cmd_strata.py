@@ -24,8 +24,8 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..geometry.subnetworks import strata_order, subnetwork_strata
     from ..geometry.criticality import generic_rank
+    from ..geometry.subnetworks import strata_order, subnetwork_strata
 
     arch = mlp_from_args(args)
     if arch.depth < 2:

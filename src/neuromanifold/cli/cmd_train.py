@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import sys
-
-from .common import UsageError, print_json
+from .common import print_json
 
 
 def register(sub) -> None:
@@ -29,9 +27,9 @@ def run(args) -> int:
     from pathlib import Path
 
     from ..landscape.training import default_specs, run_experiment
+    from ..limits import check_count
 
-    if args.seeds < 1:
-        raise UsageError(f"--seeds must be >= 1, got {args.seeds}")
+    check_count(args.seeds, "seeds", "MAX_RUNS")
     tasks = ("teacher", "random") if args.task == "both" else (args.task,)
     specs = default_specs(steps=args.steps, optimizer=args.optimizer, activation=args.activation, tasks=tasks,
                           lr=args.lr, init_scale=args.init_scale, noise=args.noise)

@@ -25,12 +25,14 @@ def seed_type(text: str) -> int:
     """argparse ``type=`` for ``--seed``: a non-negative integer (numpy seeds cannot be negative)."""
     import argparse
 
+    from ..limits import MAX_SEED
+
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a non-negative integer, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be a non-negative integer, got {text!r}")
+        raise argparse.ArgumentTypeError(f"must be a non-negative integer, got {text[:40]!r}") from None
+    if not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"must be an integer in [0, 2^63 - 1], got {text[:40]!r}")
     return value
 
 
@@ -77,7 +79,12 @@ def add_architecture_options(parser, widths: bool = True) -> None:
 
 def activations_from_args(args, hidden: int):
     """The activation(s) named by --degree/--activation/--generic."""
-    from ..architectures.activations import MAX_DEGREE, Monomial, generic_polynomial, parse_activation
+    from ..architectures.activations import (
+        MAX_DEGREE,
+        Monomial,
+        generic_polynomial,
+        parse_activation,
+    )
 
     if args.activation is not None:
         if args.generic:
@@ -108,6 +115,8 @@ def mlp_from_args(args):
 
 
 def print_json(obj) -> None:
+    if sys.stdout is None:
+        raise UsageError("standard output is closed; --json has nowhere to print")
     json.dump(obj, sys.stdout, indent=None, default=_default)
     sys.stdout.write("\n")
 

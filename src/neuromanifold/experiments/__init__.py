@@ -1,6 +1,10 @@
 """Experiments: the claim registry behind ``reproduce``, demos, census sweeps."""
 
-from .analysis import activation_thresholds, defective_architectures, minimal_filling_widths
+from .analysis import (
+    activation_thresholds,
+    defective_architectures,
+    minimal_filling_widths,
+)
 from .census import CensusTask, enumerate_tasks, run_census
 from .registry import Claim, Context, Verdict, all_claims, claim
 from .reproduce import run_claims, write_report

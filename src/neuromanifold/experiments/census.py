@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 from ..architectures import MLP, Monomial, generic_polynomial
 from ..geometry import dimension
+from ..limits import check_count, check_seed
 from ..parametrization import DEFAULT_PRIME
 
 __all__ = [
@@ -185,9 +186,8 @@ def enumerate_tasks(
 
     if max(degrees) > MAX_DEGREE:
         raise ValueError(f"Argument 'degrees' must be <= {MAX_DEGREE}, got {max(degrees)}.")
-    for name, value, low in (("seed", seed, 0), ("trials", trials, 1)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < low:
-            raise ValueError(f"Argument '{name}' must be an int >= {low}, got {value!r}.")
+    check_seed(seed)
+    check_count(trials, "trials", "MAX_TRIALS")
     count = sum(len(kinds) * len(degrees) * len(d_in) * len(widths) ** (L - 1) * len(d_out) for L in depths)
     if count > MAX_TASKS:
         raise ValueError(f"Arguments 'depths'/'widths'/'degrees' span {count} architectures; a census of more than "
@@ -267,7 +267,6 @@ def _run_analysis(name: str, arch, res, task: CensusTask) -> dict:
     whatever ``to_dict()`` gives, so new fields flow into the store without changes here.
     """
     import importlib
-
     import json
 
     module = importlib.import_module(_ANALYSES[name])
@@ -322,15 +321,33 @@ class SerialExecutor:
         self.shutdown()
 
 
-def _ignore_sigint() -> None:  # pool initializer: Ctrl-C is the parent's business
+def _worker_init(parent: int) -> None:
+    """Pool initializer: Ctrl-C is the parent's business, and the worker ends itself once ``parent`` is
+    gone — whatever killed it (SIGKILL, an out-of-memory kill) — instead of idling on as an orphan.
+    (With the forkserver start method the parent of a worker is the fork server, so the census process
+    is watched by its pid.)"""
+    import os
+    import threading
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def watch() -> None:
+        while True:
+            time.sleep(0.5)
+            try:
+                os.kill(parent, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            except PermissionError:  # pragma: no cover - the pid was reused by another user's process
+                os._exit(1)
+
+    threading.Thread(target=watch, name="neuromanifold-parent-watch", daemon=True).start()
 
 
 def local_executor(workers: int) -> ProcessPoolExecutor:
     """A process pool of ``workers`` fresh processes (forkserver) that ignore SIGINT (the parent shuts
     them down on Ctrl-C)."""
-    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        raise ValueError(f"Argument 'workers' must be a positive int, got {workers!r}.")
+    check_count(workers, "workers", "MAX_WORKERS")
     import multiprocessing
 
     # forkserver, not fork: forking a process whose numeric libraries already run threads (flint,
@@ -339,7 +356,9 @@ def local_executor(workers: int) -> ProcessPoolExecutor:
     ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     if ctx.get_start_method() == "forkserver":
         ctx.set_forkserver_preload(["neuromanifold.experiments.census"])
-    return ProcessPoolExecutor(max_workers=workers, initializer=_ignore_sigint, mp_context=ctx)
+    import os
+
+    return ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(os.getpid(),), mp_context=ctx)
 
 
 def dask_executor(address, timeout: str = "10s"):
@@ -425,7 +444,7 @@ def run_census(tasks, store, executor=None, workers: int = 1, progress: bool = F
         :class:`SerialExecutor`, …).  Default: a local process pool of ``workers`` processes, created
         and shut down here.
     workers:
-        Size of the default process pool.
+        Size of the default process pool (1: the tasks run in this process, no pool is started).
     progress:
         Show a tqdm progress bar on stderr.
     max_in_flight:
@@ -439,12 +458,13 @@ def run_census(tasks, store, executor=None, workers: int = 1, progress: bool = F
     tasks = list(tasks)
     if any(not isinstance(t, CensusTask) for t in tasks):
         raise TypeError("Argument 'tasks' must hold CensusTask objects (see enumerate_tasks).")
+    check_count(workers, "workers", "MAX_WORKERS")
     start = time.perf_counter()
     pending = pending_tasks(tasks, store)
     skipped = len(tasks) - len(pending)
     own = executor is None
     if own:
-        executor = SerialExecutor() if not pending else local_executor(workers)
+        executor = SerialExecutor() if not pending or workers == 1 else local_executor(workers)
     limit = max_in_flight or max(8, 4 * (workers if own else 4))
     bar = _progress_bar(len(pending), progress)
     computed, errors = 0, []

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..outputs import check_output_path, output_file
+
 __all__ = ["census_heatmap"]
 
 #: What a census heatmap can colour each (architecture, degree) cell by.
@@ -35,13 +37,14 @@ def census_heatmap(rows, path, value: str = "defect", title: str | None = None) 
 
     if value not in HEATMAP_VALUES:
         raise ValueError(f"Argument 'value' must be one of {', '.join(HEATMAP_VALUES)}, got {value!r}.")
+    stem = Path(path)
+    stem = stem.with_suffix("") if stem.suffix in (".png", ".svg") else stem
+    png, svg = str(stem) + ".png", str(stem) + ".svg"
+    check_output_path(png, "path")
+    check_output_path(svg, "path")
     rows = list(rows)
     if not rows:
         raise ValueError("Argument 'rows' is empty: nothing to draw (run a census first, or relax the filters).")
-    stem = Path(path)
-    stem = stem.with_suffix("") if stem.suffix in (".png", ".svg") else stem
-    if not stem.parent.is_dir():
-        raise ValueError(f"Argument 'path' must be in an existing folder, {str(stem.parent)!r} does not exist.")
 
     def wkey(row):
         w = row["widths"]
@@ -86,8 +89,11 @@ def census_heatmap(rows, path, value: str = "defect", title: str | None = None) 
     fig.colorbar(im, ax=ax, label="edim − dim" if value == "defect" else "dim / A")
     ax.set_title(title or ("defect edim − dim" if value == "defect" else "dim / ambient dimension"))
     fig.tight_layout()
-    png, svg = str(stem) + ".png", str(stem) + ".svg"
-    fig.savefig(png, dpi=120)
-    fig.savefig(svg)
-    plt.close(fig)
+    try:
+        with output_file(png, "path") as tmp:
+            fig.savefig(tmp, dpi=120, format="png")
+        with output_file(svg, "path") as tmp:
+            fig.savefig(tmp, format="svg")
+    finally:
+        plt.close(fig)
     return png, svg

@@ -17,9 +17,12 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
+
+from ..outputs import check_output_path, output_file
 
 __all__ = ["COLUMNS", "DEFAULT_STORE", "SCHEMA_VERSION", "ResultStore"]
 
@@ -84,6 +87,13 @@ class ResultStore:
     path:
         The database file (created when missing), default :data:`DEFAULT_STORE`; ``":memory:"``
         gives a throw-away store.
+    readonly:
+        Open an existing store for reading only: nothing is written (no journal switch, no migration),
+        so archived stores in read-only folders can be analysed.
+
+    A file that is not a store of this schema (corrupt, another program's, missing tables or columns,
+    another schema version) is refused with a ValueError naming the file and what is wrong, before
+    anything is written to it.
 
     Examples
     --------
@@ -92,34 +102,89 @@ class ResultStore:
     0
     """
 
-    def __init__(self, path=DEFAULT_STORE):
+    def __init__(self, path=DEFAULT_STORE, readonly: bool = False):
         if not isinstance(path, (str, Path)):
             raise TypeError(f"Argument 'path' must be a file path, not {type(path).__name__}.")
+        if not isinstance(readonly, bool):
+            raise TypeError(f"Argument 'readonly' must be a bool, not {type(readonly).__name__}.")
         self.path = str(path)
-        if self.path != ":memory:":
-            parent = Path(self.path).parent
-            if not parent.is_dir():
-                raise ValueError(f"Argument 'path' must be in an existing folder, {str(parent)!r} does not exist.")
+        self.readonly = readonly
+        memory = self.path == ":memory:"
+        if not memory:
+            p = Path(self.path)
+            if not p.parent.is_dir():
+                raise ValueError(f"Argument 'path' must be in an existing folder, {str(p.parent)!r} does not exist.")
+            if p.exists() and not p.is_file():
+                raise ValueError(f"Argument 'path' ({self.path}) is not a regular file.")
+            if readonly and not p.exists():
+                raise ValueError(f"Argument 'path': no store {self.path!r} (run a census first).")
         try:
-            self._db = sqlite3.connect(self.path, timeout=30.0)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")  # durable against process kills in WAL mode
-            self._migrate()
+            if readonly and not memory:
+                # In a folder we may not write to, SQLite cannot create the WAL index beside the file:
+                # read it as immutable (an archive) instead.
+                immutable = not os.access(Path(self.path).resolve().parent, os.W_OK)
+                uri = Path(self.path).resolve().as_uri() + "?mode=ro" + ("&immutable=1" if immutable else "")
+                self._db = sqlite3.connect(uri, uri=True, timeout=30.0)
+            else:
+                self._db = sqlite3.connect(self.path, timeout=30.0)
+            self._check_schema()
+            if not readonly:
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute("PRAGMA synchronous=NORMAL")  # durable against process kills in WAL mode
+                self._migrate()
         except sqlite3.DatabaseError as exc:
-            raise ValueError(f"Argument 'path' is not a neuromanifold store ({self.path}): {exc}.") from None
+            self._close_quietly()
+            raise ValueError(f"Argument 'path' is not a neuromanifold store ({self.path}): {_reason(exc)}.") \
+                from None
+        except ValueError:
+            self._close_quietly()
+            raise
+
+    def _close_quietly(self) -> None:
+        db = getattr(self, "_db", None)
+        if db is not None:
+            try:
+                db.close()
+            except sqlite3.Error:  # pragma: no cover
+                pass
 
     # --- schema ----------------------------------------------------------------------------
-    def _migrate(self) -> None:
+    def _check_schema(self) -> None:
+        """Read-only checks of an existing file: schema version, tables and columns."""
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        tables = {r[0] for r in self._db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if version < 0:
+            raise ValueError(f"Argument 'path' ({self.path}) has schema version {version}, which no neuromanifold "
+                             "writes: the file is damaged or not a store.")
         if version > SCHEMA_VERSION:
             raise ValueError(
-                f"Argument 'path' is a store of schema version {version}, written by a newer neuromanifold "
-                f"(this one reads up to {SCHEMA_VERSION})."
+                f"Argument 'path' ({self.path}) is a store of schema version {version}, written by a newer "
+                f"neuromanifold (this one reads up to {SCHEMA_VERSION}): upgrade neuromanifold to read it."
             )
         if version == 0:
-            tables = {r[0] for r in self._db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-            if tables - {"results", "meta"}:
-                raise ValueError(f"Argument 'path' is an SQLite file of another program ({self.path}).")
+            if tables:
+                raise ValueError(f"Argument 'path' is an SQLite file of another program ({self.path}): it has "
+                                 f"tables {', '.join(sorted(tables))} but no neuromanifold schema version.")
+            if self.readonly:
+                raise ValueError(f"Argument 'path' ({self.path}) is an empty file, not a store.")
+            return  # a new file: _migrate creates the tables
+        if version < SCHEMA_VERSION and self.readonly:
+            raise ValueError(f"Argument 'path' ({self.path}) is a store of the older schema version {version}; "
+                             "open it once with write access (e.g. `neuromanifold census run --dry-run --store "
+                             f"{self.path}`) to migrate it to version {SCHEMA_VERSION}.")
+        missing = {"results", "meta"} - tables
+        if missing:
+            raise ValueError(f"Argument 'path' ({self.path}) is a damaged store: table(s) {', '.join(sorted(missing))} "
+                             "missing.")
+        have = {r[1] for r in self._db.execute("PRAGMA table_info(results)")}
+        lost = [name for name in _NAMES if name not in have]
+        if version == SCHEMA_VERSION and lost:
+            raise ValueError(f"Argument 'path' ({self.path}) is a damaged store: column(s) {', '.join(lost)} of "
+                             "table results missing.")
+
+    def _migrate(self) -> None:
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if version == 0:
             from .. import __version__
 
             with self._db:
@@ -159,13 +224,23 @@ class ResultStore:
             raise ValueError(f"Argument 'row' lacks the column(s) {', '.join(missing)}.")
         for name in _BOOLEAN:
             values[name] = int(bool(values[name]))
+        for name in _NAMES:
+            _check_sqlite_int(values[name], name)
         placeholders = ", ".join("?" for _ in _NAMES)
-        with self._db:  # one transaction, committed here
-            cur = self._db.execute(
-                f"INSERT OR IGNORE INTO results ({', '.join(_NAMES)}) VALUES ({placeholders})",
-                tuple(values[name] for name in _NAMES),
-            )
+        cur = self._write(f"INSERT OR IGNORE INTO results ({', '.join(_NAMES)}) VALUES ({placeholders})",
+                          tuple(values[name] for name in _NAMES))
         return cur.rowcount == 1
+
+    def _write(self, sql: str, args: tuple):
+        """Run one statement in its own committed transaction; SQLite failures (read-only file, a lock
+        held past the 30 s timeout, a full disk) become one ValueError naming the store."""
+        if self.readonly:
+            raise ValueError(f"Argument 'path' ({self.path}) was opened read-only; writing needs readonly=False.")
+        try:
+            with self._db:
+                return self._db.execute(sql, args)
+        except sqlite3.DatabaseError as exc:
+            raise ValueError(f"Cannot write to the store {self.path}: {_reason(exc)}.") from None
 
     def add_extras(self, key: str, tool_version: str, extras: dict) -> bool:
         """Merge ``extras`` (analysis name → JSON-able dict) into a stored row and commit; False if the
@@ -175,9 +250,8 @@ class ResultStore:
         if found is None:
             return False
         merged = {**json.loads(found[0]), **extras}
-        with self._db:
-            self._db.execute("UPDATE results SET extras = ? WHERE key = ? AND tool_version = ?",
-                             (json.dumps(merged, sort_keys=True, default=str), key, tool_version))
+        self._write("UPDATE results SET extras = ? WHERE key = ? AND tool_version = ?",
+                    (json.dumps(merged, sort_keys=True, default=str), key, tool_version))
         return True
 
     # --- reading ---------------------------------------------------------------------------
@@ -212,6 +286,7 @@ class ResultStore:
         for name, value in sorted(equal.items()):
             if name not in _NAMES:
                 raise ValueError(f"Argument {name!r} is not a column of the store; columns: {', '.join(_NAMES)}.")
+            _check_sqlite_int(value, name)
             where.append(f"{name} = ?")
             args.append(int(value) if isinstance(value, bool) else value)
         sql = f"SELECT id, {', '.join(_NAMES)} FROM results"
@@ -232,8 +307,9 @@ class ResultStore:
     # --- export ----------------------------------------------------------------------------
     def export_csv(self, path, tool_version: str | None = None) -> int:
         """Write every row (or those of ``tool_version``) to a CSV file; returns the number of rows."""
+        check_output_path(path, "path")
         rows = self.rows(tool_version)
-        with open(path, "w", newline="", encoding="utf-8") as fh:
+        with output_file(path, "path") as tmp, open(tmp, "w", newline="", encoding="utf-8") as fh:
             writer = csv.DictWriter(fh, fieldnames=("id",) + _NAMES)
             writer.writeheader()
             for row in rows:
@@ -249,6 +325,7 @@ class ResultStore:
             raise ValueError(
                 "Parquet export needs pyarrow: pip install \"neuromanifold[parquet]\" (or use CSV)."
             ) from None
+        check_output_path(path, "path")
         rows = self.rows(tool_version)
         types = {"INTEGER": pa.int64(), "REAL": pa.float64(), "TEXT": pa.string()}
         fields = [pa.field("id", pa.int64())]
@@ -260,7 +337,8 @@ class ResultStore:
             for name in columns:
                 value = row[name]
                 columns[name].append(json.dumps(value, sort_keys=True) if name == "extras" else value)
-        pq.write_table(pa.table(columns, schema=schema), path)
+        with output_file(path, "path") as tmp:
+            pq.write_table(pa.table(columns, schema=schema), str(tmp))
         return len(rows)
 
     # --- lifetime --------------------------------------------------------------------------
@@ -275,6 +353,20 @@ class ResultStore:
 
     def __repr__(self):
         return f"ResultStore({self.path!r})"
+
+
+def _check_sqlite_int(value, name: str) -> None:
+    if isinstance(value, int) and not -(2**63) <= value < 2**63:
+        raise ValueError(f"Argument '{name}' is {value}, beyond the signed 64-bit integers a store holds.")
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc)
+    if "readonly" in text or "read-only" in text:
+        return "it is read-only (open it with readonly=True to analyse it)"
+    if "locked" in text:
+        return "it is locked by another program (waited 30 s)"
+    return text
 
 
 def _now() -> str:

@@ -2,7 +2,13 @@
 parametrisation, singular points, implicit equations, CNN-specific geometry."""
 
 from .bounds import UpperBound, expected_dimension, symmetry_dimension, upper_bound
-from .cnn import CNNDimension, cnn_dimension, detect_padding, enumerate_strata, twin_singularity
+from .cnn import (
+    CNNDimension,
+    cnn_dimension,
+    detect_padding,
+    enumerate_strata,
+    twin_singularity,
+)
 from .critical_scan import ScanResult, degree_sweep
 from .critical_scan import scan as critical_scan
 from .criticality import PointRank, rank_at_point
@@ -11,7 +17,12 @@ from .equations import IdealResult, vanishing_ideal
 from .jacobian_criterion import jacobian_certificate, proven_equations
 from .mason import mason
 from .rank import nullspace_mod_p, rank_mod_p, schwartz_zippel
-from .singularity import SingularityResult, singular, subnetwork_singularity_table, tangent_limit
+from .singularity import (
+    SingularityResult,
+    singular,
+    subnetwork_singularity_table,
+    tangent_limit,
+)
 from .subnetworks import (
     Stratum,
     SubnetworkReport,

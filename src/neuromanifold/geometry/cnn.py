@@ -30,16 +30,23 @@ upper bound); the numerical fibre search is evidence, never a proof.
 from __future__ import annotations
 
 import itertools
-import time
 from dataclasses import dataclass, field
 from fractions import Fraction
-from math import factorial
+from math import factorial, prod
 
 import numpy as np
 
 from ..architectures.cnn import CNN
 from ..architectures.parameters import Parameters
-from ..parametrization import DEFAULT_PRIME, Float64, PrimeField, as_theta, evaluate, jacobian
+from ..limits import check_count, check_seed
+from ..parametrization import (
+    DEFAULT_PRIME,
+    Float64,
+    PrimeField,
+    as_theta,
+    evaluate,
+    jacobian,
+)
 from .bounds import upper_bound
 from .dimension import DimensionResult, dimension
 from .rank import rank_mod_p
@@ -324,7 +331,13 @@ def enumerate_strata(architecture, include_zero: bool = True) -> list[Padding]:
     These are the zero-padding strata of MATH.md §6 (Shahverdi–Marchetti–Kohn; Razor's Edge): away from
     φ^{−1}(0) the parametrisation is regular on each.
     """
+    from .subnetworks import MAX_STRATA
+
     arch = _check_cnn(architecture)
+    count = prod(k * (k + 1) // 2 for k in arch.filters) + (arch.depth if include_zero else 0)
+    if count > MAX_STRATA:
+        raise ValueError(f"Argument 'architecture' {arch!r} has {count} zero-padding strata; enumerating more than "
+                         f"{MAX_STRATA} (MAX_STRATA) is refused.")
     per_layer = [[(a, b) for a in range(k) for b in range(k - a)] for k in arch.filters]
     out = []
     for combo in itertools.product(*per_layer):
@@ -622,8 +635,8 @@ def identifiability(architecture, seed: int = 0, starts: int = 8, tol: float = 1
     arch = _check_cnn(architecture)
     if at is not None and (not isinstance(at, Parameters) or at.architecture != arch):
         raise ValueError(f"Argument 'at' must be Parameters of {arch!r}.")
-    if isinstance(starts, bool) or not isinstance(starts, int) or starts < 1:
-        raise ValueError(f"Argument 'starts' must be a positive int, got {starts!r}.")
+    check_count(starts, "starts", "MAX_STARTS")
+    check_seed(seed)
     dres = dimension(arch, seed=seed)
     finite = dres.dimension == dres.parameters - dres.symmetry_dimension
     ns = Float64()

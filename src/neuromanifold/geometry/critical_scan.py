@@ -45,6 +45,7 @@ from math import comb
 import numpy as np
 
 from ..architectures import MLP, Monomial, Parameters
+from ..limits import check_count, check_seed
 from ..parametrization import Float64, jacobian
 from .criticality import PointRank, generic_rank, rank_at_point
 from .mason import mason
@@ -677,12 +678,10 @@ def scan(architecture, seed: int = 0, random_points: int = 3, numerical_starts: 
     reproduce it exactly (integers or rationals) and its certificate."""
     if not isinstance(architecture, MLP):
         raise TypeError(f"Argument 'architecture' must be an MLP, not {type(architecture).__name__}.")
-    for name, value in (("random_points", random_points), ("numerical_starts", numerical_starts),
-                        ("numerical_steps", numerical_steps)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise ValueError(f"Argument '{name}' must be a non-negative int, got {value!r}.")
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"Argument 'seed' must be a non-negative int, got {seed!r}.")
+    check_count(random_points, "random_points", "MAX_RANDOM_POINTS", minimum=0)
+    check_count(numerical_starts, "numerical_starts", "MAX_STARTS", minimum=0)
+    check_count(numerical_steps, "numerical_steps", "MAX_STEPS", minimum=0)
+    check_seed(seed)
     start = time.perf_counter()
     arch = architecture
     gen = generic_rank(arch)

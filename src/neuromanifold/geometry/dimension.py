@@ -17,10 +17,17 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+
 import numpy as np
 
+from ..limits import check_count, check_seed
 from ..parametrization import DEFAULT_PRIME, PrimeField, jacobian
-from .bounds import expected_dimension, output_degree_in_all_variables, symmetry_dimension, upper_bound
+from .bounds import (
+    expected_dimension,
+    output_degree_in_all_variables,
+    symmetry_dimension,
+    upper_bound,
+)
 from .rank import rank_mod_p, schwartz_zippel
 
 __all__ = ["DimensionResult", "dimension"]
@@ -131,14 +138,6 @@ class DimensionResult:
         return "\n".join(lines)
 
 
-def _check_int(value, name: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"Argument '{name}' must be an int, not {type(value).__name__} {value!r}.")
-    if value < minimum:
-        raise ValueError(f"Argument '{name}' must be >= {minimum}, got {value}.")
-    return int(value)
-
-
 def dimension(architecture, seed: int = 0, trials: int = 2, prime: int = DEFAULT_PRIME) -> DimensionResult:
     """dim V = generic rank of dφ for ``architecture`` (MLP or CNN), with its certificate.
 
@@ -168,8 +167,8 @@ def dimension(architecture, seed: int = 0, trials: int = 2, prime: int = DEFAULT
     """
     if not hasattr(architecture, "layers") or not hasattr(architecture, "activations"):
         raise TypeError(f"Argument 'architecture' must be an MLP or CNN, not {type(architecture).__name__}.")
-    seed = _check_int(seed, "seed", 0)
-    trials = _check_int(trials, "trials", 1)
+    seed = check_seed(seed)
+    trials = check_count(trials, "trials", "MAX_TRIALS")
     ns = PrimeField(prime)
     start = time.perf_counter()
     bound = upper_bound(architecture)

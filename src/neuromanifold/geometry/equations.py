@@ -37,14 +37,15 @@ import numpy as np
 
 from ..parametrization import DEFAULT_PRIME, PrimeField, evaluate
 from ..parametrization.monomials import exponents
-from .rank import nullspace_mod_p, rank_mod_p
+from .rank import nullspace_mod_p
 
 __all__ = ["ambient_monomials", "coordinate_symbols", "network_coefficients", "IdealResult", "vanishing_ideal",
            "rational_reconstruction"]
 
 
-#: Largest number of degree-k monomials in the ambient coordinates that interpolation will evaluate.
-MAX_INTERPOLATION_MONOMIALS = 20_000
+#: Largest number M of degree-k monomials in the ambient coordinates that interpolation will evaluate
+#: (an (M + 16) × M matrix over F_p; 3,000 takes seconds and ~0.5 GB, 7,770 exhausted memory).
+MAX_INTERPOLATION_MONOMIALS = 3_000
 
 
 def ambient_monomials(arch) -> list[tuple[int, ...]]:

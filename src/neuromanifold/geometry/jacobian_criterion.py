@@ -187,7 +187,7 @@ def proven_equations(architecture, max_degree: int = 3, equations=None, seed: in
     Raises ValueError naming ``equations`` if a given polynomial does not vanish on V."""
     import sympy
 
-    from .equations import coordinate_symbols, vanishing_ideal
+    from .equations import coordinate_symbols
 
     if isinstance(max_degree, bool) or not isinstance(max_degree, int) or max_degree < 1:
         raise ValueError(f"Argument 'max_degree' must be an int >= 1, got {max_degree!r}.")
@@ -266,7 +266,6 @@ class JacobianCertificate:
 
 
 def _rank_qq(rows) -> int:
-    import sympy
     from sympy.polys.domains import QQ
     from sympy.polys.matrices import DomainMatrix
 

@@ -48,9 +48,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..limits import MAX_CURVES, check_count, check_seed
 from ..parametrization import DEFAULT_PRIME, PrimeField, as_theta, jacobian
 from .rank import rank_mod_p, schwartz_zippel
-from .series import column_space_basis, interpolate_matrix_polynomial, limit_column_space
+from .series import interpolate_matrix_polynomial, limit_column_space
 
 __all__ = ["TangentLimit", "SingularityResult", "StratumSingularity", "Thm42Hypotheses", "thm42_hypotheses", "tangent_limit", "singular", "parameter_degree",
            "subnetwork_singularity_table"]
@@ -291,8 +292,13 @@ def singular(architecture, params, curves=4, curve_degree: int = 1, seed: int = 
 
     if not hasattr(architecture, "layers") or not hasattr(architecture, "activations"):
         raise TypeError(f"Argument 'architecture' must be an MLP or CNN, not {type(architecture).__name__}.")
-    if isinstance(curve_degree, bool) or not isinstance(curve_degree, int) or curve_degree < 1:
-        raise ValueError(f"Argument 'curve_degree' must be an int >= 1, got {curve_degree!r}.")
+    check_count(curve_degree, "curve_degree", "MAX_CURVE_DEGREE")
+    if isinstance(curves, (int, np.integer)) and not isinstance(curves, bool):
+        check_count(int(curves), "curves", "MAX_CURVES")
+    elif isinstance(curves, (list, tuple)) and len(curves) > MAX_CURVES:
+        raise ValueError(f"Argument 'curves' holds {len(curves)} curves; at most {MAX_CURVES} (MAX_CURVES) are accepted.")
+    check_count(fiber_curves, "fiber_curves", "MAX_CURVES", minimum=0)
+    check_seed(seed)
     if isinstance(equation_degree, bool) or not isinstance(equation_degree, int) or equation_degree < 1:
         raise ValueError(f"Argument 'equation_degree' must be an int >= 1, got {equation_degree!r}.")
     _check_equations_argument(equations)
@@ -387,7 +393,12 @@ def _equation_certificate(architecture, params, equations, max_degree, seed, pri
     """The Jacobian-criterion certificate at φ(params) (jacobian_criterion module), trying degrees
     1..max_degree until one certifies; None when not run (too large, inexact params, no equations)."""
     from ..parametrization.rationals import Rationals
-    from .jacobian_criterion import ProvenEquations, feasible, jacobian_certificate, proven_equations
+    from .jacobian_criterion import (
+        ProvenEquations,
+        feasible,
+        jacobian_certificate,
+        proven_equations,
+    )
 
     if isinstance(equations, ProvenEquations):
         return jacobian_certificate(architecture, params, equations, seed=seed, prime=prime, dimension_result=dres)

@@ -3,8 +3,21 @@
 Torch is imported only inside the functions that train or sample (training, llc, Monte-Carlo exposure).
 """
 
-from .exposure import ExposureCertificate, ExposureEstimate, exact_exposure, exposure_probability
-from .losses import Criticality, Inertia, SquareLoss, bombieri_weyl_gram, data_loss, inertia, target_loss
+from .exposure import (
+    ExposureCertificate,
+    ExposureEstimate,
+    exact_exposure,
+    exposure_probability,
+)
+from .losses import (
+    Criticality,
+    Inertia,
+    SquareLoss,
+    bombieri_weyl_gram,
+    data_loss,
+    inertia,
+    target_loss,
+)
 from .strata import (
     CoordinateStratum,
     MergedStratum,

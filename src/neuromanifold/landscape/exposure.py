@@ -38,16 +38,16 @@ Two computations:
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
 
+from ..limits import check_count, check_seed
 from ..parametrization import Float64, evaluate, jacobian
 from ..parametrization.rationals import Rationals
 from .losses import data_loss
-from .strata import CoordinateStratum, MergedStratum, default_stratum, is_cnn, wilson_interval
+from .strata import CoordinateStratum, MergedStratum, default_stratum, wilson_interval
 
 __all__ = ["ExposureCertificate", "ExposureEstimate", "exact_exposure", "exposure_probability"]
 
@@ -249,9 +249,10 @@ def exposure_probability(stratum: CoordinateStratum | MergedStratum | None = Non
             raise ValueError("Argument 'stratum' or 'architecture' must be given.")
         stratum = default_stratum(architecture)
     arch = stratum.architecture
-    for name, v in (("trials", trials), ("n_data", n_data), ("restarts", restarts)):
-        if isinstance(v, bool) or not isinstance(v, int) or v < 1:
-            raise ValueError(f"Argument '{name}' must be a positive int, got {v!r}.")
+    check_count(trials, "trials", "MAX_TRIALS")
+    check_count(n_data, "n_data", "MAX_SAMPLE_POINTS")
+    check_count(restarts, "restarts", "MAX_STARTS")
+    check_seed(seed)
     from ..architectures import Parameters
 
     merged = isinstance(stratum, MergedStratum)

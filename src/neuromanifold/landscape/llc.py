@@ -35,6 +35,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from ..limits import MAX_SAMPLER_VALUES, check_count, check_seed
 from .torch_backend import TorchNetwork, require_torch
 
 __all__ = ["LLCEstimate", "estimate_llc", "network_llc", "normal_crossing_loss", "occam_comparison",
@@ -111,19 +112,20 @@ def estimate_llc(loss_fn, w_star, n: int, chains: int = 4, draws: int = 2000, bu
     Metropolis–Hastings accept/reject step (MALA, Roberts–Tweedie 1996): the chain then samples the
     localised tempered posterior exactly, without the O(ε) discretisation bias of plain Langevin."""
     torch = require_torch()
-    _check_pos(n, "n", int)
-    if n < 3:
-        raise ValueError(f"Argument 'n' must be >= 3 (nβ = n / log n), got {n}.")
-    for name in ("chains", "draws"):
-        _check_pos({"chains": chains, "draws": draws}[name], name, int)
-    if isinstance(burn_in, bool) or not isinstance(burn_in, int) or burn_in < 0:
-        raise ValueError(f"Argument 'burn_in' must be a non-negative int, got {burn_in!r}.")
+    check_count(n, "n", "MAX_SAMPLE_SIZE", minimum=3)  # nβ = n / log n needs n >= 3
+    check_count(chains, "chains", "MAX_CHAINS")
+    check_count(draws, "draws", "MAX_DRAWS")
+    check_count(burn_in, "burn_in", "MAX_DRAWS", minimum=0)
+    check_seed(seed)
     _check_pos(step, "step")
     if isinstance(gamma, bool) or not isinstance(gamma, (int, float)) or not gamma >= 0:
         raise ValueError(f"Argument 'gamma' must be a non-negative number, got {gamma!r}.")
     n_beta = n / math.log(n)
     w0 = torch.as_tensor(np.asarray(w_star, dtype=np.float64))
     d = w0.shape[0]
+    if chains * max(d, 1) > MAX_SAMPLER_VALUES:
+        raise ValueError(f"Argument 'chains': {chains} chains × {d} parameters exceed {MAX_SAMPLER_VALUES} "
+                         "(MAX_SAMPLER_VALUES) values held at once.")
     if preconditioner is not None:
         P = np.asarray(preconditioner, dtype=np.float64)
         if P.shape != (d, d) or not np.allclose(P, P.T):

@@ -36,6 +36,7 @@ from pathlib import Path
 import numpy as np
 
 from ..architectures import Parameters, architecture_from_json
+from ..limits import MAX_RUNS, MAX_SEED, check_count
 from .strata import default_stratum, is_cnn, wilson_interval
 from .torch_backend import TorchNetwork, require_torch
 
@@ -82,10 +83,9 @@ class TrainSpec:
             raise ValueError(f"Argument 'task' must be one of {_TASKS}, got {self.task!r}.")
         if self.optimizer not in _OPTIMIZERS:
             raise ValueError(f"Argument 'optimizer' must be one of {_OPTIMIZERS}, got {self.optimizer!r}.")
-        for name in ("n_data", "steps", "batch_size", "record_every"):
-            v = getattr(self, name)
-            if isinstance(v, bool) or not isinstance(v, int) or v < 1:
-                raise ValueError(f"Argument '{name}' must be a positive int, got {v!r}.")
+        check_count(self.steps, "steps", "MAX_STEPS")
+        for name in ("n_data", "batch_size", "record_every"):
+            check_count(getattr(self, name), name, "MAX_SAMPLE_POINTS")
         if isinstance(self.noise, bool) or not isinstance(self.noise, (int, float)) or not (0 <= self.noise < math.inf):
             raise ValueError(f"Argument 'noise' must be a non-negative number, got {self.noise!r}.")
         for name in ("lr", "init_scale", "tol"):
@@ -487,11 +487,16 @@ def run_experiment(specs, seeds, path=None, progress: bool = False) -> Experimen
     The MLP-vs-CNN contrast of MATH.md §6 (Razor's Edge, Prop 4.5) over seeds.
     """
     specs = list(specs)
+    if hasattr(seeds, "__len__") and len(seeds) > MAX_RUNS:
+        raise ValueError(f"Argument 'seeds' holds {len(seeds)} seeds; at most {MAX_RUNS} (MAX_RUNS) runs per setting "
+                         "are accepted.")
     seeds = list(seeds)
+    if len(seeds) > MAX_RUNS:
+        raise ValueError(f"Argument 'seeds' holds {len(seeds)} seeds; at most {MAX_RUNS} (MAX_RUNS) are accepted.")
     if not specs:
         raise ValueError("Argument 'specs' must hold at least one TrainSpec.")
-    if not seeds or any(isinstance(s, bool) or not isinstance(s, int) or s < 0 for s in seeds):
-        raise ValueError(f"Argument 'seeds' must be non-negative ints, got {seeds!r}.")
+    if not seeds or any(isinstance(s, bool) or not isinstance(s, int) or not 0 <= s <= MAX_SEED for s in seeds):
+        raise ValueError(f"Argument 'seeds' must be ints in [0, 2^63 - 1], got {seeds[:10]!r}.")
     torch = require_torch()
     path = Path(path) if path is not None else None
     if path is not None:

@@ -126,9 +126,15 @@ class PrimeField(NumberSystem):
         return (a * b) % self.p
 
     def matmul(self, a, b):
-        """a @ b mod p without overflow: b = b_hi·2^16 + b_lo, each partial product < 2^47."""
-        if a.shape[-1] > 2**16:
-            raise ValueError(f"inner dimension {a.shape[-1]} exceeds 2^16; split the product.")
+        """a @ b mod p without overflow: b = b_hi·2^16 + b_lo, each partial product < 2^47, so sums of
+        2^16 of them stay below 2^63; longer inner dimensions are split into such blocks."""
+        n = a.shape[-1]
+        if n > 2**16:
+            acc = None
+            for start in range(0, n, 2**16):
+                part = self.matmul(a[..., start:start + 2**16], b[start:start + 2**16])
+                acc = part if acc is None else (acc + part) % self.p
+            return acc
         lo = b & 0xFFFF
         hi = b >> 16
         res_hi = (a @ hi) % self.p

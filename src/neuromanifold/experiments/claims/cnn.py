@@ -8,7 +8,15 @@ from __future__ import annotations
 
 from ...architectures import CNN, Monomial, Parameters, generic_polynomial
 from ...geometry import dimension
-from ...geometry.cnn import detect_padding, enumerate_strata, hilbert_degree, stratum_report, transport, twin_singularity, twins
+from ...geometry.cnn import (
+    detect_padding,
+    enumerate_strata,
+    hilbert_degree,
+    stratum_report,
+    transport,
+    twin_singularity,
+    twins,
+)
 from ..registry import Verdict, claim
 
 SMK = "Shahverdi–Marchetti–Kohn, polynomial convolutional networks (AISTATS 2025)"

@@ -19,7 +19,10 @@ def _razor_hypersurface(ctx):
     import sympy
 
     from ...geometry.equations import vanishing_ideal
-    from ...geometry.singular_locus import check_singular_locus, symbolic_parametrization
+    from ...geometry.singular_locus import (
+        check_singular_locus,
+        symbolic_parametrization,
+    )
 
     arch = MLP((2, 2, 1), "z^3+z^2")
     ideal = vanishing_ideal(arch, 3, seed=ctx.seed)
