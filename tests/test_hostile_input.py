@@ -349,3 +349,21 @@ def _alive(pid: int) -> bool:
             return fh.read().split(")")[-1].split()[0] != "Z"
     except OSError:
         return False
+
+
+def test_readme_lists_every_limit():
+    """Each module-level MAX_* constant of the package appears in the README's limits table (and nothing
+    named there is missing from the code)."""
+    import pathlib
+    import re
+
+    root = pathlib.Path(__file__).resolve().parents[1]
+    code = set()
+    for path in (root / "src" / "neuromanifold").rglob("*.py"):
+        code |= set(re.findall(r"^(MAX_[A-Z_]+) = ", path.read_text(), flags=re.M))
+    readme = (root / "README.md").read_text()
+    table = readme[readme.index("### Limits"):]
+    table = table[:table.index("\n\n", table.index("| limit |"))]
+    named = set(re.findall(r"`(MAX_[A-Z_]+)`", table))
+    assert code - named == set(), f"limits missing from the README: {sorted(code - named)}"
+    assert named - code == set(), f"README names limits the code lacks: {sorted(named - code)}"
