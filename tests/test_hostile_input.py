@@ -101,6 +101,8 @@ CASES = [
     (["census", "run", "--width", "1", "--store", "{tmp}/newer.sqlite"], "newer neuromanifold"),
     (["census", "list", "--store", "{tmp}/negative.sqlite"], "schema version -3"),
     (["census", "run", "--store", ":memory:"], "keeps nothing"),
+    (["census", "run", "--dask", "127.0.0.1:1", "--store", "{tmp}/s.sqlite"], "connection refused"),
+    (["census", "run", "--dask", "", "--store", "{tmp}/s.sqlite"], "Argument 'dask' is empty"),
     # unwritable outputs
     (["census", "export", "--csv", "{tmp}/no/such/dir/x.csv", "--store", "{tmp}/store.sqlite"], "does not exist"),
     (["census", "export", "--csv", "{tmp}", "--store", "{tmp}/store.sqlite"], "is a folder"),

@@ -140,7 +140,7 @@ def cmd_run(args) -> int:
     check_count(args.workers, "workers", "MAX_WORKERS")
     if args.store == ":memory:":
         raise UsageError("--store :memory: keeps nothing; name a file for the census results")
-    if args.dask and args.workers != 1:
+    if args.dask is not None and args.workers != 1:
         raise UsageError("--workers sizes the local pool; with --dask the cluster decides (drop --workers)")
     tasks = enumerate_tasks(
         depths=parse_range(args.depth, "--depth"),
@@ -172,7 +172,7 @@ def cmd_run(args) -> int:
         return 0
     with _open(args, must_exist=False) as store:
         client = executor = None
-        if args.dask:
+        if args.dask is not None:
             client, executor = dask_executor(args.dask)
         try:
             summary = run_census(tasks, store, executor=executor, workers=args.workers,

@@ -371,11 +371,38 @@ def dask_executor(address, timeout: str = "10s"):
         from distributed import Client
     except ImportError:
         raise ValueError('Argument \'dask\' needs dask.distributed: pip install "neuromanifold[cluster]".') from None
+    if isinstance(address, str):
+        if not address.strip():
+            raise ValueError("Argument 'dask' is empty; name a scheduler address like tcp://host:8786.")
+        _probe(address)
     try:
         client = Client(address, timeout=timeout)
     except (OSError, TimeoutError, ValueError) as exc:  # ValueError: a malformed address
         raise ValueError(f"Argument 'dask' names no reachable scheduler ({address!r}): {exc}.") from None
     return client, client.get_executor()
+
+
+def _probe(address: str) -> None:
+    """Fail at once (not after dask's connect timeout) when a tcp scheduler address refuses connections."""
+    import socket
+    from urllib.parse import urlsplit
+
+    text = address if "://" in address else "tcp://" + address
+    parts = urlsplit(text)
+    if parts.scheme != "tcp" or not parts.hostname:
+        return  # other transports (inproc, tls, ucx): leave them to dask
+    try:
+        port = parts.port
+    except ValueError:
+        raise ValueError(f"Argument 'dask' has a malformed port: {address!r}.") from None
+    if port is None:
+        return
+    try:
+        socket.create_connection((parts.hostname, port), timeout=5).close()
+    except ConnectionRefusedError:
+        raise ValueError(f"Argument 'dask' names no reachable scheduler ({address!r}): connection refused.") from None
+    except OSError:
+        return  # unreachable host, timeouts: dask's own timeout reports them
 
 
 # --- the runner ----------------------------------------------------------------------------
