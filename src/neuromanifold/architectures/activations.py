@@ -16,6 +16,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from fractions import Fraction
+from math import comb
 from numbers import Rational
 
 __all__ = ["Polynomial", "Monomial", "generic_polynomial", "parse_activation", "as_activation", "MAX_DEGREE"]
@@ -109,6 +110,25 @@ class Polynomial:
         """True iff σ(z) = a z^r is homogeneous (then every hidden neuron has a rescaling symmetry)."""
         return len(self.support) == 1
 
+    @property
+    def is_shifted_monomial(self) -> bool:
+        """True iff σ(z) = a (z − c)^r + d for rationals a, c, d: with biases such a σ is affinely equivalent
+        to z^r (the shift and the constant are absorbed by the biases), so it is not generic.
+
+        With σ(z) = Σ a_k z^k, a (z − c)^r has a_{r−1} = −r a c, which fixes c; compare the rest.
+
+        Examples
+        --------
+        >>> Polynomial((1, 3, 3, 1)).is_shifted_monomial    # (z + 1)^3
+        True
+        >>> Polynomial((0, 0, 1, 1)).is_shifted_monomial    # z^3 + z^2
+        False
+        """
+        r, a = self.degree, self.coeffs[-1]
+        c = -self.coeffs[-2] / (r * a)
+        shifted = [a * comb(r, k) * (-c) ** (r - k) for k in range(r + 1)]
+        return all(shifted[k] == self.coeffs[k] for k in range(1, r + 1))
+
     def derivative(self) -> tuple[Fraction, ...]:
         """Coefficients of σ' in ascending order."""
         return tuple(k * a for k, a in enumerate(self.coeffs))[1:] or (Fraction(0),)
@@ -178,6 +198,8 @@ def generic_polynomial(r: int, seed: int = 0, height: int = 9) -> Polynomial:
 
     Genericity is what Razor's Edge Thm 4.1 assumes (finite generic fibres, dim V = N for large r);
     a random choice realises it with high probability.  The same seed gives the same polynomial.
+    For r ≥ 3 a draw of the form a (z − c)^r + d (:attr:`Polynomial.is_shifted_monomial`, affinely
+    equivalent to z^r once there are biases) is redrawn; for r = 2 every polynomial has that form.
     """
     if isinstance(r, bool) or not isinstance(r, int):
         raise TypeError(f"Argument 'r' must be an int, not {type(r).__name__} {r!r}.")
@@ -186,7 +208,10 @@ def generic_polynomial(r: int, seed: int = 0, height: int = 9) -> Polynomial:
     _check_degree(r, "r")
     rng = random.Random(seed)
     values = [v for v in range(-height, height + 1) if v != 0]
-    return Polynomial(tuple(rng.choice(values) for _ in range(r + 1)))
+    while True:  # redraw the degenerate draws (e.g. seed 654 once gave 6(z − 1/3)³ + c)
+        poly = Polynomial(tuple(rng.choice(values) for _ in range(r + 1)))
+        if r <= 2 or not poly.is_shifted_monomial:  # every quadratic is a (z − c)² + d: no redraw helps
+            return poly
 
 
 def parse_activation(text: str) -> Polynomial:

@@ -73,6 +73,7 @@ def _point(args, arch) -> int:
         "certified": rank.certified,
         "error_bound": rank.error_bound if rank.error_bound == rank.error_bound else None,
         "method": rank.method,
+        "primes": list(rank.primes),
         "subnetwork": {"inactive": sub.to_dict()["inactive"], "redundant": sub.to_dict()["redundant"]},
         "reduced_widths": list(sub.reduced_widths),
         "kernel_dimension": rank.kernel_dimension,

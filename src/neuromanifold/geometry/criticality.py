@@ -43,7 +43,8 @@ from math import lcm
 import numpy as np
 
 from ..architectures import Parameters
-from ..parametrization import DEFAULT_PRIME, Float64, PrimeField, jacobian
+from ..limits import check_count
+from ..parametrization import Float64, PrimeField, jacobian, point_primes
 from ..parametrization.rationals import Rationals
 from .bounds import upper_bound
 from .rank import nullspace_mod_p, rank_mod_p
@@ -93,6 +94,7 @@ class PointRank:
     extra_kernel: np.ndarray = field(repr=False)
     singular_values: tuple[float, ...] = ()
     seconds: float = 0.0
+    primes: tuple[int, ...] = ()
 
     @property
     def deficiency(self) -> int:
@@ -108,6 +110,7 @@ class PointRank:
             "certified": self.certified,
             "error_bound": self.error_bound,
             "prime": self.prime,
+            "primes": list(self.primes),
             "kernel_dimension": self.kernel_dimension,
             "symmetry_rank": self.symmetry_rank,
             "extra_kernel_dimension": int(self.extra_kernel.shape[1]),
@@ -203,7 +206,7 @@ def _complement(kernel_cols: list, sym: np.ndarray, rank_fn) -> list:
     return extra
 
 
-def rank_at_point(params, prime: int = DEFAULT_PRIME, seed: int = 0, trials: int = 2,
+def rank_at_point(params, prime: int | None = None, seed: int = 0, trials: int = 2,
                   exact_limit: int = EXACT_LIMIT, tol: float = 1e-8, kernel: bool = True) -> PointRank:
     """rank dφ(W), whether W is critical (rank < dim V, MATH.md §5), and the extra kernel.
 
@@ -212,7 +215,10 @@ def rank_at_point(params, prime: int = DEFAULT_PRIME, seed: int = 0, trials: int
     params:
         The point W (:class:`~neuromanifold.Parameters`; integer, rational or float).
     prime, seed, trials:
-        The prime of the exact backend and the randomness of the projected evaluations.
+        The randomness of the projected evaluations: ``trials`` independent draws, each at its own random
+        prime in [2^30, 2^31) at which W reduces faithfully (:func:`~neuromanifold.parametrization.point_primes`;
+        no input can target a prime it cannot know), or always at ``prime`` when one is given (refused
+        when W is not faithful modulo it).
     exact_limit:
         Compute the rank over ℚ on the grid {0..D}^{d_0} when (grid rows × N) ≤ this.
     tol:
@@ -229,17 +235,26 @@ def rank_at_point(params, prime: int = DEFAULT_PRIME, seed: int = 0, trials: int
     g = gen.dimension
     if params.kind == "float":
         return _float_rank(params, gen, seed, tol, start)
-    ns = PrimeField(prime)
+    check_count(trials, "trials", "MAX_TRIALS")
+    if prime is None:
+        primes = point_primes(params, seed, count=trials)
+    else:
+        reason = PrimeField(prime).unfaithful(list(params.weights) + list(params.biases or ()))
+        if reason is not None:
+            raise ValueError(f"Argument 'prime': the point does not reduce faithfully ({reason}).")
+        primes = (prime,) * trials
     U = max(1, upper_bound(arch).value)
-    best, J_best = -1, None
-    for t in range(trials):
+    best, J_best, used = -1, None, []
+    for t, p in enumerate(primes):
+        ns = PrimeField(p)
         rng = np.random.default_rng([seed, t, 7])
         X = ns.random(rng, (U, arch.input_dim))
         C = ns.random(rng, (U, arch.output_dim))
         J = jacobian(arch, params, X, ns, projections=C)
-        rho = rank_mod_p(J, prime)
+        rho = rank_mod_p(J, p)
+        used.append(p)
         if rho > best:
-            best, J_best = rho, J
+            best, J_best, prime = rho, J, p
         if best >= g:
             break
     sym = symmetry_directions(params)
@@ -247,7 +262,7 @@ def rank_at_point(params, prime: int = DEFAULT_PRIME, seed: int = 0, trials: int
     empty = (np.zeros((arch.n_params, 0), dtype=np.int64), 0)
     if best >= g:  # rank dφ(W) ≥ g and ≤ dim V: equal to dim V when g is certified
         return _result(arch, g, g, False, "mod-p", gen.certified, gen.error_bound, prime,
-                       _mod_p_extra(J_best, sym, prime) if kernel else empty, start)
+                       _mod_p_extra(J_best, sym, prime) if kernel else empty, start, used)
     if rows * arch.n_params <= exact_limit:
         M = _exact_matrix(params)
         rank = M.rank()
@@ -271,9 +286,9 @@ def rank_at_point(params, prime: int = DEFAULT_PRIME, seed: int = 0, trials: int
         return _result(arch, rank, g, critical, "exact", certified, 0.0 if critical else gen.error_bound,
                        None, (ker, rank_q(sym_z) if sym.size else 0), start)
     D = arch.total_degree
-    err = min(1.0, ((best + 1) * (D + 1) / prime) ** trials)
+    err = min(1.0, float(np.prod([(best + 1) * (D + 1) / p for p in used])))
     return _result(arch, best, g, True, "mod-p", False, err, prime,
-                   _mod_p_extra(J_best, sym, prime) if kernel else empty, start)
+                   _mod_p_extra(J_best, sym, prime) if kernel else empty, start, used)
 
 
 def _integer_columns(sym: np.ndarray) -> np.ndarray:
@@ -297,10 +312,11 @@ def _mod_p_extra(J, sym, p):
     return ker, rank_mod_p(S, p) if S.size else 0
 
 
-def _result(arch, rank, g, critical, method, certified, err, prime, extra, start):
+def _result(arch, rank, g, critical, method, certified, err, prime, extra, start, primes=()):
     ker, sym_rank = extra
     return PointRank(arch, int(rank), g, bool(critical), method, bool(certified), float(0.0 if certified else err),
-                     prime, arch.n_params - int(rank), int(sym_rank), ker, (), time.perf_counter() - start)
+                     prime, arch.n_params - int(rank), int(sym_rank), ker, (), time.perf_counter() - start,
+                     tuple(int(p) for p in primes))
 
 
 def _float_rank(params, gen, seed, tol, start):

@@ -48,8 +48,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..architectures import Parameters
 from ..limits import MAX_CURVES, check_count, check_seed
-from ..parametrization import DEFAULT_PRIME, PrimeField, as_theta, jacobian
+from ..parametrization import (
+    DEFAULT_PRIME,
+    PrimeField,
+    as_theta,
+    jacobian,
+    point_primes,
+)
 from .rank import rank_mod_p, schwartz_zippel
 from .series import interpolate_matrix_polynomial, limit_column_space
 
@@ -159,6 +166,7 @@ class SingularityResult:
     seconds: float
     method: str = "tangent-limits"
     equations: object = None  # JacobianCertificate when the Jacobian criterion was run
+    primes: tuple[int, ...] = ()  # the independent random primes the tangent limits were computed at
 
     @property
     def tangent_verdict(self) -> bool | None:
@@ -187,6 +195,7 @@ class SingularityResult:
             "equations": None if self.equations is None else self.equations.to_dict(),
             "rows": self.rows,
             "prime": self.prime,
+            "primes": list(self.primes),
             "seconds": round(self.seconds, 6),
         }
 
@@ -244,7 +253,7 @@ def _fiber_specs(architecture, theta0, fiber, per_point: int, degree: int, seed:
     return specs
 
 
-def singular(architecture, params, curves=4, curve_degree: int = 1, seed: int = 0, prime: int = DEFAULT_PRIME,
+def singular(architecture, params, curves=4, curve_degree: int = 1, seed: int = 0, prime: int | None = None,
              rows: int | None = None, fiber="auto", fiber_curves: int = 2,
              dimension_result=None, equations="auto", equation_degree: int = 3) -> SingularityResult:
     """Decide whether φ(W_0) is a singular point of the neurovariety V (MATH.md §6).
@@ -303,37 +312,31 @@ def singular(architecture, params, curves=4, curve_degree: int = 1, seed: int = 
         raise ValueError(f"Argument 'equation_degree' must be an int >= 1, got {equation_degree!r}.")
     _check_equations_argument(equations)
     start = time.perf_counter()
-    ns = PrimeField(prime)
-    theta0 = as_theta(architecture, params, ns)
-    dres = dimension_result if dimension_result is not None else _dimension(architecture, seed=seed, prime=prime)
+    as_theta(architecture, params, PrimeField(DEFAULT_PRIME))  # refuses floats with the exact backend's message
+    point = params if isinstance(params, Parameters) else Parameters.unflatten(
+        architecture, np.asarray(params, dtype=object))
+    if prime is None:  # two independent random primes at which W_0 reduces faithfully: no input can target them
+        primes = point_primes(point, seed, count=2, stream=1)
+    else:
+        reason = PrimeField(prime).unfaithful(list(point.weights) + list(point.biases or ()))
+        if reason is not None:
+            raise ValueError(f"Argument 'prime': the point does not reduce faithfully ({reason}).")
+        primes = (prime,)
+    dres = dimension_result if dimension_result is not None else _dimension(architecture, seed=seed)
     dimV, bound = dres.dimension, dres.upper_bound
     A = architecture.ambient_dimension
     R = min(A, 3 * bound + 8) if rows is None else int(rows)
     if R < 1:
         raise ValueError(f"Argument 'rows' must be >= 1, got {rows!r}.")
-    X, C = _functionals(architecture, R, seed, ns)
-
-    if isinstance(curves, (int, np.integer)) and not isinstance(curves, bool):
-        if curves < 1:
-            raise ValueError(f"Argument 'curves' must be >= 1, got {curves}.")
-        specs = _random_curves(architecture, theta0, int(curves), curve_degree, seed, ns)
-    elif isinstance(curves, (list, tuple)) and curves:
-        specs = []
-        for i, c in enumerate(curves):
-            if isinstance(c, (list, tuple)) and c and np.ndim(c[0]) == 1:
-                pts = [theta0] + [as_theta(architecture, v, ns) for v in c[1:]]
-            else:
-                pts = [theta0, as_theta(architecture, c, ns)]
-            specs.append((pts, f"given curve #{i}"))
-    else:
+    if not (isinstance(curves, (int, np.integer)) and not isinstance(curves, bool)) and not (
+            isinstance(curves, (list, tuple)) and curves):
         raise TypeError(f"Argument 'curves' must be a positive int or a list of curves, not {curves!r}.")
-
-    specs += _fiber_specs(architecture, theta0, fiber, fiber_curves, curve_degree, seed, ns)
-    J0 = jacobian(architecture, theta0, X, ns, projections=C)
-    rank0 = rank_mod_p(J0, prime)
-    limits = tuple(tangent_limit(architecture, pts, X, C, prime, label, seed=seed + i)
-                   for i, (pts, label) in enumerate(specs))
-    span = rank_mod_p(np.hstack([J0] + [lim.basis for lim in limits]), prime)
+    found = [_limits_at(architecture, point, p, R, curves, curve_degree, fiber, fiber_curves, seed) for p in primes]
+    # every span and rank below is a lower bound at each prime; the verdict uses the smallest (the most cautious)
+    rank0 = min(f[0] for f in found)
+    span = min(f[2] for f in found)
+    limits = found[0][1]
+    prime = primes[0]
 
     method = "tangent-limits"
     if dres.certified and dimV == A:
@@ -358,7 +361,7 @@ def singular(architecture, params, curves=4, curve_degree: int = 1, seed: int = 
     eq = None
     auto = isinstance(equations, str)
     if equations is True or (auto and not certified) or not (auto or equations is None or isinstance(equations, bool)):
-        eq = _equation_certificate(architecture, params, equations, equation_degree, seed, prime, dres)
+        eq = _equation_certificate(architecture, params, equations, equation_degree, seed, DEFAULT_PRIME, dres)
     dim_certified = dres.certified
     if eq is not None and eq.certified:
         if (certified or verdict is True) and verdict is not eq.singular:  # both are proofs: a contradiction is a bug
@@ -373,7 +376,33 @@ def singular(architecture, params, curves=4, curve_degree: int = 1, seed: int = 
         architecture=architecture, singular=verdict, span_dimension=span, dimension=dimV,
         dimension_certified=dim_certified, rank_at_point=rank0, curves=limits, certified=certified,
         error_bound=err, evidence=evidence, rows=R, prime=prime, seconds=time.perf_counter() - start,
-        method=method, equations=eq)
+        method=method, equations=eq, primes=tuple(primes))
+
+
+def _limits_at(architecture, point, prime, R, curves, curve_degree, fiber, fiber_curves, seed):
+    """(rank dφ(W_0), tangent limits, dim of their span with col dφ(W_0)) over F_prime."""
+    ns = PrimeField(prime)
+    theta0 = as_theta(architecture, point, ns)
+    X, C = _functionals(architecture, R, seed, ns)
+    if isinstance(curves, (int, np.integer)):
+        if curves < 1:
+            raise ValueError(f"Argument 'curves' must be >= 1, got {curves}.")
+        specs = _random_curves(architecture, theta0, int(curves), curve_degree, seed, ns)
+    else:
+        specs = []
+        for i, c in enumerate(curves):
+            if isinstance(c, (list, tuple)) and c and np.ndim(c[0]) == 1:
+                pts = [theta0] + [as_theta(architecture, v, ns) for v in c[1:]]
+            else:
+                pts = [theta0, as_theta(architecture, c, ns)]
+            specs.append((pts, f"given curve #{i}"))
+    specs += _fiber_specs(architecture, theta0, fiber, fiber_curves, curve_degree, seed, ns)
+    J0 = jacobian(architecture, theta0, X, ns, projections=C)
+    rank0 = rank_mod_p(J0, prime)
+    limits = tuple(tangent_limit(architecture, pts, X, C, prime, label, seed=seed + i)
+                   for i, (pts, label) in enumerate(specs))
+    span = rank_mod_p(np.hstack([J0] + [lim.basis for lim in limits]), prime)
+    return rank0, limits, span
 
 
 def _check_equations_argument(equations) -> None:

@@ -16,10 +16,27 @@ from fractions import Fraction
 
 import numpy as np
 
-__all__ = ["NumberSystem", "PrimeField", "Float64", "DEFAULT_PRIME"]
+__all__ = ["NumberSystem", "PrimeField", "Float64", "DEFAULT_PRIME", "random_prime"]
 
 #: The Mersenne prime 2^31 − 1, the largest prime whose residues multiply inside int64.
 DEFAULT_PRIME = 2_147_483_647
+
+
+def random_prime(rng: np.random.Generator) -> int:
+    """A random prime in [2^30, 2^31) (about 5·10^7 of them): the next prime after a uniform integer.
+
+    Computations at a *user's* point use such primes instead of a fixed one, so that no input can be built
+    to vanish modulo the prime the code will use (a fixed p = 2^31 − 1 would let the entry 2^31 − 1 pose
+    as zero).
+    """
+    from flint import fmpz
+
+    while True:
+        n = int(rng.integers(2**30, 2**31)) | 1
+        while n < 2**31 and not fmpz(n).is_prime():  # prime gaps below 2^31 are < 300
+            n += 2
+        if n < 2**31:
+            return n
 
 
 class NumberSystem:
@@ -91,6 +108,42 @@ class PrimeField(NumberSystem):
 
     def __hash__(self):
         return hash(("PrimeField", self.p))
+
+    def unfaithful(self, arrays) -> str | None:
+        """Why reducing the exact (integer/rational) ``arrays`` mod p changes what an argument relies on,
+        or None when the reduction is faithful: every denominator is invertible, every non-zero entry stays
+        non-zero, and every matrix keeps its rank over ℚ — hence distinct and non-proportional rows stay so
+        (checked on all pairs of rows of matrices with at most 200 rows).  The ranks over ℚ are FLINT's
+        exact ``fmpq_mat`` ranks."""
+        import flint
+
+        p = self.p
+        for k, arr in enumerate(arrays):
+            arr = np.asarray(arr, dtype=object)
+            if arr.size == 0:
+                continue
+            q = [Fraction(v) for v in arr.ravel()]
+            if any(v.denominator % p == 0 for v in q):
+                return f"array {k} has a denominator divisible by p = {p}"
+            res = np.array([self._reduce_fraction(v) for v in q], dtype=np.int64)
+            if any(v != 0 and r == 0 for v, r in zip(q, res)):
+                return f"array {k} has a non-zero entry divisible by p = {p}"
+            if arr.ndim != 2 or min(arr.shape) < 2:
+                continue
+            R = res.reshape(arr.shape)
+            Q = flint.fmpq_mat(arr.shape[0], arr.shape[1], [flint.fmpq(v.numerator, v.denominator) for v in q])
+            if Q.rank() != flint.nmod_mat(arr.shape[0], arr.shape[1], R.ravel().tolist(), p).rank():
+                return f"array {k} loses rank modulo p = {p}"
+            if arr.shape[0] <= 200:
+                for i in range(arr.shape[0]):
+                    for j in range(i + 1, arr.shape[0]):
+                        pair_q = flint.fmpq_mat(2, arr.shape[1], [flint.fmpq(v.numerator, v.denominator)
+                                                                 for v in q[i * arr.shape[1]:(i + 1) * arr.shape[1]]
+                                                                 + q[j * arr.shape[1]:(j + 1) * arr.shape[1]]])
+                        pair_p = flint.nmod_mat(2, arr.shape[1], R[[i, j]].ravel().tolist(), p)
+                        if pair_q.rank() != pair_p.rank():
+                            return f"rows {i} and {j} of array {k} become proportional modulo p = {p}"
+        return None
 
     def _reduce_fraction(self, v) -> int:
         v = Fraction(v)
