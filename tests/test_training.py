@@ -2,6 +2,7 @@
 resumable experiments; the MLP-vs-CNN contrast at the end points."""
 
 import json
+import pathlib
 
 import numpy as np
 import pytest
@@ -82,3 +83,22 @@ def test_sgd_full_batch_equals_gd_and_minibatch_is_seeded():
     assert a.final_theta == b.final_theta  # reproducible from the seed
     assert not np.allclose(a.final_theta, gd.final_theta)  # mini-batches take other steps
     assert a.losses[-1] < a.losses[0]
+
+
+@pytest.mark.parametrize("n", [1, 3, 6, 7, 10])
+def test_bar_chart_survives_all_or_nothing_counts(n, tmp_path):
+    """0/n and n/n (the expected CNN and MLP outcomes) once crashed the figure step: the hand-written
+    Wilson interval of 0/n had a lower end of +3e-17, so the error bar came out negative."""
+    from neuromanifold.landscape.figures import fraction_bar_chart
+    from neuromanifold.landscape.strata import wilson_interval
+
+    assert wilson_interval(0, n)[0] == 0.0 and wilson_interval(n, n)[1] == 1.0
+
+    class Result:
+        def groups(self):
+            return [{"kind": kind, "activation": "z^3 + z^2", "task": "teacher", "optimizer": "gd", "fraction": k / n,
+                     "wilson95": wilson_interval(k, n), "runs": n, "on_subnetwork": k}
+                    for kind, k in (("MLP", n), ("CNN", 0))]
+
+    paths = fraction_bar_chart(Result(), tmp_path)
+    assert paths and all(pathlib.Path(p).stat().st_size > 0 for p in paths)

@@ -43,11 +43,14 @@ def fraction_bar_chart(result, out) -> list[str]:
     xs = np.arange(len(groups))
     fr = [g["fraction"] for g in groups]
     err = np.array([[g["fraction"] - g["wilson95"][0] for g in groups], [g["wilson95"][1] - g["fraction"] for g in groups]])
+    err = np.clip(err, 0.0, None)  # an interval always contains its estimate; never hand matplotlib −1e-17
     colors = ["tab:blue" if g["kind"] == "MLP" else "tab:orange" for g in groups]
     ax.bar(xs, fr, yerr=err, color=colors, capsize=4)
+    for x, g in zip(xs, groups):  # the count on each bar: a bar of height 0 is otherwise invisible
+        ax.text(x, g["wilson95"][1] + 0.02, f"{g['on_subnetwork']}/{g['runs']}", ha="center", fontsize=8)
     ax.set_xticks(xs, [f"{g['kind']}\n{g['activation']}\n{g['task']}/{g['optimizer']}\n(n={g['runs']})" for g in groups],
                   fontsize=8)
-    ax.set_ylim(0, 1.05)
+    ax.set_ylim(0, 1.12)
     ax.set_ylabel("fraction of runs ending on a subnetwork")
     ax.set_title("Sparsity bias: MLP vs CNN (95% Wilson intervals)", fontsize=10)
     return _save(fig, Path(out), "fraction_on_subnetwork")

@@ -2,17 +2,17 @@
 
 Both kinds of subnetwork the loss-landscape experiments need are *coordinate subspaces* of θ-space:
 
-* MLP, inactive neurons (MATH.md §4): neuron i of hidden layer ℓ has W_ℓ[i, :] = 0 (and b_ℓ[i] = 0) and
+* MLP, inactive neurons (docs/math.md §4): neuron i of hidden layer ℓ has W_ℓ[i, :] = 0 (and b_ℓ[i] = 0) and
   W_{ℓ+1}[:, i] = 0.  The network then computes a function of the narrower MLP, and the points of the
   stratum are exactly the lifts θ = ι(θ') of points θ' of the narrower network (zero weights for the
   removed neurons).  By the permutation symmetry we remove the last neurons of each layer.
-* CNN, zero-padded filters (Razor's Edge §4, CNN paragraph of MATH.md §6): the first ``left`` and last
+* CNN, zero-padded filters (Razor's Edge §4, CNN paragraph of docs/math.md §6): the first ``left`` and last
   ``right`` entries of filter w_ℓ vanish; the network computes a CNN with a shorter filter, shifted.
 
 A stratum S = {θ : θ_j = 0 for j ∈ Z}; the "reduced network" is θ restricted to the free coordinates,
 the lift ι fills Z with zeros.
 
-Redundant (merged) neurons (MATH.md §4) are not coordinate strata: :class:`MergedStratum` is the set of
+Redundant (merged) neurons (docs/math.md §4) are not coordinate strata: :class:`MergedStratum` is the set of
 MLP parameters where neurons i and j of hidden layer ℓ have equal incoming rows (and biases).  Such a
 network computes the function of the MLP with one neuron fewer in layer ℓ whose neuron i carries the
 summed outgoing column; conversely the lift ι_α of a point θ' of that narrower MLP copies the incoming
@@ -31,7 +31,7 @@ __all__ = ["CoordinateStratum", "MergedStratum", "merged_stratum", "mlp_stratum"
 
 def is_cnn(architecture) -> bool:
     """Whether ``architecture`` is a 1-D CNN: its subnetwork strata are zero-padded filters, which are not
-    critically exposed (Razor's Edge Prop 4.5, MATH.md §6), unlike MLP strata."""
+    critically exposed (Razor's Edge Prop 4.5, docs/math.md §6), unlike MLP strata."""
     return getattr(architecture, "filters", None) is not None and type(architecture).__name__ == "CNN"
 
 
@@ -39,7 +39,7 @@ def is_cnn(architecture) -> bool:
 class CoordinateStratum:
     """S = {θ ∈ K^N : θ_j = 0 for j ∈ ``zero``} inside ``architecture``'s parameter space.
 
-    Inactive MLP neurons and zero-padded CNN filters are such coordinate strata (MATH.md §4, §6).
+    Inactive MLP neurons and zero-padded CNN filters are such coordinate strata (docs/math.md §4, §6).
     """
 
     architecture: object
@@ -80,7 +80,7 @@ def mlp_stratum(architecture, removed) -> CoordinateStratum:
     """The MLP stratum where the last ``removed[ℓ−1]`` neurons of hidden layer ℓ are inactive (zero
     incoming row and bias, zero outgoing column).
 
-    Inactive neurons as in MATH.md §4; this stratum is critically exposed when σ(0) = 0 (Razor's Edge, MATH.md
+    Inactive neurons as in docs/math.md §4; this stratum is critically exposed when σ(0) = 0 (Razor's Edge, docs/math.md
     §6).
     """
     hidden = architecture.hidden_widths
@@ -107,8 +107,8 @@ class MergedStratum:
     """Neurons ``i`` and ``j`` of hidden layer ``layer`` (1-based) of an MLP have equal incoming rows and
     biases; ``split`` = α is the share of the merged outgoing column given to neuron i by :meth:`lift`.
 
-    Redundant neurons as in MATH.md §4; the lift ι_α maps critical points of the narrower MLP to critical points
-    (critically exposed for every σ, MATH.md §6).
+    Redundant neurons as in docs/math.md §4; the lift ι_α maps critical points of the narrower MLP to critical points
+    (critically exposed for every σ, docs/math.md §6).
     """
 
     architecture: object
@@ -176,7 +176,7 @@ def merged_stratum(architecture, layer: int = 1, pair=(0, 1), split=None) -> Mer
     """The MLP stratum where neurons ``pair`` = (i, j) of hidden layer ``layer`` (1-based) are redundant
     (equal incoming rows and biases).  ``split`` α (default the exact 1/3, so that neither copy is silent).
 
-    Redundant neurons as in MATH.md §4; critically exposed for every σ (MATH.md §6, :mod:`.exposure`).
+    Redundant neurons as in docs/math.md §4; critically exposed for every σ (docs/math.md §6, :mod:`.exposure`).
     """
     from fractions import Fraction
 
@@ -198,7 +198,7 @@ def cnn_stratum(architecture, pads) -> CoordinateStratum:
     """The CNN stratum where filter ℓ has its first ``pads[ℓ−1][0]`` and last ``pads[ℓ−1][1]``
     entries zero (a zero-padded shorter filter).
 
-    The zero-padding strata of MATH.md §6; not critically exposed (Razor's Edge Prop 4.5).
+    The zero-padding strata of docs/math.md §6; not critically exposed (Razor's Edge Prop 4.5).
     """
     pads = tuple((int(a), int(b)) for a, b in pads)
     if len(pads) != architecture.depth:
@@ -219,20 +219,23 @@ def cnn_stratum(architecture, pads) -> CoordinateStratum:
 def default_stratum(architecture) -> CoordinateStratum:
     """One neuron of the first hidden layer inactive (MLP) / the first filter padded by one on the right (CNN).
 
-    MLP: critically exposed when σ(0) = 0; CNN: not critically exposed (MATH.md §6, Razor's Edge Prop 4.5).
+    MLP: critically exposed when σ(0) = 0; CNN: not critically exposed (docs/math.md §6, Razor's Edge Prop 4.5).
     """
     if is_cnn(architecture):
         return cnn_stratum(architecture, [(0, 1)] + [(0, 0)] * (architecture.depth - 1))
     return mlp_stratum(architecture, [1] + [0] * (len(architecture.hidden_widths) - 1))
 
 
-def wilson_interval(successes: int, trials: int, z: float = 1.959963984540054) -> tuple[float, float]:
-    """Wilson score interval for a binomial proportion (95 % by default):
-    (p̂ + z²/2n ∓ z √(p̂(1−p̂)/n + z²/4n²)) / (1 + z²/n)."""
+def wilson_interval(successes: int, trials: int, confidence: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval for a binomial proportion (95 % by default), from
+    ``scipy.stats.binomtest(...).proportion_ci(method="wilson")``:
+    (p̂ + z²/2n ∓ z √(p̂(1−p̂)/n + z²/4n²)) / (1 + z²/n).  It contains p̂ exactly (0/n gives a lower end of
+    exactly 0, n/n an upper end of exactly 1: the hand-written formula gave 3e-17 and 0.9999999999999999,
+    and matplotlib refused the resulting negative error bar)."""
     if trials <= 0:
         return (0.0, 1.0)
+    from scipy.stats import binomtest
+
+    ci = binomtest(int(successes), int(trials)).proportion_ci(confidence_level=confidence, method="wilson")
     p = successes / trials
-    denom = 1 + z * z / trials
-    centre = (p + z * z / (2 * trials)) / denom
-    half = z * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials)) / denom
-    return (max(0.0, centre - half), min(1.0, centre + half))
+    return (min(float(ci.low), p), max(float(ci.high), p))
