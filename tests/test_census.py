@@ -1,6 +1,6 @@
 """Census sweeps: enumeration, analyses against hand-checked values, resume after a kill, dask.
 
-Hand values come from the Alexander–Hirschowitz theorem (MATH.md §3) for shallow one-output
+Hand values come from the Alexander–Hirschowitz theorem (docs/math.md §3) for shallow one-output
 networks (d_0, d_1, 1), σ = z^r: edim = min{d_0 d_1, C(d_0 + r − 1, r)} is AH's generic value, so
 such a network is defective exactly at AH's exceptions — r = 2 with 2 ≤ d_1 ≤ d_0 − 1, and
 (d_0, r, d_1) ∈ {(3,4,5), (4,4,9), (5,3,7), (5,4,14)}.

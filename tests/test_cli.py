@@ -45,7 +45,7 @@ def test_demo_table_rows_match_the_theorems(capsys):
     rows = {m.group(1): (int(m.group(2)), m.group(3)) for m in
             re.finditer(r"^MLP\(\(([\d, ]+)\), σ=[^)]*\)\s+\d+\s+(\d+)\s+\d+\s+\d+\s+(\S+)",
                         capsys.readouterr().out, re.M)}
-    # dim V by hand (MATH.md §3): AH exception C(6, 4) − 1; quadrics of rank ≤ 3: 5·3 − C(3, 2); all ternary
+    # dim V by hand (docs/math.md §3): AH exception C(6, 4) − 1; quadrics of rank ≤ 3: 5·3 − C(3, 2); all ternary
     # quadrics C(4, 2); KTB 72 − 12; all 3×3 matrices; 4×4 matrices of rank ≤ 2: 2(4 + 4 − 2); N = 6 (Razor's
     # Edge, generic fibres finite); width-one bottleneck 3 + 3 − 1
     hand = {"3, 5, 1": 14, "5, 3, 1": 12, "3, 4, 1": 6, "4, 6, 6, 2": 60, "3, 3, 3": 9, "4, 2, 4": 12, "2, 2, 1": 6,

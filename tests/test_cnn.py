@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 import sympy
 
-from neuromanifold import CNN, Float64, MLP, Parameters, Polynomial, PrimeField, dimension, evaluate, generic_polynomial
+from neuromanifold import CNN, MLP, Float64, Parameters, Polynomial, PrimeField, dimension, evaluate, generic_polynomial
 from neuromanifold.architectures import architecture_from_json
 from neuromanifold.cli import main
 from neuromanifold.geometry.cnn import (
@@ -71,7 +71,8 @@ def test_forward_pass_by_hand():
     p = Parameters(net, ([1, 2, 3], [1, -1]))
     x = np.array([[1, 0, 0, 0, 1], [0, 1, 2, 0, 0]])
     # h_0 = σ(x0 + 2x1 + 3x2), h_1 = σ(x2 + 2x3 + 3x4), f = h_0 − h_1, σ(y) = y² + y
-    sig = lambda y: y * y + y
+    def sig(y):
+        return y * y + y
     expected = [sig(1) - sig(3), sig(2 + 6) - sig(2)]
     assert evaluate(net, p, x, Float64()).ravel().tolist() == expected
     assert PrimeField(101).to_signed(evaluate(net, p, x, PrimeField(101))).ravel().tolist() == [e % 101 if e % 101 <= 50 else e % 101 - 101 for e in expected]
@@ -143,7 +144,8 @@ def _sympy_rank(d0, k, s, sigma_coeffs, rng):
     over ℚ of their Jacobian in the filter entries at a random rational point."""
     xs = sympy.symbols(f"x0:{d0}")
     ws = [sympy.symbols(f"w{ell}_0:{kk}") for ell, kk in enumerate(k)]
-    sigma = lambda y: sum(sympy.Integer(c) * y**i for i, c in enumerate(sigma_coeffs))
+    def sigma(y):
+        return sum(sympy.Integer(c) * y**i for i, c in enumerate(sigma_coeffs))
     h = list(xs)
     for ell, (kk, ss) in enumerate(zip(k, s)):
         out = [sum(ws[ell][t] * h[ss * o + t] for t in range(kk)) for o in range((len(h) - kk) // ss + 1)]

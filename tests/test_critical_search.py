@@ -1,5 +1,5 @@
 """Numerical search for non-subnetwork critical points, input bottlenecks, and the strata CLI
-(MATH.md §4–5).
+(docs/math.md §4–5).
 
 Oracles: sympy ranks of the coefficient Jacobian, hand-derived images of dφ, hand-evaluated
 dimension counts (Alexander–Hirschowitz, dimensions of binary forms) and hand-derived strata dimensions.
@@ -11,13 +11,11 @@ import sys
 
 import numpy as np
 import pytest
+from test_criticality import sympy_rank
 
 from neuromanifold import MLP, Parameters
-from neuromanifold.geometry.critical_scan import (explain, input_bottleneck_rank_bound, numerical_search, scan,
-                                                  structure)
+from neuromanifold.geometry.critical_scan import explain, input_bottleneck_rank_bound, numerical_search, scan, structure
 from neuromanifold.geometry.criticality import rank_at_point
-
-from test_criticality import sympy_rank
 
 
 def test_numerical_search_finds_an_exact_non_subnetwork_critical_point_at_r2():

@@ -1,4 +1,4 @@
-"""Rank of dφ at a point, criticality, the scan and the degree sweep (MATH.md §5).
+"""Rank of dφ at a point, criticality, the scan and the degree sweep (docs/math.md §5).
 
 Oracles: the rank of the Jacobian of the *coefficient* map computed independently with sympy
 (symbolic expansion of f_W), hand-derived images of dφ for shallow nets, and Alexander–Hirschowitz
@@ -154,7 +154,7 @@ def test_degree_sweep_threshold_for_two_neurons():
     sweep = degree_sweep((2, 2, 1), [2, 3, 4], numerical_starts=1, numerical_steps=5)
     assert [s.holds for s in sweep.scans] == [False, True, True]
     assert sweep.threshold == 3
-    # MATH.md §5 with k = d_1 = 4 hidden neurons: Newman–Slater r > k(k − 2) = 8 → 9; Crăciun
+    # docs/math.md §5 with k = d_1 = 4 hidden neurons: Newman–Slater r > k(k − 2) = 8 → 9; Crăciun
     # r > max{k·C(k − 1, 2), 2} = 4·3 = 12 → 13; Usevich et al. r ≥ 2 d_1 − 1 = 7
     assert known_degree_bounds(MLP((3, 4, 1), 2)) == {"newman_slater": 9, "craciun": 13, "usevich": 7}
 

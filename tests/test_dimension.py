@@ -1,4 +1,4 @@
-"""dim V against the theorems of MATH.md §3 and against the independent sympy expansion.
+"""dim V against the theorems of docs/math.md §3 and against the independent sympy expansion.
 
 Every expected value below is a formula from the literature, written out here — not a value
 produced by the code under test.

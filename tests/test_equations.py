@@ -72,7 +72,7 @@ def test_veronese_degree_and_hilbert_function(arch, K, expected):
 def test_cnn_degree_formula():
     cnn = pytest.importorskip("neuromanifold.architectures.cnn")
     # filters (2, 2), stride 1, σ = z²: dim = |k| − L + 1 = 3, degree (|k| − L)!·r^{(L−1)(k_0−1)}/(k_0−1)!·1/(k_1−1)!
-    # = 2!·2/1·1 = 4 (Shahverdi–Marchetti–Kohn, MATH.md §6)
+    # = 2!·2/1·1 = 4 (Shahverdi–Marchetti–Kohn, docs/math.md §6)
     res = vanishing_ideal(cnn.CNN(3, (2, 2), (1, 1), 2), 4)
     assert res.dimension == 3 and res.degree == 4
 

@@ -1,5 +1,5 @@
 """Jacobian-criterion certificates, CNN twin fibres and the c = −1 redundancy, checked against hand
-derivations, the Razor's Edge statements (MATH.md §6) and independent sympy computations."""
+derivations, the Razor's Edge statements (docs/math.md §6) and independent sympy computations."""
 
 import random
 
@@ -66,7 +66,7 @@ RAZOR = MLP((2, 2, 1), "z^3+z^2")
 @pytest.mark.parametrize("W1", [[[1, 2], [2, 4]], [[1, 2], [-1, -2]], [[3, -1], [-6, 2]]])
 def test_razor_det_zero_points_are_certified_singular(W1):
     # rows proportional but unequal, σ not a monomial and not of one parity: no neuron is inactive or
-    # redundant in the parameter sense (MATH.md §4).  Razor's Edge (MATH.md §6): ∇F(φ(W)) = 0 ⇔
+    # redundant in the parameter sense (docs/math.md §4).  Razor's Edge (docs/math.md §6): ∇F(φ(W)) = 0 ⇔
     # a1·a2·det W1 = 0 (checked exactly in test_equations), and I(V) = (F): singular.
     a = [2, -3]
     params = Parameters(RAZOR, (W1, [a]))
@@ -96,7 +96,7 @@ def test_cnn_twin_free_padding_is_certified_smooth():
     assert res.singular is False and res.certified and res.method == "jacobian-criterion"
     # independent re-derivation of the certificate: the equations vanish on 30 sympy-expanded network
     # functions, and their Jacobian at q has rank A − dim V = 20 − |k| = 15 (dim V = |k| for generic σ,
-    # MATH.md §6), computed here with sympy
+    # docs/math.md §6), computed here with sympy
     pe = proven_equations(NET, 2)
     syms = coordinate_symbols(NET)
     rng = random.Random(5)

@@ -78,7 +78,7 @@ def test_llc_json(capsys):
     assert nc["reference"] == 0.25
     assert rrr["reference"] == 2.5  # Aoyagi–Watanabe, M=2, N=3, H=2, r=1: [2·3·5 − 1 − 9]/8
     gen, sub = data["networks"]
-    # rank dφ: 6 at the generic point (the (2,2,1), σ = z³+z² neuromanifold is a hypersurface in ℝ⁷, MATH.md §6);
+    # rank dφ: 6 at the generic point (the (2,2,1), σ = z³+z² neuromanifold is a hypersurface in ℝ⁷, docs/math.md §6);
     # 3 at the subnetwork point (a₁, w₁ regular; σ(0) = σ'(0) = 0 kills the columns of a₂, w₂)
     assert (gen["rank"], sub["rank"]) == (6, 3) and gen["rank_over_2"] == 3
     assert all(r["sampler"] == "mala" and r["preconditioned"] for r in (gen, sub))

@@ -1,4 +1,4 @@
-"""Mason–Stothers (MATH.md §5): textbook examples with hand-counted radicals."""
+"""Mason–Stothers (docs/math.md §5): textbook examples with hand-counted radicals."""
 
 import pytest
 

@@ -154,7 +154,7 @@ def test_subnetwork_strata_table_discriminates():
 def test_architecture_agnostic_on_a_cnn():
     cnn = pytest.importorskip("neuromanifold.architectures.cnn")
     arch = cnn.CNN(3, (2, 2), (1, 1), 2)
-    # filters (1, 2), (1, 1): f = (x0 + 2x1)² + (x1 + 2x2)² ≠ 0. MATH.md §6: dim V = |k| − L + 1 = 3 and φ is
+    # filters (1, 2), (1, 1): f = (x0 + 2x1)² + (x1 + 2x2)² ≠ 0. docs/math.md §6: dim V = |k| − L + 1 = 3 and φ is
     # regular away from φ⁻¹(0), so rank dφ = 3 = dim V here
     res = singular(arch, np.array([1, 2, 1, 1]), curves=2)
     assert res.dimension == 3 and res.rank_at_point == 3 and res.singular is False

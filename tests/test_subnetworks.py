@@ -1,4 +1,4 @@
-"""Subnetwork detection, reduction and strata (MATH.md §4).
+"""Subnetwork detection, reduction and strata (docs/math.md §4).
 
 Oracles: hand-derived reductions (σ(cz) = c^r σ(z) for σ = z^r), exact evaluation of the original and
 the reduced network on random inputs (the reduced network must compute the same function), and the

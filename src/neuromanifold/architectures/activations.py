@@ -1,6 +1,6 @@
 """Polynomial activation functions σ(z) = Σ_k a_k z^k with rational coefficients.
 
-A network with polynomial activations computes polynomials (MATH.md §1).  Two kinds matter:
+A network with polynomial activations computes polynomials (docs/math.md §1).  Two kinds matter:
 
 * **monomial** σ(z) = a z^r (homogeneous): every hidden neuron carries the rescaling symmetry
   (row × c, outgoing column × c^{-r}), outputs are forms of degree r^{L-1};
@@ -57,8 +57,8 @@ def _as_fraction(value, name: str) -> Fraction:
 class Polynomial:
     """The activation σ(z) = Σ_{k=0}^{r} a_k z^k, coefficients in ascending order.
 
-    σ acts coordinatewise on the hidden pre-activations (MATH.md §1).  A monomial a z^r (``is_monomial``) gives
-    the homogeneous case with the rescaling symmetry row × c, column × c^{−r} (MATH.md §2); coefficients in
+    σ acts coordinatewise on the hidden pre-activations (docs/math.md §1).  A monomial a z^r (``is_monomial``) gives
+    the homogeneous case with the rescaling symmetry row × c, column × c^{−r} (docs/math.md §2); coefficients in
     general position give the generic case of Razor's Edge Thm 4.1 (generic fibres finite, dim V = N
     when N ≤ A).
 
@@ -182,7 +182,7 @@ class Polynomial:
 def Monomial(r: int, coefficient=1) -> Polynomial:
     """The monomial activation σ(z) = a·z^r (default a = 1), r ≥ 1.
 
-    r = 1 gives linear networks (MATH.md §3, last item).
+    r = 1 gives linear networks (docs/math.md §3, last item).
     """
     if isinstance(r, bool) or not isinstance(r, int):
         raise TypeError(f"Argument 'r' must be an int, not {type(r).__name__} {r!r}.")
@@ -217,7 +217,7 @@ def generic_polynomial(r: int, seed: int = 0, height: int = 9) -> Polynomial:
 def parse_activation(text: str) -> Polynomial:
     """Parse a polynomial in ``z`` such as ``"z^3+z^2"``, ``"2*z^3 - z/2"`` or ``"z**4"``.
 
-    Returns the :class:`Polynomial` σ(z) = Σ_k a_k z^k of MATH.md §1 with the parsed coefficients a_k ∈ ℚ.
+    Returns the :class:`Polynomial` σ(z) = Σ_k a_k z^k of docs/math.md §1 with the parsed coefficients a_k ∈ ℚ.
     The text is parsed by :func:`neuromanifold.architectures.parsing.parse_polynomial` (a fixed grammar with
     literal exponents; nothing is evaluated), with degrees up to :data:`MAX_DEGREE` checked before expansion.
 

@@ -1,4 +1,4 @@
-"""Polynomial convolutional networks: 1-D, one channel, valid convolutions (MATH.md §6, CNN paragraph).
+"""Polynomial convolutional networks: 1-D, one channel, valid convolutions (docs/math.md §6, CNN paragraph).
 
 Layer ℓ = 1..L convolves its input h_{ℓ−1} ∈ K^{d_{ℓ−1}} with a filter w_ℓ ∈ K^{k_ℓ} at stride s_ℓ,
 
@@ -60,7 +60,7 @@ class CNN(Architecture):
 
     Layer ℓ computes z_ℓ[o] = Σ_t w_ℓ[t] h_{ℓ−1}[s_ℓ o + t] (σ on hidden layers), so
     d_ℓ = ⌊(d_{ℓ−1} − k_ℓ)/s_ℓ⌋ + 1 and, without biases, N = |k| = Σ k_ℓ.  Its neuromanifold has
-    dim V = |k| − L + 1 for monomial σ and |k| for generic σ, with the degree formula of MATH.md §6
+    dim V = |k| − L + 1 for monomial σ and |k| for generic σ, with the degree formula of docs/math.md §6
     (Shahverdi–Marchetti–Kohn, AISTATS 2025; Razor's Edge).
 
     Parameters

@@ -1,4 +1,4 @@
-"""Fully connected polynomial networks (MATH.md §1).
+"""Fully connected polynomial networks (docs/math.md §1).
 
 f_W(x) = W_L σ_{L−1}(W_{L−1} σ_{L−2}(⋯ σ_1(W_1 x))), widths d = (d_0, …, d_L), W_i ∈ ℝ^{d_i × d_{i−1}},
 σ_ℓ applied coordinatewise on the hidden layers ℓ = 1..L−1, optional biases b_i.
@@ -42,7 +42,7 @@ class Architecture:
 
     @property
     def n_params(self) -> int:
-        """N, the number of parameters (MATH.md §1: N = Σ d_i d_{i−1} for an MLP without bias)."""
+        """N, the number of parameters (docs/math.md §1: N = Σ d_i d_{i−1} for an MLP without bias)."""
         return sum(layer.n_params for layer in self.layers)
 
     def rescaling_units(self, ell: int) -> int:
@@ -61,7 +61,7 @@ class Architecture:
         for act in self.activations:
             bound *= act.degree
         if not self.bias and all(act.is_monomial for act in self.activations):
-            return frozenset({bound})  # forms of degree Π r_ℓ (MATH.md §1), however large
+            return frozenset({bound})  # forms of degree Π r_ℓ (docs/math.md §1), however large
         if bound > MAX_OUTPUT_DEGREES:
             raise ValueError(
                 f"Argument 'activation': the output degree can reach {bound}; enumerating the occurring degrees "
@@ -93,7 +93,7 @@ class Architecture:
     def ambient_dimension(self) -> int:
         """A = d_L · #{monomials of the degrees that can occur} — the dimension of the linear space
         the neuromanifold lives in.  Monomial σ = z^r: d_L · C(D + d_0 − 1, d_0 − 1);
-        generic polynomial σ: d_L · C(D + d_0, d_0) (MATH.md §1)."""
+        generic polynomial σ: d_L · C(D + d_0, d_0) (docs/math.md §1)."""
         d0 = self.input_dim
         return self.output_dim * sum(comb(e + d0 - 1, d0 - 1) for e in self.output_degrees())
 
@@ -138,7 +138,7 @@ class MLP(Architecture):
     It parametrises f_W(x) = W_L σ(W_{L−1} σ(⋯ σ(W_1 x))) with W_i ∈ ℝ^{d_i × d_{i−1}} (W_i x + b_i with
     biases), N = Σ_i d_i d_{i−1} parameters; for σ = z^r the outputs are forms of degree D = r^{L−1} in d_0
     variables and ``ambient_dimension`` is A(d, r) = d_L·C(D + d_0 − 1, d_0 − 1) (in general: the number of
-    monomials that can occur). MATH.md §1 (Kileel–Trager–Bruna).
+    monomials that can occur). docs/math.md §1 (Kileel–Trager–Bruna).
 
     Parameters
     ----------

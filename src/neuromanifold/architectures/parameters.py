@@ -84,7 +84,7 @@ class Parameters:
     """A parameter point of ``architecture``: per layer a weight array (matrix W_i of shape
     (d_i, d_{i−1}) for an MLP, filter of length k_i for a CNN) and, with biases, a vector b_i.
 
-    A point W = (W_1, …, W_L) of the parameter space of φ: W ↦ f_W (MATH.md §1); :meth:`flatten` gives θ ∈ K^N
+    A point W = (W_1, …, W_L) of the parameter space of φ: W ↦ f_W (docs/math.md §1); :meth:`flatten` gives θ ∈ K^N
     in the order of docs/design.md (per layer: weights row-major, then the bias).
 
     Raises ValueError naming the layer when a shape is wrong, the layer count differs from the

@@ -1,7 +1,7 @@
 """neuromanifold critical WIDTHS --degree R [--weights FILE] [--degrees 2..8] [--json]
 
 With ``--weights``: rank dφ(W), generic rank, critical, the subnetwork structure and reduced widths of
-one point.  Without: a scan testing "critical ⇔ subnetwork" (MATH.md §5), or a degree sweep.
+one point.  Without: a scan testing "critical ⇔ subnetwork" (docs/math.md §5), or a degree sweep.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """neuromanifold singular WIDTHS (--degree R | --activation P) --weights FILE [--json]:
-is φ(W_0) a singular point of the neurovariety?  (limits of tangent spaces, MATH.md §6)"""
+is φ(W_0) a singular point of the neurovariety?  (limits of tangent spaces, docs/math.md §6)"""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """neuromanifold strata WIDTHS --degree R [--json]
 
-The subnetwork strata of an MLP (MATH.md §4; :func:`~neuromanifold.geometry.subnetworks.subnetwork_strata`):
+The subnetwork strata of an MLP (docs/math.md §4; :func:`~neuromanifold.geometry.subnetworks.subnetwork_strata`):
 per hidden layer how many neurons are removed (inactive) and merged (redundant), the reduced widths
 d', dim V(d') (computed, certified or with its error bound), the codimension dim V − dim V(d') and the
 covering pairs of the inclusion order V(d') ⊆ V(d'') (d' ≤ d'' componentwise).

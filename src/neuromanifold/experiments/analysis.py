@@ -4,10 +4,10 @@ All functions read rows of a :class:`~neuromanifold.experiments.store.ResultStor
 row dicts with the store's columns) and only ever report what the stored grid shows: "smallest",
 "minimal" and "from which" are relative to the degrees and widths that were swept.
 
-* **Activation threshold** (MATH.md §3; Finkel–Rodriguez–Wu–Yahl): for a width vector d the
+* **Activation threshold** (docs/math.md §3; Finkel–Rodriguez–Wu–Yahl): for a width vector d the
   smallest stored degree r such that dim V(d, r') = edim(d, r') for every stored r' ≥ r.  Without
   width-one bottlenecks such an r̃(d) exists; with them the architecture stays defective.
-* **Defective**: dim V < edim (Kileel–Trager–Bruna expected dimension, MATH.md §2).
+* **Defective**: dim V < edim (Kileel–Trager–Bruna expected dimension, docs/math.md §2).
 * **Minimal filling widths** for fixed (L, d_0, d_L, r): the stored width vectors with dim V = A
   (filling) that are minimal for the componentwise order among the stored filling ones.  Filling is
   monotone in the widths (a narrower network is a wider one with a neuron switched off), so once the
@@ -111,7 +111,7 @@ def defective_architectures(source, kind: str | None = None, depth: int | None =
     defect = edim − dim, certified and error_bound (sorted by depth, widths, degree).
 
     Defective means dim V < edim, the Kileel–Trager–Bruna expected dimension edim = min{d_L + Σ_i (d_{i−1} − 1)
-    d_i, A} (MATH.md §2); for shallow one-output nets these are the Alexander–Hirschowitz exceptions (MATH.md
+    d_i, A} (docs/math.md §2); for shallow one-output nets these are the Alexander–Hirschowitz exceptions (docs/math.md
     §3).
     """
     out = []
@@ -177,7 +177,7 @@ def minimal_filling_widths(source, depth: int, input_dim: int, output_dim: int, 
                            kind: str = "monomial") -> list[FillingWidths]:
     """Minimal filling width vectors for fixed (L, d_0, d_L, r) among the stored ones (module docstring).
 
-    Filling means dim V = A, the ambient dimension (MATH.md §2); minimal is componentwise over the hidden widths
+    Filling means dim V = A, the ambient dimension (docs/math.md §2); minimal is componentwise over the hidden widths
     (d_1, …, d_{L−1}).
 
     Examples

@@ -7,7 +7,7 @@ widths d_1..d_{L−1}, the output width d_L, the activation degree r and the act
 * ``generic``: a seeded generic polynomial of degree r (:func:`~neuromanifold.generic_polynomial`),
 
 — and computes dim V for each with :func:`~neuromanifold.geometry.dimension.dimension` (certified or
-with a Schwartz–Zippel error bound, MATH.md §2).  Results are committed one by one to a
+with a Schwartz–Zippel error bound, docs/math.md §2).  Results are committed one by one to a
 :class:`~neuromanifold.experiments.store.ResultStore`; a re-run skips whatever is stored, so an
 interrupted sweep resumes where it stopped.
 
@@ -61,7 +61,7 @@ class CensusTask:
     """One unit of work: the dimension (and optional analyses) of one architecture.
 
     Each task computes dim V with :func:`~neuromanifold.geometry.dimension.dimension` (certified or with its
-    Schwartz–Zippel error bound, MATH.md §2) and stores it with edim, A and the bound used.
+    Schwartz–Zippel error bound, docs/math.md §2) and stores it with edim, A and the bound used.
 
     Plain picklable data, so it travels to process-pool and dask workers alike.
     """
@@ -140,7 +140,7 @@ def enumerate_tasks(
     """Every architecture × activation of the family, in a deterministic order.
 
     Each task is one architecture d = (d_0, …, d_L) with σ = z^r (``monomial``) or a seeded generic polynomial
-    of degree r (``generic``), whose dim V the census computes (MATH.md §2–3).
+    of degree r (``generic``), whose dim V the census computes (docs/math.md §2–3).
 
     Parameters
     ----------
@@ -458,7 +458,7 @@ def run_census(tasks, store, executor=None, workers: int = 1, progress: bool = F
     """Run every task not yet in ``store``, committing each result as soon as it arrives.
 
     Each row holds dim V, edim, A, the proven upper bound and how the value is known (certified or
-    Schwartz–Zippel error bound, MATH.md §2).
+    Schwartz–Zippel error bound, docs/math.md §2).
 
     Parameters
     ----------

@@ -28,7 +28,7 @@ def _pyplot():
 def census_heatmap(rows, path, value: str = "defect", title: str | None = None) -> tuple[str, str]:
     """Heatmap of census rows: one row per width vector, one column per degree r.
 
-    ``value="defect"`` colours a cell by edim − dim (0 = expected dimension; MATH.md §2) and
+    ``value="defect"`` colours a cell by edim − dim (0 = expected dimension; docs/math.md §2) and
     ``value="fill"`` by dim / A (1 = filling).  Cells are annotated with the number; uncertified
     dimensions carry a ``?``.  Writes ``<path>.png`` and ``<path>.svg`` (suffix of ``path`` ignored)
     and returns both paths.

@@ -1,7 +1,7 @@
 """The census results store: one SQLite file, one row per architecture × activation × tool version.
 
 Every row records *how* its dimension is known — ``certified`` (the mod-p rank meets a proven upper
-bound, MATH.md §2) or the Schwartz–Zippel ``error_bound`` — together with the ``seed``, the
+bound, docs/math.md §2) or the Schwartz–Zippel ``error_bound`` — together with the ``seed``, the
 ``prime`` and the wall time, so a stored number can always be re-derived.
 
 Durability: the database runs in write-ahead-log mode and every result is committed on its own, so

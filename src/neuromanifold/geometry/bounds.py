@@ -1,6 +1,6 @@
 """Proven upper bounds on dim V, the expected dimension, and the Schwartz–Zippel degree.
 
-A mod-p rank of d(ev_X ∘ φ) at a random point is a lower bound on dim V (MATH.md §2).  When it
+A mod-p rank of d(ev_X ∘ φ) at a random point is a lower bound on dim V (docs/math.md §2).  When it
 meets one of the upper bounds below — each a theorem — the dimension is **certified**.
 
 Upper bounds used (the smallest applicable one wins):
@@ -8,7 +8,7 @@ Upper bounds used (the smallest applicable one wins):
 1. *Symmetry* (Kileel–Trager–Bruna): each hidden unit with homogeneous σ_ℓ = a z^r carries a
    rescaling (row × c, outgoing column × c^{−r}) acting with finite stabilisers at generic points,
    so dim V ≤ N − Σ_ℓ (rescaling units of layer ℓ).
-2. *Ambient*: V lies in the span of the monomials that can occur, dim V ≤ A (MATH.md §1).
+2. *Ambient*: V lies in the span of the monomials that can occur, dim V ≤ A (docs/math.md §1).
 3. *Linear networks* (all σ = a z): f = W_L ⋯ W_1 has rank ≤ m = min_i d_i, and the d_L × d_0 matrices
    of rank ≤ m form a variety of dimension m(d_0 + d_L − m).
 4. *Alexander–Hirschowitz* (shallow, one output, σ = a z^r, no bias): V is the cone over the d_1-th
@@ -52,7 +52,7 @@ AH_EXCEPTIONS = frozenset({(3, 4, 5), (4, 4, 9), (5, 3, 7), (5, 4, 14)})
 class UpperBound:
     """A proven upper bound on dim V and the statement it comes from.
 
-    One of the theorems listed in the module docstring (MATH.md §2–3: Kileel–Trager–Bruna symmetry bound,
+    One of the theorems listed in the module docstring (docs/math.md §2–3: Kileel–Trager–Bruna symmetry bound,
     ambient dimension A, linear networks m(d_0 + d_L − m), Alexander–Hirschowitz, narrow input/output and
     composition bounds).
     """
@@ -64,7 +64,7 @@ class UpperBound:
 def symmetry_dimension(architecture) -> int:
     """Dimension of the rescaling torus: Σ over hidden layers ℓ with homogeneous σ_ℓ of the number of
     independently rescalable units (d_ℓ neurons for an MLP, one filter for a CNN).  0 for
-    non-homogeneous (e.g. generic polynomial) activations (MATH.md §2)."""
+    non-homogeneous (e.g. generic polynomial) activations (docs/math.md §2)."""
     return sum(
         architecture.rescaling_units(ell)
         for ell, act in enumerate(architecture.activations)
@@ -92,7 +92,7 @@ def alexander_hirschowitz(d0: int, d1: int, r: int) -> int:
 def upper_bound(architecture) -> UpperBound:
     """The smallest proven upper bound on dim V (see the module docstring for the list).
 
-    ``value`` ≥ dim V is a theorem (MATH.md §2–3: N − Σ rescalings (Kileel–Trager–Bruna), A,
+    ``value`` ≥ dim V is a theorem (docs/math.md §2–3: N − Σ rescalings (Kileel–Trager–Bruna), A,
     m(d_0 + d_L − m) for linear networks, Alexander–Hirschowitz for (d_0, d_1, 1), narrow input/output and
     composition bounds); :func:`dimension` certifies when its mod-p lower bound meets it.
     """

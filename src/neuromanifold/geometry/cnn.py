@@ -1,5 +1,5 @@
 """CNN-specific geometry: dimension formula, degree formula, identifiability, zero-padding strata
-(MATH.md §6, CNN paragraph; Shahverdi–Marchetti–Kohn AISTATS 2025 = [SMK25]; Razor's Edge §4 = [RE]).
+(docs/math.md §6, CNN paragraph; Shahverdi–Marchetti–Kohn AISTATS 2025 = [SMK25]; Razor's Edge §4 = [RE]).
 
 Notation: filters w_ℓ ∈ K^{k_ℓ}, strides s_ℓ, |k| = Σ k_ℓ, P_{ℓ−1} = s_1⋯s_{ℓ−1}, L layers.
 
@@ -18,7 +18,7 @@ Notation: filters w_ℓ ∈ K^{k_ℓ}, strides s_ℓ, |k| = Σ k_ℓ, P_{ℓ−1
   same functions — moving leading zeros from layer m to an earlier layer ℓ is possible only in
   multiples of P_{m−1}/P_{ℓ−1} (the **integrality condition** on the shifts through the strides).
   At a twin point the function has two preimages θ_A ≠ θ_B; if col dφ(θ_A) + col dφ(θ_B) has
-  dimension > dim V, the point is singular (two limits of tangent spaces, MATH.md §6): a node-like
+  dimension > dim V, the point is singular (two limits of tangent spaces, docs/math.md §6): a node-like
   self-intersection.  Without a twin, φ is regular and (numerically) injective there: smooth [RE].
 * A zero filter (k'_ℓ = 0) with σ(0) = 0 gives f = 0: rank dφ drops only there ([RE]: "the
   parametrisation is regular away from φ^{−1}(0)").
@@ -103,7 +103,7 @@ def dimension_formula(architecture) -> tuple[int, str]:
 
 def degree_formula(architecture) -> int:
     """deg V = (|k| − L)! · Π_{j=0}^{L−1} r^{(L−j−1)(k_j − 1)} / (k_j − 1)!  for σ = z^r, no bias
-    ([SMK25], MATH.md §6; j = 0 the input-side filter).  ValueError otherwise."""
+    ([SMK25], docs/math.md §6; j = 0 the input-side filter).  ValueError otherwise."""
     arch = _check_cnn(architecture)
     acts = arch.activations
     if arch.bias or any(not a.is_monomial for a in acts) or len({a.degree for a in acts}) > 1:
@@ -122,7 +122,7 @@ def degree_formula(architecture) -> int:
 class CNNDimension:
     """dim V computed by the certified engine beside the literature formula; ``agrees`` flags a mismatch.
 
-    The formula is dim V = |k| − L + 1 for monomial σ and |k| for generic σ (MATH.md §6;
+    The formula is dim V = |k| − L + 1 for monomial σ and |k| for generic σ (docs/math.md §6;
     Shahverdi–Marchetti–Kohn, AISTATS 2025; Razor's Edge).
     """
 
@@ -149,7 +149,7 @@ def cnn_dimension(architecture, seed: int = 0, trials: int = 2, prime: int = DEF
     """dim V by :func:`~neuromanifold.geometry.dimension.dimension` (mod-p rank, certified against the
     symmetry/ambient bounds) and the formula of :func:`dimension_formula`.
 
-    Checks dim V = |k| − L + 1 (monomial σ) or |k| (generic σ) of MATH.md §6 (Shahverdi–Marchetti–Kohn, AISTATS
+    Checks dim V = |k| − L + 1 (monomial σ) or |k| (generic σ) of docs/math.md §6 (Shahverdi–Marchetti–Kohn, AISTATS
     2025; Razor's Edge) against the certified engine.
     """
     arch = _check_cnn(architecture)
@@ -302,7 +302,7 @@ def detect_padding(params, tol: float = 0.0, relative: bool = False) -> Padding:
     |w| ≤ tol (exact zeros for the default tol = 0), or |w| ≤ tol · max|w_ℓ| per filter with
     ``relative=True`` (for float end points of training).  A zero filter is reported as (k_ℓ, 0).
 
-    Zero-padded filters are the CNN subnetworks; their strata carry the node-like singularities of MATH.md §6
+    Zero-padded filters are the CNN subnetworks; their strata carry the node-like singularities of docs/math.md §6
     (Shahverdi–Marchetti–Kohn; Razor's Edge), subject to the integrality condition on the shift
     τ = Σ_ℓ a_ℓ s_1⋯s_{ℓ−1}.
     """
@@ -328,7 +328,7 @@ def enumerate_strata(architecture, include_zero: bool = True) -> list[Padding]:
     """Every padding pattern with non-zero filters (Π_ℓ k_ℓ(k_ℓ+1)/2 of them, the open stratum first),
     then (``include_zero``) one stratum per layer with a zero filter.
 
-    These are the zero-padding strata of MATH.md §6 (Shahverdi–Marchetti–Kohn; Razor's Edge): away from
+    These are the zero-padding strata of docs/math.md §6 (Shahverdi–Marchetti–Kohn; Razor's Edge): away from
     φ^{−1}(0) the parametrisation is regular on each.
     """
     from .subnetworks import MAX_STRATA
@@ -469,7 +469,7 @@ def stratum_report(padding: Padding, seed: int = 0, prime: int = DEFAULT_PRIME, 
 class TwinCertificate:
     """f = φ(θ_A) = φ(θ_B) with θ_A ≠ θ_B in twin strata.  If rank dφ(θ_A) = rank dφ(θ_B) = dim V, both
     column spaces are limits of tangent spaces at smooth points, hence lie in T_f V; their span having
-    dimension > dim V certifies that f is singular (MATH.md §6)."""
+    dimension > dim V certifies that f is singular (docs/math.md §6)."""
 
     architecture: CNN
     theta_a: Parameters
@@ -510,7 +510,7 @@ def twin_singularity(params_a: Parameters, params_b: Parameters, seed: int = 0, 
                      dimension_result=None) -> TwinCertificate:
     """Certify that φ(θ_A) = φ(θ_B) is a singular point by the span of the two tangent spaces.
 
-    MATH.md §6: every limit of tangent spaces at q lies in T_q V, so if the images of dφ(θ_A) and dφ(θ_B) at two
+    docs/math.md §6: every limit of tangent spaces at q lies in T_q V, so if the images of dφ(θ_A) and dφ(θ_B) at two
     preimages of q span more than dim V, q is singular — the node-like self-intersections of zero-padded CNN
     strata (Shahverdi–Marchetti–Kohn; Razor's Edge).
     """
@@ -630,7 +630,7 @@ def _lm(arch, theta0, X, target, ns, iters: int = 300, tol: float = 1e-12):
 
 def identifiability(architecture, seed: int = 0, starts: int = 8, tol: float = 1e-16, at: Parameters | None = None) -> Identifiability:
     """Fibre of φ at a random point (or at ``at``): exact finiteness test plus a multi-start numerical
-    preimage search (MATH.md §6: CNNs are generically injective, up to rescaling for monomial σ).
+    preimage search (docs/math.md §6: CNNs are generically injective, up to rescaling for monomial σ).
     At a twin point (:func:`twins`) the search is expected to find the second preimage."""
     arch = _check_cnn(architecture)
     if at is not None and (not isinstance(at, Parameters) or at.architecture != arch):

@@ -1,4 +1,4 @@
-"""Testing "critical ⇔ subnetwork" (Kohn–Marchetti–Shabir–Shahverdi–Wang; MATH.md §5) on an architecture.
+"""Testing "critical ⇔ subnetwork" (Kohn–Marchetti–Shabir–Shahverdi–Wang; docs/math.md §5) on an architecture.
 
 :func:`scan` checks, for a monomial MLP σ = z^r:
 
@@ -12,7 +12,7 @@
     * **plane construction** — rows of W_ℓ of the form u + t_i v (pairwise non-proportional).  The
       pre-activations p_i = (u + t_i v)·h are then binary forms in (u·h, v·h), whose r-th powers live in
       a space of dimension r + 1; with d_ℓ ≥ r + 2 neurons they are linearly dependent, and the
-      outgoing weights can move along the dependency without changing f (MATH.md §5, "r-th powers of
+      outgoing weights can move along the dependency without changing f (docs/math.md §5, "r-th powers of
       the hidden pre-activations become linearly dependent");
     * **equal hidden functions** — if Σ λ_i h_{ℓ−1,i} ≡ 0 (the plane construction one layer down,
       λ from the Vandermonde relations Σ λ_i t_i^k = 0, k ≤ r), two neurons of layer ℓ with rows
@@ -91,8 +91,8 @@ class ScanResult:
     """The outcome of :func:`scan` for one architecture; ``holds`` iff all tests agree with
     "critical ⇔ subnetwork".
 
-    The statement tested is the Kohn–Marchetti–Shabir–Shahverdi–Wang theorem (MATH.md §5): for σ = z^r with r
-    large enough, W is critical (rank dφ(W) < dim V) iff W is a subnetwork (MATH.md §4).
+    The statement tested is the Kohn–Marchetti–Shabir–Shahverdi–Wang theorem (docs/math.md §5): for σ = z^r with r
+    large enough, W is critical (rank dφ(W) < dim V) iff W is a subnetwork (docs/math.md §4).
     """
 
     architecture: MLP
@@ -131,7 +131,7 @@ class ScanResult:
 
     @property
     def holds(self) -> bool:
-        """The equivalence with MATH.md §4's definition of subnetwork (hidden neurons only)."""
+        """The equivalence with docs/math.md §4's definition of subnetwork (hidden neurons only)."""
         return not self.noncritical_subnetworks and not self.counterexamples
 
     @property
@@ -511,7 +511,7 @@ def structure(params) -> dict:
 
     * ``input_bottleneck`` — rank W_1 < min(d_0, d_1): f = g∘P factors through a projection
       P: ℚ^{d_0} → ℚ^k (k = rank W_1); after a change of input coordinates an *input* neuron is
-      inactive (a subnetwork in the broader sense, MATH.md §4 only speaks of hidden neurons);
+      inactive (a subnetwork in the broader sense, docs/math.md §4 only speaks of hidden neurons);
     * ``output_bottleneck`` — rank W_L < min(d_{L−1}, d_L): the outputs satisfy a linear relation;
     * ``rank_drops`` — hidden layers ℓ = 2..L−1 with rank W_ℓ < min(d_ℓ, d_{ℓ−1}) (e.g. the plane rows);
     * ``proportional_columns`` — (layer, (i, j)) with W_{ℓ+1}[:, i] ∥ W_{ℓ+1}[:, j] ≠ 0 and W_{ℓ+1} with
@@ -564,7 +564,7 @@ def input_bottleneck_rank_bound(architecture, k: int) -> int:
 
     When this is < dim V, every such point is critical (a proof, not a test).  For large r the bound
     reaches N − Σ d_ℓ (the expected dimension), consistent with the Kohn–Marchetti–Shabir–Shahverdi–Wang
-    theorem (MATH.md §5)."""
+    theorem (docs/math.md §5)."""
     from .bounds import upper_bound
 
     d = architecture.widths
@@ -642,7 +642,7 @@ def numerical_search(arch: MLP, seed: int = 0, starts: int = 2, steps: int = 40,
             for values in _snap(arch, gauged, X, C, g, avoid_bottleneck, max_reopt):
                 key = tuple(values)
                 if key in seen or not all(any(v != 0 for v in values[pos:pos + layer.n_params])
-                                          for pos, layer in zip(np.cumsum([0] + [l.n_params for l in arch.layers]), arch.layers)):
+                                          for pos, layer in zip(np.cumsum([0] + [lay.n_params for lay in arch.layers]), arch.layers)):
                     continue
                 seen.add(key)
                 p = _to_params(arch, values)
@@ -670,8 +670,8 @@ def scan(architecture, seed: int = 0, random_points: int = 3, numerical_starts: 
          exact_limit: int = SCAN_EXACT_LIMIT, progress: bool = False) -> ScanResult:
     """Test "critical ⇔ subnetwork" on ``architecture`` (see the module docstring for (a)–(c)).
 
-    Theorem under test (Kohn–Marchetti–Shabir–Shahverdi–Wang, MATH.md §5): for σ = z^r, r large, rank dφ(W) <
-    dim V iff W is a subnetwork (MATH.md §4); for small r both directions may fail, and counterexamples are
+    Theorem under test (Kohn–Marchetti–Shabir–Shahverdi–Wang, docs/math.md §5): for σ = z^r, r large, rank dφ(W) <
+    dim V iff W is a subnetwork (docs/math.md §4); for small r both directions may fail, and counterexamples are
     certified by exact ranks.
 
     ``progress=True`` shows a tqdm bar on stderr.  Every reported counterexample carries weights that
@@ -726,7 +726,7 @@ def scan(architecture, seed: int = 0, random_points: int = 3, numerical_starts: 
 
 # --------------------------------------------------------------------------- degree sweep
 def known_degree_bounds(architecture) -> dict:
-    """Sufficient degrees from the literature (MATH.md §3, §5), with k = the largest hidden width
+    """Sufficient degrees from the literature (docs/math.md §3, §5), with k = the largest hidden width
     (reading: the k pre-activations of one layer whose r-th powers must be independent):
     Newman–Slater r > k(k − 2); Crăciun r > max{k·C(k − 1, 2), 2}; Usevich et al. r ≥ 2 d_ℓ − 1."""
     k = max(architecture.widths[1:-1]) if architecture.depth > 1 else 1
@@ -790,7 +790,7 @@ def degree_sweep(widths, degrees, seed: int = 0, progress: bool = False, **scan_
     """:func:`scan` of MLP(widths, z^r) for each r in ``degrees`` (sorted).
 
     ``threshold`` is the smallest tested r from which "critical ⇔ subnetwork" holds on every test; compare with
-    the sufficient degrees of MATH.md §5 (Newman–Slater r > k(k − 2), Crăciun) and §3 (Usevich et al. r_ℓ ≥ 2d_ℓ
+    the sufficient degrees of docs/math.md §5 (Newman–Slater r > k(k − 2), Crăciun) and §3 (Usevich et al. r_ℓ ≥ 2d_ℓ
     − 1), see :func:`known_degree_bounds`.
     """
     degrees = sorted(set(degrees))

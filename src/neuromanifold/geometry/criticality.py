@@ -1,6 +1,6 @@
 """The rank of dφ at a parameter point, criticality, and the kernel beyond the rescalings.
 
-MATH.md §5: W is **critical** for φ: W ↦ f_W when rank dφ(W) < dim V, the generic rank (not N: the
+docs/math.md §5: W is **critical** for φ: W ↦ f_W when rank dφ(W) < dim V, the generic rank (not N: the
 rescalings of monomial hidden neurons always lie in the kernel).
 
 How the rank at W is known (for integer or rational W):
@@ -26,7 +26,7 @@ How the rank at W is known (for integer or rational W):
 
 Float weights get the singular values of the Float64 Jacobian and a *numerical* rank (never certified).
 
-Symmetry directions (MATH.md §2): for monomial σ_ℓ = a z^r, neuron i of hidden layer ℓ has the
+Symmetry directions (docs/math.md §2): for monomial σ_ℓ = a z^r, neuron i of hidden layer ℓ has the
 tangent vector s = (row_i in W_ℓ (and b_ℓ), −r·col_i in W_{ℓ+1}) of the rescaling orbit, and s ∈ ker dφ(W).
 The **extra kernel** is a complement of their span inside ker dφ(W): the directions that make W
 critical when dim V = N − (number of rescalings).
@@ -72,7 +72,7 @@ def generic_rank(architecture):
 class PointRank:
     """rank dφ(W) at one point and how it is known.
 
-    W is critical for φ iff rank dφ(W) < dim V (MATH.md §5; compared with the generic rank, not with N: the
+    W is critical for φ iff rank dφ(W) < dim V (docs/math.md §5; compared with the generic rank, not with N: the
     rescalings always give a kernel of dimension ≥ Σ hidden widths).
 
     ``method`` is ``"exact"`` (rank over ℚ on a unisolvent grid), ``"mod-p"`` (a lower bound from
@@ -208,7 +208,7 @@ def _complement(kernel_cols: list, sym: np.ndarray, rank_fn) -> list:
 
 def rank_at_point(params, prime: int | None = None, seed: int = 0, trials: int = 2,
                   exact_limit: int = EXACT_LIMIT, tol: float = 1e-8, kernel: bool = True) -> PointRank:
-    """rank dφ(W), whether W is critical (rank < dim V, MATH.md §5), and the extra kernel.
+    """rank dφ(W), whether W is critical (rank < dim V, docs/math.md §5), and the extra kernel.
 
     Parameters
     ----------

@@ -1,6 +1,6 @@
 """dim V, the dimension of a neurovariety, computed exactly and certified when possible.
 
-Algorithm (MATH.md §2):
+Algorithm (docs/math.md §2):
 
 1. Take the smallest proven upper bound U on dim V (:func:`~neuromanifold.geometry.bounds.upper_bound`).
 2. Draw θ ∈ F_p^N, U inputs x_i ∈ F_p^{d_0} and U output directions c_i ∈ F_p^{d_L} uniformly at random;
@@ -55,7 +55,8 @@ JSON_KEYS = (
 class DimensionResult:
     """The dimension of a neurovariety and how it is known.
 
-    dim V = generic rank of dφ (MATH.md §1); certificate as in MATH.md §2: mod-p lower bound, proven upper bound
+    dim V = generic rank of dφ (docs/math.md §1); certificate as in docs/math.md §2: mod-p lower bound, proven upper
+    bound
     (Kileel–Trager–Bruna, Alexander–Hirschowitz, …), otherwise the Schwartz–Zippel bound.
 
     ``dimension`` is a certified lower bound (a mod-p rank); ``certified`` says it meets the proven

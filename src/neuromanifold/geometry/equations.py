@@ -1,4 +1,4 @@
-"""Implicit equations of small neurovarieties by interpolation (MATH.md §1, §6).
+"""Implicit equations of small neurovarieties by interpolation (docs/math.md §1, §6).
 
 Coordinates.  V lives in the space of polynomial maps spanned by the monomials x^α that can occur
 (|α| ∈ ``arch.output_degrees()``), one copy per output; the ambient coordinates c_{k,α} of f_W are its
@@ -172,9 +172,9 @@ class IdealResult:
     """Generators of I(V) up to degree ``max_degree`` (sympy, integer coefficients), the Hilbert
     function H(0..max_degree), the degree of V when the data determine it, and the checks done.
 
-    I(V) ⊂ ℚ[c_α] in the coefficient coordinates of the ambient space (MATH.md §1), e.g. the Razor's Edge
-    hypersurface F = 0 of (2,2,1), σ = z³ + z² (MATH.md §6); for CNNs the degree can be compared with the
-    formula of Shahverdi–Marchetti–Kohn (MATH.md §6).
+    I(V) ⊂ ℚ[c_α] in the coefficient coordinates of the ambient space (docs/math.md §1), e.g. the Razor's Edge
+    hypersurface F = 0 of (2,2,1), σ = z³ + z² (docs/math.md §6); for CNNs the degree can be compared with the
+    formula of Shahverdi–Marchetti–Kohn (docs/math.md §6).
     """
 
     architecture: object
@@ -286,8 +286,8 @@ def vanishing_ideal(arch, max_degree: int, seed: int = 0, verify: int = 20, max_
                     dimension_result=None) -> IdealResult:
     """Minimal generators of I(V) of degree ≤ ``max_degree`` over ℚ (see the module docstring).
 
-    I(V) for V ⊂ K^A the Zariski closure of φ (MATH.md §1) in the coefficient coordinates; e.g. the Razor's Edge
-    hypersurface F = 0 of (2,2,1), σ = z³ + z² (MATH.md §6), and the Hilbert function/degree used to check the
+    I(V) for V ⊂ K^A the Zariski closure of φ (docs/math.md §1) in the coefficient coordinates; e.g. the Razor's Edge
+    hypersurface F = 0 of (2,2,1), σ = z³ + z² (docs/math.md §6), and the Hilbert function/degree used to check the
     CNN degree formula of Shahverdi–Marchetti–Kohn.
 
     Each generator is a sympy polynomial in :func:`coordinate_symbols` with coprime integer

@@ -1,4 +1,4 @@
-"""Other points of the fibre φ^{-1}(φ(W_0)) of an MLP, by the subnetwork moves of MATH.md §4.
+"""Other points of the fibre φ^{-1}(φ(W_0)) of an MLP, by the subnetwork moves of docs/math.md §4.
 
 Limits of tangent spaces along curves through *one* parameter point often coincide even at a
 singular point q: e.g. for σ = z² and (3, 2, 1), at W_0 with an inactive second neuron (a_2 = 0,
@@ -84,7 +84,7 @@ def _moves(arch, theta, ns: PrimeField):
 
 def mlp_fiber_points(arch, theta0: np.ndarray, count: int, seed: int, ns: PrimeField) -> list[tuple[np.ndarray, str]]:
     """Up to ``count`` random points θ' ≠ θ_0 (over F_p) with f_{θ'} = f_{θ_0}, each with a label naming
-    the moves used; [] when θ_0 is not a subnetwork in the sense of MATH.md §4."""
+    the moves used; [] when θ_0 is not a subnetwork in the sense of docs/math.md §4."""
     from ..architectures.mlp import MLP
 
     if not isinstance(arch, MLP):

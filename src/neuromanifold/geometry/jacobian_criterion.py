@@ -1,12 +1,12 @@
-"""Jacobian-criterion certificates for smooth and singular points (MATH.md §6).
+"""Jacobian-criterion certificates for smooth and singular points (docs/math.md §6).
 
 Setting.  V ⊆ K^A is the neurovariety in the coefficient coordinates of
 :func:`~neuromanifold.geometry.equations.coordinate_symbols` (the coefficients of every ambient monomial
 of every output; an injective linear image of the function space, so dimensions and tangent spaces are
-those of MATH.md §6).  V is the Zariski closure of φ(ℂ^N): it is **irreducible** (image of an
+those of docs/math.md §6).  V is the Zariski closure of φ(ℂ^N): it is **irreducible** (image of an
 irreducible affine space) and **defined over ℚ** (φ has rational coefficients, so every automorphism
 τ of ℂ satisfies τ(φ(W)) = φ(τ(W)), hence τ(V) = V).  The Zariski tangent space is
-T_q V = {v : ∇h(q)·v = 0 for all h ∈ I(V)} and q ∈ V is singular iff dim T_q V > dim V (MATH.md §6).
+T_q V = {v : ∇h(q)·v = 0 for all h ∈ I(V)} and q ∈ V is singular iff dim T_q V > dim V (docs/math.md §6).
 
 **Proven equations.**  A polynomial g ∈ ℚ[c] vanishes on V iff g∘φ = 0 in ℚ[θ].  We *prove* this by
 substituting the symbolic parametrisation (:func:`symbolic_coordinates`, an expansion of f_θ in sympy
@@ -20,7 +20,7 @@ exactly over ℚ, and ρ = rank over ℚ of the m × A Jacobian (∂g_i/∂c_j)(
     dim V ≤ dim T_q V ≤ dim ker Jg(q) = A − ρ.
 
 (dim V ≤ dim T_q V holds at every point of an irreducible variety.)  A mod-p rank of dφ at an
-integer point is a certified lower bound δ ≤ dim V (MATH.md §2).  If δ = A − ρ, then
+integer point is a certified lower bound δ ≤ dim V (docs/math.md §2).  If δ = A − ρ, then
 dim V = dim T_q V = A − ρ: **q is a smooth point and dim V is certified**, whatever the other equations
 of V are.  Equivalently (the form in the brief): c = A − dim V of the g_i with independent gradients cut
 out a manifold Z(g) of dimension dim V near q, and V, irreducible of the same dimension and contained in
@@ -173,7 +173,7 @@ def _lower_bound(architecture, seed: int, prime: int, dimension_result) -> int:
     from .dimension import dimension as _dimension
 
     dres = dimension_result if dimension_result is not None else _dimension(architecture, seed=seed, prime=prime)
-    return int(dres.dimension)  # a mod-p rank: a certified lower bound on dim V (MATH.md §2)
+    return int(dres.dimension)  # a mod-p rank: a certified lower bound on dim V (docs/math.md §2)
 
 
 def proven_equations(architecture, max_degree: int = 3, equations=None, seed: int = 0, prime: int = DEFAULT_PRIME,
@@ -181,8 +181,8 @@ def proven_equations(architecture, max_degree: int = 3, equations=None, seed: in
     """Equations of V of degree ≤ ``max_degree`` (from :func:`vanishing_ideal`, or the sympy polynomials
     ``equations`` in :func:`coordinate_symbols`), each proven to vanish on V; see the module docstring.
 
-    g vanishes on V iff g∘φ = 0 in ℚ[θ] (V is the closure of φ, MATH.md §1); this identity is checked by exact
-    symbolic substitution, so the equations are theorems used by the Jacobian criterion of MATH.md §6.
+    g vanishes on V iff g∘φ = 0 in ℚ[θ] (V is the closure of φ, docs/math.md §1); this identity is checked by exact
+    symbolic substitution, so the equations are theorems used by the Jacobian criterion of docs/math.md §6.
 
     Raises ValueError naming ``equations`` if a given polynomial does not vanish on V."""
     import sympy
@@ -299,7 +299,7 @@ def jacobian_certificate(architecture, params, equations: ProvenEquations | None
     """Decide smoothness / singularity of q = φ(``params``) by the Jacobian criterion (module docstring).
 
     Smooth: equations g_i proven to vanish on V with rank ∇g(q) = A − dim V give dim T_q V = dim V.  Singular
-    (hypersurface I(V) = (F)): ∇F(q) = 0 gives dim T_q V = A > dim V.  MATH.md §6 (singular ⇔ dim T_q V > dim V;
+    (hypersurface I(V) = (F)): ∇F(q) = 0 gives dim T_q V = A > dim V.  docs/math.md §6 (singular ⇔ dim T_q V > dim V;
     Razor's Edge (2,2,1) example).
 
     ``equations`` are :class:`ProvenEquations` (default: :func:`proven_equations` of degree ≤ ``max_degree``);

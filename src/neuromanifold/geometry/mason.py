@@ -1,4 +1,4 @@
-"""The Mason–Stothers theorem for univariate polynomials (MATH.md §5, tools).
+"""The Mason–Stothers theorem for univariate polynomials (docs/math.md §5, tools).
 
 For polynomials a + b = c over ℂ, coprime and not all constant,
 

@@ -31,7 +31,7 @@ def _nmod_mat(matrix: np.ndarray, p: int):
 def rank_mod_p(matrix: np.ndarray, p: int) -> int:
     """rank of an integer matrix over F_p, exactly (FLINT's nmod_mat LU, multithreaded).
 
-    MATH.md §2: a rank over F_p of an integer matrix is ≤ its rank over ℚ, so for d(ev_X ∘ φ)(θ) at integer
+    docs/math.md §2: a rank over F_p of an integer matrix is ≤ its rank over ℚ, so for d(ev_X ∘ φ)(θ) at integer
     points it is a certified lower bound on dim V.
 
     For an integer matrix this is a lower bound on its rank over ℚ."""
@@ -46,7 +46,7 @@ def rank_mod_p(matrix: np.ndarray, p: int) -> int:
 def nullspace_mod_p(matrix: np.ndarray, p: int) -> np.ndarray:
     """A basis of the right kernel {v : A v = 0} over F_p, as the columns of an int64 array.
 
-    Exact Gaussian elimination over F_p; used for kernels of dφ(W) at a point (MATH.md §2, §5).
+    Exact Gaussian elimination over F_p; used for kernels of dφ(W) at a point (docs/math.md §2, §5).
     """
     matrix = np.asarray(matrix)
     n = matrix.shape[1]

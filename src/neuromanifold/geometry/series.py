@@ -1,4 +1,4 @@
-"""Matrix polynomials over F_p and the limit of their column space as t → 0 (MATH.md §6).
+"""Matrix polynomials over F_p and the limit of their column space as t → 0 (docs/math.md §6).
 
 Let A(t) = Σ_{j=0}^{e} A_j t^j ∈ F_p[t]^{R×N} have rank ρ over the Laurent series field F_p((t)).
 Its column space over F_p((t)) is a ρ-dimensional subspace; for t ≠ 0 near 0 the column space of

@@ -1,4 +1,4 @@
-"""The singular locus of a hypersurface neurovariety, pulled back to parameter space (MATH.md §6).
+"""The singular locus of a hypersurface neurovariety, pulled back to parameter space (docs/math.md §6).
 
 When V = {F = 0} is a hypersurface (I(V) = (F)), its singular points are the zeros of ∇F on V.  The
 Razor's Edge example: MLP (2, 2, 1) with σ(z) = z³ + z², where ∇F(φ(W)) = 0 exactly where

@@ -1,4 +1,4 @@
-"""Singular points of neurovarieties via limits of tangent spaces (MATH.md §6, Razor's Edge).
+"""Singular points of neurovarieties via limits of tangent spaces (docs/math.md §6, Razor's Edge).
 
 A point q of the neurovariety V is **singular** if dim T_q V > dim V (Zariski tangent space).  For
 smooth points q_n → q every limit of the tangent spaces T_{q_n} V lies in T_q V.  Along a curve
@@ -108,7 +108,7 @@ def tangent_limit(architecture, curve, X, C, prime: int = DEFAULT_PRIME, label: 
                   rank_trials: int = 2, seed: int = 0) -> TangentLimit:
     """The limit Λ of col dφ(W(t)) as t → 0 for the polynomial curve W(t) = Σ_k t^k curve[k].
 
-    MATH.md §6: Λ ⊆ T_q V at q = φ(W_0), computed exactly as the limit of the column space of dφ(W(t)) over
+    docs/math.md §6: Λ ⊆ T_q V at q = φ(W_0), computed exactly as the limit of the column space of dφ(W(t)) over
     F_p((t)).
 
     ``curve`` is a list of flat parameter vectors (curve[0] = W_0), exact (ints/rationals) or already
@@ -147,7 +147,7 @@ class SingularityResult:
     """Is q = φ(W_0) a singular point of V?  See the module docstring for what each verdict proves.
 
     q ∈ V is singular iff dim T_q V > dim V; every limit of tangent spaces along smooth q_n → q lies in T_q V,
-    so limits whose span exceeds dim V certify a singular point (MATH.md §6; Razor's Edge Thm 4.2 for subnetwork
+    so limits whose span exceeds dim V certify a singular point (docs/math.md §6; Razor's Edge Thm 4.2 for subnetwork
     strata of MLPs).
     """
 
@@ -256,7 +256,7 @@ def _fiber_specs(architecture, theta0, fiber, per_point: int, degree: int, seed:
 def singular(architecture, params, curves=4, curve_degree: int = 1, seed: int = 0, prime: int | None = None,
              rows: int | None = None, fiber="auto", fiber_curves: int = 2,
              dimension_result=None, equations="auto", equation_degree: int = 3) -> SingularityResult:
-    """Decide whether φ(W_0) is a singular point of the neurovariety V (MATH.md §6).
+    """Decide whether φ(W_0) is a singular point of the neurovariety V (docs/math.md §6).
 
     Parameters
     ----------
@@ -461,7 +461,7 @@ def _equation_certificate(architecture, params, equations, max_degree, seed, pri
 
 @dataclass(frozen=True)
 class Thm42Hypotheses:
-    """The hypotheses of Razor's Edge Thm 4.2 (MATH.md §6: "subnetwork strata of MLPs are singular, under
+    """The hypotheses of Razor's Edge Thm 4.2 (docs/math.md §6: "subnetwork strata of MLPs are singular, under
     bottleneck/width conditions and for σ with enough non-zero coefficients"), **our precise reading**,
     each computed for one stratum S of an MLP with widths d, reduced widths d' and neuromanifold V:
 
@@ -556,7 +556,7 @@ class StratumSingularity:
 def subnetwork_singularity_table(architecture, seed: int = 0, curves: int = 3) -> list[StratumSingularity]:
     """For every subnetwork stratum of an MLP (:func:`~neuromanifold.geometry.subnetworks.subnetwork_strata`)
     run :func:`singular` at a random point of the stratum, compute the Thm 4.2 hypotheses
-    (:class:`Thm42Hypotheses`, our reading of MATH.md §6) and compare the prediction with the verdict.
+    (:class:`Thm42Hypotheses`, our reading of docs/math.md §6) and compare the prediction with the verdict.
 
     ``agrees``: True/False when there is a prediction and a certified verdict; None otherwise.  A
     singular verdict outside the hypotheses is no contradiction (the theorem gives sufficient

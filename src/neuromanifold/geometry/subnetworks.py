@@ -1,7 +1,7 @@
 """Subnetworks of a polynomial MLP: detection at a parameter point, reduction, and the strata.
 
-Notation of MATH.md §1, §4: widths d = (d_0, …, d_L), W_ℓ ∈ K^{d_ℓ × d_{ℓ−1}}, hidden layers
-ℓ = 1..L−1 (numbered as in MATH.md), neurons numbered from 0.  With biases the *incoming row* of
+Notation of docs/math.md §1, §4: widths d = (d_0, …, d_L), W_ℓ ∈ K^{d_ℓ × d_{ℓ−1}}, hidden layers
+ℓ = 1..L−1 (numbered as in docs/math.md), neurons numbered from 0.  With biases the *incoming row* of
 neuron i of layer ℓ is [W_ℓ[i, :] | b_ℓ[i]].
 
 * Neuron i of hidden layer ℓ is **inactive** if its outgoing column W_{ℓ+1}[:, i] = 0, or its incoming
@@ -10,10 +10,10 @@ neuron i of layer ℓ is [W_ℓ[i, :] | b_ℓ[i]].
   zero row feeds the constant σ_ℓ(0), which no smaller network reproduces, so it is *not* inactive
   (reading).
 * Neuron j is **redundant** with neuron i if row_j = c · row_i with σ_ℓ(c z) = λ σ_ℓ(z) for a constant λ:
-  any c ≠ 0 for monomial σ = a z^r (λ = c^r, MATH.md §4 "(cz)^r = c^r z^r"), c = 1 (λ = 1) for a general
+  any c ≠ 0 for monomial σ = a z^r (λ = c^r, docs/math.md §4 "(cz)^r = c^r z^r"), c = 1 (λ = 1) for a general
   σ, and also c = −1 when every exponent of σ has the same parity.
 * **Reduction**: delete inactive neurons; merge a redundant group {i, j, …} into neuron i with outgoing
-  column col_i + Σ_j λ_j col_j.  The reduced network computes the same function (MATH.md §4).  Deleting
+  column col_i + Σ_j λ_j col_j.  The reduced network computes the same function (docs/math.md §4).  Deleting
   or merging can expose new inactive/redundant neurons downstream (e.g. merged columns that cancel),
   so reduction repeats until nothing changes; reports use the original neuron numbers.
 
@@ -108,7 +108,7 @@ def scaling_factor(activation, c, arith=None):
 class SubnetworkReport:
     """Result of :func:`detect_subnetwork`.
 
-    Inactive and redundant neurons as defined in MATH.md §4; W is a subnetwork iff one of the two lists is
+    Inactive and redundant neurons as defined in docs/math.md §4; W is a subnetwork iff one of the two lists is
     non-empty.
 
     ``inactive`` lists (layer, neuron) with hidden layers 1..L−1 and neurons from 0; ``redundant``
@@ -127,7 +127,7 @@ class SubnetworkReport:
 
     @property
     def is_subnetwork(self) -> bool:
-        """True iff some hidden neuron is inactive or redundant (MATH.md §4)."""
+        """True iff some hidden neuron is inactive or redundant (docs/math.md §4)."""
         return bool(self.inactive or self.redundant)
 
     def to_dict(self) -> dict:
@@ -179,7 +179,7 @@ def _matrices(params, conv):
 
 
 def detect_subnetwork(params, tol=None) -> SubnetworkReport:
-    """Inactive neurons, redundant groups and the reduced network of the point ``params`` (MATH.md §4).
+    """Inactive neurons, redundant groups and the reduced network of the point ``params`` (docs/math.md §4).
 
     Parameters
     ----------
@@ -212,7 +212,7 @@ def detect_subnetwork(params, tol=None) -> SubnetworkReport:
 def reduce_network(params, tol=None) -> Parameters | None:
     """The reduced point of :func:`detect_subnetwork` (same function, smaller architecture).
 
-    MATH.md §4: deleting inactive neurons and merging a redundant group (outgoing columns summed with the
+    docs/math.md §4: deleting inactive neurons and merging a redundant group (outgoing columns summed with the
     factors c^r, since σ(cz) = c^r σ(z) for σ = z^r) gives a point of a smaller architecture with the same f_W.
     """
     return detect_subnetwork(params, tol).reduced_params
@@ -314,7 +314,7 @@ class Stratum:
     Its functions form the neuromanifold of ``reduced_architecture`` (widths
     d'_ℓ = d_ℓ − removed_ℓ − merged_ℓ), of dimension ``dimension`` (computed by
     :func:`~neuromanifold.geometry.dimension`; ``certified`` / ``error_bound`` as there) and
-    codimension ``codimension`` = dim V − dim V(d') in V (MATH.md §4)."""
+    codimension ``codimension`` = dim V − dim V(d') in V (docs/math.md §4)."""
 
     architecture: MLP
     removed: tuple[int, ...]
@@ -457,7 +457,7 @@ def subnetwork_strata(architecture) -> list[Stratum]:
     removed_ℓ + merged_ℓ ≤ d_ℓ − 1 (at least one neuron stays), not all zero.  Sorted by
     codimension, then by label.  Merging needs a second neuron, so merged_ℓ ≤ d_ℓ − 1 − removed_ℓ.
 
-    MATH.md §4: φ(stratum) is the neuromanifold of the reduced architecture (embedded in V), so its
+    docs/math.md §4: φ(stratum) is the neuromanifold of the reduced architecture (embedded in V), so its
     ``dimension`` is dim V of that smaller architecture (:func:`dimension`, certified or with its error bound)
     and ``codimension`` = dim V − dimension.
 
@@ -506,7 +506,7 @@ def strata_order(strata) -> list[tuple[int, int]]:
     """Covering pairs (i, j) of the inclusion order: stratum i's functions lie in stratum j's
     (reduced widths d'_i ≤ d'_j, different), with no stratum strictly between.
 
-    Inclusion of subnetwork strata (MATH.md §4): the functions of a narrower reduced architecture are functions
+    Inclusion of subnetwork strata (docs/math.md §4): the functions of a narrower reduced architecture are functions
     of a wider one.
     """
     strata = list(strata)

@@ -1,4 +1,4 @@
-"""Critical exposure of subnetwork strata (Razor's Edge; MATH.md §6).
+"""Critical exposure of subnetwork strata (Razor's Edge; docs/math.md §6).
 
 For the square loss L_u(θ) = Q(f_θ − u), θ is critical iff f_θ − u ⊥_Q im dφ(θ).  A subnetwork stratum S
 is **critically exposed** when U_S = ∪_{θ ∈ S} (f_θ + (im dφ(θ))^⊥) has non-empty interior: for a
@@ -56,7 +56,7 @@ __all__ = ["ExposureCertificate", "ExposureEstimate", "exact_exposure", "exposur
 class ExposureCertificate:
     """Exact (over ℚ) verdict at one rational critical point of the reduced problem.
 
-    MATH.md §6 (Razor's Edge): θ is critical for L_u∘φ iff f_θ − u ⊥_Q im dφ(θ); a stratum is critically exposed
+    docs/math.md §6 (Razor's Edge): θ is critical for L_u∘φ iff f_θ − u ⊥_Q im dφ(θ); a stratum is critically exposed
     when critical points of the reduced loss lift to critical points of the full loss for a positive-measure set
     of data (MLP strata: yes; CNN strata: no, Prop 4.5).
     """
@@ -88,7 +88,7 @@ class ExposureCertificate:
 class ExposureEstimate:
     """Monte-Carlo estimate of P(the stratum carries a critical point of the loss) over random data.
 
-    The probability that the lift is critical (MATH.md §6: critically exposed MLP strata give a positive
+    The probability that the lift is critical (docs/math.md §6: critically exposed MLP strata give a positive
     probability, CNN strata 0 by Razor's Edge Prop 4.5), with the Wilson (1927) 95 % interval ``wilson95``.
     """
 
@@ -147,7 +147,7 @@ def exact_exposure(stratum: CoordinateStratum | MergedStratum, theta_free=None, 
                    seed: int = 0) -> ExposureCertificate:
     """Certified test over ℚ that the lift of a critical point of the reduced loss is (or is not) critical.
 
-    MATH.md §6 (Razor's Edge): MLP subnetworks are critically exposed (the lift of every reduced critical point
+    docs/math.md §6 (Razor's Edge): MLP subnetworks are critically exposed (the lift of every reduced critical point
     is critical when σ(0) = 0, and for merged neurons for every σ); CNN zero-padded strata are not (Prop 4.5).
     Exact over ℚ: ``certified``.
 

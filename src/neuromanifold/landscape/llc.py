@@ -1,4 +1,4 @@
-"""Local learning coefficients (singular learning theory; MATH.md §7).
+"""Local learning coefficients (singular learning theory; docs/math.md §7).
 
 The learning coefficient (RLCT) λ of K(w) at w* is minus the largest pole of ζ(z) = ∫ K(w)^z ψ(w) dw; the
 Bayesian free energy grows as n L_n(w*) + λ log n.  Smaller λ = simpler model (Occam's razor).
@@ -20,7 +20,7 @@ The reported value is the mean over chains with its standard error (spread betwe
 * normal crossing K(w) = Π_i w_i^{2 p_i}: λ = 1/(2 max_i p_i) (Watanabe 2009; the finite-nβ value approaches
   it from below like 1/log nβ when the maximum is unique);
 * regular directions: K(w) = |A w|² with rank A = k has λ = k/2, and so has any model whose Jacobian has
-  locally constant rank k (MATH.md §7) — e.g. a polynomial network at a generic zero-loss point, where
+  locally constant rank k (docs/math.md §7) — e.g. a polynomial network at a generic zero-loss point, where
   k = rank dφ(w*) (computed exactly, :func:`rank_at`).  At subnetwork minima rank dφ drops and λ is
   expected to be smaller still (Occam's razor paper).
 
@@ -48,7 +48,7 @@ class LLCEstimate:
     """λ̂ (mean over chains), its standard error, the per-chain values and the sampler settings.
 
     λ̂ = nβ(E_w[L_n(w)] − L_n(w*)), nβ = n/log n, w sampled from the localised tempered posterior (Lau et al.
-    2023; MATH.md §7).  A statistical estimate, not a certificate: ``stderr`` is its standard error over chains.
+    2023; docs/math.md §7).  A statistical estimate, not a certificate: ``stderr`` is its standard error over chains.
     """
 
     llc: float
@@ -103,7 +103,7 @@ def estimate_llc(loss_fn, w_star, n: int, chains: int = 4, draws: int = 2000, bu
     ``batched=True``, shape (chains, d) ↦ (chains,) — see the module docstring for the estimator,
     nβ = n / log n, and the SGLD update.  Chains advance together, seeded by ``seed``.
 
-    The estimator of Lau et al. (2023), MATH.md §7: λ̂ = nβ(E_w[L_n(w)] − L_n(w*)) with nβ = n/log n; a
+    The estimator of Lau et al. (2023), docs/math.md §7: λ̂ = nβ(E_w[L_n(w)] − L_n(w*)) with nβ = n/log n; a
     statistical estimate (standard error over chains), not a certificate.
 
     ``preconditioner``: a symmetric positive definite (d × d) matrix P; the update becomes
@@ -209,7 +209,7 @@ def estimate_llc(loss_fn, w_star, n: int, chains: int = 4, draws: int = 2000, bu
 def normal_crossing_loss(powers):
     """K(w) = Π_i w_i^{2 p_i} (λ = 1/(2 max p_i)) as a torch function of w.
 
-    MATH.md §7 test oracle (Watanabe 2009): the RLCT of a normal crossing Π w_i^{2p_i} is λ = 1/(2 max p_i).
+    docs/math.md §7 test oracle (Watanabe 2009): the RLCT of a normal crossing Π w_i^{2p_i} is λ = 1/(2 max p_i).
     """
     powers = [int(p) for p in powers]
     if not powers or any(p < 1 for p in powers):
@@ -310,8 +310,8 @@ def gauss_newton(architecture, theta, X) -> np.ndarray:
     """F = (1/m) JᵀJ, J = ∂(f_θ(x_i))_i / ∂θ at θ (float): the Gauss–Newton matrix (= Hessian at a zero-loss
     point) of L_n(θ) = (1/2m) Σ |f_θ(x_i) − y_i|².
 
-    For enough generic inputs rank F = rank dφ(θ) (MATH.md §2), and λ = rank/2 where that rank is locally
-    constant (MATH.md §7).
+    For enough generic inputs rank F = rank dφ(θ) (docs/math.md §2), and λ = rank/2 where that rank is locally
+    constant (docs/math.md §7).
     """
     torch = require_torch()
     net = TorchNetwork(architecture)
@@ -327,7 +327,7 @@ def laplace_value(F, n_beta: float, gamma: float, tol: float = 1e-12) -> float:
     (a Gaussian).  It tends to rank(F)/2 as nβ μ_min / γ → ∞; its distance from rank/2 is the bias that the
     localisation alone causes at a regular point.
 
-    MATH.md §7: where rank dφ is locally constant k, λ = k/2; this is the finite-nβ version of that value for
+    docs/math.md §7: where rank dφ is locally constant k, λ = k/2; this is the finite-nβ version of that value for
     the estimator of Lau et al.
     """
     mu = np.linalg.eigvalsh(np.asarray(F, dtype=np.float64))
@@ -350,7 +350,7 @@ def network_llc(architecture, theta_star, X, Y, n: int | None = NETWORK_DEFAULTS
     probability) so that rank/2 — the value at a locally constant-rank (regular) point — is shown beside λ̂,
     and the Laplace value Σ ½ nβμ_i/(nβμ_i + γ) of the Gauss–Newton matrix F (:func:`laplace_value`).
 
-    MATH.md §7: λ = rank/2 where rank dφ is locally constant (Watanabe 2009); at subnetworks (critical points of
+    docs/math.md §7: λ = rank/2 where rank dφ is locally constant (Watanabe 2009); at subnetworks (critical points of
     φ) λ is expected to be smaller (Occam's razor paper).  λ̂ is an estimate (Lau et al. 2023), rank dφ
     probabilistic mod p.
 
@@ -412,7 +412,7 @@ def well_conditioned_point(architecture, seed: int = 0, tries: int = 16) -> np.n
     Default-initialised points of small networks are often nearly singular (μ_min/μ_max ~ 10⁻⁶ for
     MLP (2, 2, 1)), and then no feasible nβ reaches the asymptotic regime.
 
-    Used to pick a regular teacher w*, where λ = rank dφ(w*)/2 (MATH.md §7).
+    Used to pick a regular teacher w*, where λ = rank dφ(w*)/2 (docs/math.md §7).
     """
     from .training import rank_at
 
@@ -435,7 +435,7 @@ def occam_comparison(architecture=None, teacher=None, m: int = 64, seed: int = 0
     ``teacher`` or :func:`well_conditioned_point`.  Data: m Gaussian inputs, Y = f_{w*}(X) (realisable,
     L_n(w*) = 0).  Calibrated sampler settings of :func:`network_llc`.
 
-    MATH.md §7 (Occam's razor paper: smaller λ = simpler model; λ = k/2 at points of locally constant rank k,
+    docs/math.md §7 (Occam's razor paper: smaller λ = simpler model; λ = k/2 at points of locally constant rank k,
     smaller at subnetworks).
 
     Expected (Occam's razor): at the generic point λ = rank/2 (constant rank); at the subnetwork point of the

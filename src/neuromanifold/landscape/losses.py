@@ -1,6 +1,6 @@
 """Square losses on a neuromanifold: value, gradient, Hessian, criticality and Hessian inertia.
 
-A square loss is L_u(f) = Q(f − u) with Q a positive semidefinite quadratic form (MATH.md §6).  Every
+A square loss is L_u(f) = Q(f − u) with Q a positive semidefinite quadratic form (docs/math.md §6).  Every
 form we use is written through evaluations at points p_1..p_m with a Gram matrix G:
 
     L(θ) = Σ_{i,j} G_ij ⟨f_θ(p_i) − u_i, f_θ(p_j) − u_j⟩ = rᵀ (G ⊗ I_{d_L}) r,   r = f_θ(P) − U,
@@ -136,7 +136,7 @@ def _lagrange_derivative_weights(delta: int) -> list[Fraction]:
 class Criticality:
     """Whether ∇L(θ) = 0, and how it is known.
 
-    MATH.md §6: θ is critical for L_u∘φ iff ∇L(θ) = 0 iff f_θ − u ⊥_Q im dφ(θ).
+    docs/math.md §6: θ is critical for L_u∘φ iff ∇L(θ) = 0 iff f_θ − u ⊥_Q im dφ(θ).
 
     ``certified`` is True for exact answers: over ℚ both ways; over F_p only "not critical" (a
     gradient non-zero mod p is non-zero over ℚ, a zero mod p is a necessary condition only).
@@ -168,7 +168,7 @@ class Inertia:
     ``minimum`` (positive definite), ``maximum`` (negative definite), ``saddle`` (both signs) or
     ``degenerate`` (semidefinite with a kernel: the second-order test is inconclusive).
 
-    Second-order test at a critical point of L_u∘φ (MATH.md §6), by Sylvester's law of inertia.
+    Second-order test at a critical point of L_u∘φ (docs/math.md §6), by Sylvester's law of inertia.
     """
 
     positive: int
@@ -208,7 +208,7 @@ def _sign_changes(coeffs) -> int:
 def inertia(H, tol: float = 1e-8) -> Inertia:
     """Inertia of a symmetric matrix H.
 
-    Sylvester's law of inertia; used for the second-order test at critical points of L_u∘φ (MATH.md §6).
+    Sylvester's law of inertia; used for the second-order test at critical points of L_u∘φ (docs/math.md §6).
 
     Exact entries (ints/Fractions): certified, from χ(t) = det(tI − H) by Descartes' rule of signs,
     which counts real roots exactly when all roots are real (H symmetric).  Float entries: eigenvalues
@@ -252,7 +252,7 @@ def inertia(H, tol: float = 1e-8) -> Inertia:
 def bombieri_weyl_gram(n: int, D: int, homogeneous: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Points P (simplex lattice) and the exact Gram matrix G with Q_BW(g) = g(P)ᵀ G g(P).
 
-    Q_BW is one of the positive semidefinite forms Q of the square loss L_u(f) = Q(f − u) (MATH.md §6); it
+    Q_BW is one of the positive semidefinite forms Q of the square loss L_u(f) = Q(f − u) (docs/math.md §6); it
     satisfies ‖(v·x)^D‖²_BW = |v|^{2D}.
 
     ``homogeneous=True``: for forms of degree D, P = {α : |α| = D} and
@@ -291,7 +291,7 @@ def bombieri_weyl_gram(n: int, D: int, homogeneous: bool = False) -> tuple[np.nd
 class SquareLoss:
     """L(θ) = rᵀ (G ⊗ I) r with r = f_θ(P) − U (see the module docstring).
 
-    The square loss L_u(f_θ) = Q(f_θ − u) of MATH.md §6 with Q positive semidefinite (an empirical L² form or
+    The square loss L_u(f_θ) = Q(f_θ − u) of docs/math.md §6 with Q positive semidefinite (an empirical L² form or
     Bombieri–Weyl); θ is critical iff f_θ − u ⊥_Q im dφ(θ).
 
     Build it with :func:`data_loss` or :func:`target_loss`.  Methods take a :class:`Parameters` or a
@@ -443,7 +443,7 @@ class SquareLoss:
 def data_loss(architecture, X, Y) -> SquareLoss:
     """The empirical square loss L(θ) = Σ_i |f_θ(x_i) − y_i|² on a data set (X, Y).
 
-    The square loss L_u = Q(f − u) of MATH.md §6 with Q the empirical L² form of the data.
+    The square loss L_u = Q(f − u) of docs/math.md §6 with Q the empirical L² form of the data.
 
     X: (m × d_0), Y: (m × d_L) (a vector when d_L = 1); ints/Fractions keep the loss exact.
     """

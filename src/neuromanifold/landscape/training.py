@@ -1,6 +1,6 @@
 """Training polynomial MLPs and CNNs with PyTorch, and where training ends: on subnetworks or not.
 
-Razor's Edge (MATH.md §6): MLP subnetworks are *critically exposed* — for a positive-measure set of
+Razor's Edge (docs/math.md §6): MLP subnetworks are *critically exposed* — for a positive-measure set of
 data the square loss has critical points on the subnetwork strata, and gradient methods end there
 (the sparsity bias); CNN subnetworks are not (Prop 4.5).  This module measures it:
 
@@ -51,7 +51,7 @@ _TASKS = ("teacher", "random")
 class TrainSpec:
     """One training setting; with a seed it determines a run completely.
 
-    Trains on the square loss of MATH.md §6 (``task='teacher'``: realisable data from a teacher network).
+    Trains on the square loss of docs/math.md §6 (``task='teacher'``: realisable data from a teacher network).
 
     Parameters
     ----------
@@ -130,7 +130,7 @@ class RunResult:
     :func:`detect_end_point`); ``rank``/``generic_rank`` at the refined point (``confirmed`` = on_subnetwork
     and rank < generic rank, i.e. also a critical point of φ; probabilistic, see the module docstring).
 
-    MATH.md §6: training ends on MLP subnetworks with positive probability (critical exposure), on CNN
+    docs/math.md §6: training ends on MLP subnetworks with positive probability (critical exposure), on CNN
     subnetworks with probability 0 (Razor's Edge Prop 4.5).
     """
 
@@ -210,8 +210,8 @@ def _unit_labels(arch) -> list[str]:
 def unit_norms(arch, theta: np.ndarray) -> np.ndarray:
     """MLP: per hidden neuron √(‖incoming row‖² + ‖outgoing column‖²); CNN: |w_{ℓ,t}| per filter entry.
 
-    Small unit norms flag nearby subnetworks: inactive MLP neurons (MATH.md §4) or zero-padded CNN filters
-    (MATH.md §6).
+    Small unit norms flag nearby subnetworks: inactive MLP neurons (docs/math.md §4) or zero-padded CNN filters
+    (docs/math.md §6).
     """
     theta = np.asarray(theta, dtype=np.float64)
     if is_cnn(arch):
@@ -249,7 +249,7 @@ def _cnn_detect(arch, theta, tol):
 def snap_candidates(arch, theta, tol: float) -> tuple[list[int], str]:
     """Coordinates Z of a nearby coordinate stratum and its description.
 
-    The candidate strata are those of MATH.md §4 (inactive neurons) and §6 (zero-padded filters).
+    The candidate strata are those of docs/math.md §4 (inactive neurons) and §6 (zero-padded filters).
 
     MLP: every hidden neuron whose unit norm √(‖row‖² + ‖column‖²) is ≤ tol · (largest unit norm) is taken
     inactive — its incoming row, bias and outgoing column go to Z.  CNN: leading/trailing filter entries
@@ -279,7 +279,7 @@ def refine_on_stratum(arch, X, Y, theta, zeros, max_iter: int = 400):
     (θ, ∇L(θ), L(θ)) at the refined point — or at the snapped point if the refinement did not lower the
     loss.  This is the exposure test of :mod:`.exposure` applied at the end point of training.
 
-    MATH.md §6: a zero gradient there means the stratum carries a critical point of the full loss (critical
+    docs/math.md §6: a zero gradient there means the stratum carries a critical point of the full loss (critical
     exposure).
     """
     torch = require_torch()
@@ -360,7 +360,7 @@ def rank_at(arch, theta, seed: int = 0) -> int:
     """rank over F_p of the projected Jacobian at the rationalised point θ and random inputs (lower bound on
     rank dφ(θ) over ℚ; equal to it with high probability).
 
-    MATH.md §2, §5: a mod-p rank at integer points is a lower bound; rank < dim V means critical for φ.
+    docs/math.md §2, §5: a mod-p rank at integer points is a lower bound; rank < dim V means critical for φ.
     """
     from ..geometry import rank_mod_p
     from ..parametrization import DEFAULT_PRIME, PrimeField, jacobian
@@ -400,7 +400,7 @@ def train_run(spec: TrainSpec, seed: int) -> RunResult:
     """Train ``spec.architecture`` from the seeded initialisation on the seeded data set; detect and rank-test
     the end point (see the module docstring).
 
-    Tests the sparsity bias of MATH.md §6 (Razor's Edge): MLP end points on subnetworks with positive
+    Tests the sparsity bias of docs/math.md §6 (Razor's Edge): MLP end points on subnetworks with positive
     probability, CNN end points not (Prop 4.5).
     """
     torch = require_torch()
@@ -484,7 +484,7 @@ def run_experiment(specs, seeds, path=None, progress: bool = False) -> Experimen
     """Run every (spec, seed); with ``path`` (JSON), finished runs are saved after each run and skipped when
     the experiment is run again (resumable; an interrupted run is simply redone).
 
-    The MLP-vs-CNN contrast of MATH.md §6 (Razor's Edge, Prop 4.5) over seeds.
+    The MLP-vs-CNN contrast of docs/math.md §6 (Razor's Edge, Prop 4.5) over seeds.
     """
     specs = list(specs)
     if hasattr(seeds, "__len__") and len(seeds) > MAX_RUNS:

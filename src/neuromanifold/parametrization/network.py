@@ -11,7 +11,7 @@ The Jacobian of the parametrisation composed with evaluation at inputs x_1..x_m,
 
 is computed by batched backpropagation: δ_L = e_k for every output k, δ_{ℓ−1} = (M_ℓ^T δ_ℓ) ⊙ σ'_{ℓ−1}(z_{ℓ−1}),
 and the row block of layer ℓ is the outer product δ_ℓ ⊗ [h_{ℓ−1}; 1] gathered through the index map.
-Its rank equals rank dφ(θ) as soon as m·d_L ≥ rank and X is generic (MATH.md §2, evaluation trick):
+Its rank equals rank dφ(θ) as soon as m·d_L ≥ rank and X is generic (docs/math.md §2, evaluation trick):
 the coefficient expansion of f_θ is never formed.
 """
 
@@ -83,7 +83,7 @@ def _forward(architecture, theta, X, ns, keep: bool):
 def evaluate(architecture, params, X, ns: NumberSystem) -> np.ndarray:
     """f_θ(x_i) for every row x_i of X, as an (m × d_L) array in ``ns``.
 
-    f_θ(x) = W_L σ(W_{L−1} σ(⋯ σ(W_1 x))) of MATH.md §1 (CNNs: the same algebra with convolutional index maps),
+    f_θ(x) = W_L σ(W_{L−1} σ(⋯ σ(W_1 x))) of docs/math.md §1 (CNNs: the same algebra with convolutional index maps),
     computed exactly in F_p or ℚ, or in float64.
     """
     theta = as_theta(architecture, params, ns)
@@ -94,7 +94,7 @@ def evaluate(architecture, params, X, ns: NumberSystem) -> np.ndarray:
 def jacobian(architecture, params, X, ns: NumberSystem, projections=None) -> np.ndarray:
     """d(ev_X ∘ φ)(θ): the (m·d_L) × N matrix of ∂f_θ(x_i)_k / ∂θ_j, rows ordered (i, k).
 
-    This is the evaluation trick of MATH.md §2: for generic inputs with enough rows,
+    This is the evaluation trick of docs/math.md §2: for generic inputs with enough rows,
     rank d(ev_X ∘ φ)(θ) = rank dφ(θ), so dim V = max_θ rank of this matrix without expanding coefficients.
 
     With ``projections`` C ∈ K^{m × d_L}, the m × N matrix with row i = ∇_θ ⟨c_i, f_θ(x_i)⟩ instead

@@ -82,7 +82,7 @@ class NumberSystem:
 class PrimeField(NumberSystem):
     """The prime field F_p, p < 2^31, elements as int64 residues in [0, p).
 
-    The exact backend of MATH.md §2: for integer θ and X the rank over F_p of d(ev_X ∘ φ)(θ) is ≤ its rank over
+    The exact backend of docs/math.md §2: for integer θ and X the rank over F_p of d(ev_X ∘ φ)(θ) is ≤ its rank over
     ℚ ≤ the generic rank, so it is a certified lower bound on dim V.
     """
 
@@ -206,7 +206,7 @@ class Float64(NumberSystem):
     """Floating-point arithmetic (numpy float64).
 
     Used for numerical ranks (singular values), finite-difference checks and training; nothing computed in
-    Float64 is certified (the certificates of MATH.md §2 need exact ranks).
+    Float64 is certified (the certificates of docs/math.md §2 need exact ranks).
     """
 
     dtype = np.float64

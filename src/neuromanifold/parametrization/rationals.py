@@ -21,8 +21,8 @@ class Rationals(NumberSystem):
     """ℚ, elements as :class:`~fractions.Fraction` in numpy object arrays.  Floats are refused
     (the exact backend never rounds); rationalise them first.
 
-    Exact ranks over ℚ at rational points: rank dφ(W) at a given W (criticality, MATH.md §5) and exact loss
-    gradients (critical exposure, MATH.md §6).
+    Exact ranks over ℚ at rational points: rank dφ(W) at a given W (criticality, docs/math.md §5) and exact loss
+    gradients (critical exposure, docs/math.md §6).
     """
 
     dtype = object

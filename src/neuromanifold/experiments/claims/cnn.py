@@ -1,4 +1,4 @@
-"""Claims about polynomial CNNs (MATH.md §6, CNN paragraph), checked by ``neuromanifold reproduce``.
+"""Claims about polynomial CNNs (docs/math.md §6, CNN paragraph), checked by ``neuromanifold reproduce``.
 
 Expected values are the papers' formulas written out by hand in the comments; computed dimensions are
 mod-p ranks (certified lower bounds), required to be certified.
@@ -24,7 +24,7 @@ RE = "Shahverdi–Marchetti–Kohn, Learning on a razor's edge (arXiv 2505.11846
 
 
 @claim("CNN dimension: |k| − L + 1 for σ = z^r, |k| for a generic polynomial σ", topic="cnn",
-       source=f"MATH.md §6; {SMK}; {RE}", quick=True)
+       source=f"docs/math.md §6; {SMK}; {RE}", quick=True)
 def _cnn_dimension(ctx):
     # (input length, filters, strides) → |k| − L + 1 (monomial) and |k| (generic)
     #   (5, (3,2), (2,1)):     |k| = 5, L = 2 → 4 and 5
@@ -45,7 +45,7 @@ def _cnn_dimension(ctx):
 
 
 @claim("CNN stride 2, filters (3,2), σ(y) = y² + y: dφ has full rank on every stratum except φ^{-1}(0)",
-       topic="cnn", source=f"MATH.md §6; {RE}", quick=True)
+       topic="cnn", source=f"docs/math.md §6; {RE}", quick=True)
 def _regular_away_from_zero(ctx):
     net = CNN(5, (3, 2), (2, 1), "z^2+z")
     dres = dimension(net)
@@ -67,7 +67,7 @@ def _regular_away_from_zero(ctx):
 
 
 @claim("CNN zero-padded subnetworks: singular iff the shift is absorbable through the strides (integrality)",
-       topic="cnn", source=f"MATH.md §6; {RE}", quick=True)
+       topic="cnn", source=f"docs/math.md §6; {RE}", quick=True)
 def _integrality(ctx):
     # w = ((0,u1,u2), (v,0)): layer-1 shift 1.  Stride s_1 = 1: the twin ((u1,u2,0), (0,v)) computes the
     # same function → node.  Stride s_1 = 2: moving layer 2 by one moves the input by 2 ≠ 1 → no twin.
@@ -94,7 +94,7 @@ def _integrality(ctx):
 
 
 @claim("CNN degree (|k| − L)! Π r^{(L−j−1)(k_j−1)}/(k_j−1)! matches the Hilbert function", topic="cnn",
-       source=f"MATH.md §6; {SMK}", quick=True)
+       source=f"docs/math.md §6; {SMK}", quick=True)
 def _degree(ctx):
     # k = (2,1), r = 3: 1! · 3^1/1! · 1 = 3;  k = (2,2), r = 2: 2! · 2/1! · 1/1! = 4;
     # k = (3,2), r = 2: 3! · 2^2/2! · 1/1! = 12
@@ -112,7 +112,7 @@ def _degree(ctx):
 
 @claim("CNN zero-padded points certified both ways: twin-free ((0,u1,u2),(v,0)) smooth (Jacobian criterion), "
        "twin ((0,0,u),(v,0)) singular (tangent spaces of two preimages)", topic="cnn",
-       source=f"MATH.md §6; {RE}", quick=True)
+       source=f"docs/math.md §6; {RE}", quick=True)
 def _padding_certified_both_ways(ctx):
     # stride (2,1), filters (3,2), σ = y² + y: dim V = |k| = 5 in A = 20 coefficient coordinates.
     # Smooth: 52 quadrics proven to vanish on V (symbolic substitution) have Jacobian rank 15 = A − dim V at q.

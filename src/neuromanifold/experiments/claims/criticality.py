@@ -1,4 +1,4 @@
-"""Claims about critical points of the parametrisation and subnetworks (MATH.md §4–5)."""
+"""Claims about critical points of the parametrisation and subnetworks (docs/math.md §4–5)."""
 
 from __future__ import annotations
 

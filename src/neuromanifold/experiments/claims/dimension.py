@@ -1,8 +1,8 @@
-"""Claims of the dimension theorems (MATH.md §2–§3), checked by ``neuromanifold reproduce``.
+"""Claims of the dimension theorems (docs/math.md §2–§3), checked by ``neuromanifold reproduce``.
 
 Every expected value below is written out by hand from the theorem it cites (the arithmetic is in
 the comments), never computed by the code under test.  A computed dimension is a mod-p rank, i.e. a
-certified *lower* bound on dim V (MATH.md §2); each claim also requires the result to be certified
+certified *lower* bound on dim V (docs/math.md §2); each claim also requires the result to be certified
 where the theorem gives the upper bound.
 """
 
@@ -28,7 +28,7 @@ def _compare(cases, need_certified: bool = True):
 
 
 @claim("Alexander–Hirschowitz exceptions (3,4,5), (4,4,9), (5,3,7), (5,4,14) are defective by exactly one",
-       topic="dimension", source="MATH.md §3; Alexander–Hirschowitz (1995)", quick=True)
+       topic="dimension", source="docs/math.md §3; Alexander–Hirschowitz (1995)", quick=True)
 def _ah_exceptions(ctx):
     # (d_0, r, d_1): min{d_0 d_1, C(d_0+r-1, r)} − 1
     #   (3,4,5):  min{15, C(6,4)=15}  − 1 = 14
@@ -45,7 +45,7 @@ def _ah_exceptions(ctx):
 
 
 @claim("Quadratic shallow networks: dim = d_0 d_1 − C(d_1, 2) for 2 ≤ d_1 ≤ d_0 − 1 (rank-≤d_1 symmetric matrices)",
-       topic="dimension", source="MATH.md §3; Alexander–Hirschowitz (1995), case r = 2", quick=True)
+       topic="dimension", source="docs/math.md §3; Alexander–Hirschowitz (1995), case r = 2", quick=True)
 def _quadratic_regime(ctx):
     # d_0 d_1 − d_1(d_1 − 1)/2:  (4,2): 8−1 = 7;  (5,3): 15−3 = 12;  (6,4): 24−6 = 18;  (6,5): 30−10 = 20
     cases = [
@@ -58,7 +58,7 @@ def _quadratic_regime(ctx):
 
 
 @claim("Equi-width architectures have the expected dimension for every r ≥ 2",
-       topic="dimension", source="MATH.md §3; Finkel–Rodriguez–Wu–Yahl (2024)", quick=True)
+       topic="dimension", source="docs/math.md §3; Finkel–Rodriguez–Wu–Yahl (2024)", quick=True)
 def _equi_width(ctx):
     # edim = min{d_L + Σ_i (d_{i−1} − 1) d_i, A}
     #   (2,2,2,2): 2 + 3·(1·2) = 8;   A(r=2) = 2·C(4+1,1) = 10, so 8 for r = 2, 3
@@ -73,7 +73,7 @@ def _equi_width(ctx):
 
 
 @claim("Linear networks N_0 → N_1 → N_2 with N_1 < min(N_0, N_2): dim = N_1 (N_0 + N_2 − N_1)",
-       topic="dimension", source="MATH.md §3 (determinantal variety of rank-≤N_1 matrices)", quick=True)
+       topic="dimension", source="docs/math.md §3 (determinantal variety of rank-≤N_1 matrices)", quick=True)
 def _linear(ctx):
     # N_1 (N_0 + N_2 − N_1): (4,2,4): 2·6 = 12;  (5,3,4): 3·6 = 18;  (3,1,3): 1·5 = 5;  (6,2,5): 2·9 = 18
     cases = [
@@ -86,7 +86,7 @@ def _linear(ctx):
 
 
 @claim("A width-one bottleneck after the input is defective for every degree: dim = d_0 + d_L − 1 < edim",
-       topic="dimension", source="MATH.md §3 (width-one bottlenecks); hand derivation in experiments/claims/dimension.py", quick=True)
+       topic="dimension", source="docs/math.md §3 (width-one bottlenecks); hand derivation in experiments/claims/dimension.py", quick=True)
 def _bottleneck(ctx):
     # With d_1 = 1 the first hidden layer outputs t = (a·x)^r; every later neuron computes c·t^{r^k},
     # so f(x) = v (a·x)^D, v ∈ K^{d_L}: the cone over the Segre–Veronese P^{d_L−1} × v_D(P^{d_0−1}),
@@ -109,7 +109,7 @@ def _bottleneck(ctx):
 
 
 @claim("Generic polynomial activations of degree 3 have finite generic fibres: dim V = N",
-       topic="dimension", source="MATH.md §2; Razor's Edge Thm 4.1", quick=True)
+       topic="dimension", source="docs/math.md §2; Razor's Edge Thm 4.1", quick=True)
 def _generic(ctx):
     # N = Σ d_i d_{i−1}: (2,2,1): 4+2 = 6;  (3,2,2): 6+4 = 10;  (2,2,2,1): 4+4+2 = 10;  (3,3,2): 9+6 = 15
     # (each below A, e.g. (2,2,1): C(3+2,2) = 10).  Seeded generic coefficients.
@@ -135,7 +135,7 @@ TINY_CENSUS_THRESHOLDS = {
 
 
 @claim("Activation thresholds of a tiny census (d_0 ≤ 4, d_1 ≤ 5, one output, r = 2..5) match Alexander–Hirschowitz",
-       topic="dimension", source="MATH.md §3 (activation thresholds; Alexander–Hirschowitz)", quick=True)
+       topic="dimension", source="docs/math.md §3 (activation thresholds; Alexander–Hirschowitz)", quick=True)
 def _tiny_census(ctx):
     from ..analysis import activation_thresholds
     from ..census import SerialExecutor, enumerate_tasks, run_census

@@ -1,4 +1,4 @@
-"""Claims of the loss-landscape part (Razor's Edge §4, MATH.md §6–7)."""
+"""Claims of the loss-landscape part (Razor's Edge §4, docs/math.md §6–7)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from ..registry import Verdict, claim
 
 
 @claim("MLP subnetwork critical points lift to critical points (exact over Q)", topic="landscape",
-       source="Razor's Edge §4 (critical exposure of MLP subnetworks); MATH.md §6", quick=True)
+       source="Razor's Edge §4 (critical exposure of MLP subnetworks); docs/math.md §6", quick=True)
 def _mlp_lift(ctx):
     from ...architectures import MLP
     from ...landscape.exposure import exact_exposure
@@ -17,7 +17,7 @@ def _mlp_lift(ctx):
 
 
 @claim("CNN zero-padded filters are not critically exposed (exact counterexample over Q)", topic="landscape",
-       source="Razor's Edge Prop 4.5; MATH.md §6", quick=True)
+       source="Razor's Edge Prop 4.5; docs/math.md §6", quick=True)
 def _cnn_lift(ctx):
     from ...architectures.cnn import CNN
     from ...landscape.exposure import exact_exposure
@@ -28,7 +28,7 @@ def _cnn_lift(ctx):
 
 
 @claim("Gradient descent ends on MLP subnetworks but not on CNN subnetworks", topic="landscape",
-       source="Razor's Edge §4–5 (sparsity bias); MATH.md §6", quick=False)
+       source="Razor's Edge §4–5 (sparsity bias); docs/math.md §6", quick=False)
 def _training_contrast(ctx):
     from ...landscape.training import default_specs, run_experiment
 
@@ -45,7 +45,7 @@ def _training_contrast(ctx):
 
 
 @claim("Merged (redundant) MLP neurons are critically exposed (exact over Q)", topic="landscape",
-       source="Razor's Edge §4 (subnetworks of MLPs are critically exposed); MATH.md §4, §6", quick=True)
+       source="Razor's Edge §4 (subnetworks of MLPs are critically exposed); docs/math.md §4, §6", quick=True)
 def _merged_lift(ctx):
     from ...architectures import MLP
     from ...landscape.exposure import exact_exposure
@@ -58,7 +58,7 @@ def _merged_lift(ctx):
 
 
 @claim("LLC estimator matches Aoyagi–Watanabe on reduced-rank regression", topic="landscape",
-       source="Aoyagi & Watanabe 2005 (Neural Networks 18); Lau et al. 2023; MATH.md §7", quick=False)
+       source="Aoyagi & Watanabe 2005 (Neural Networks 18); Lau et al. 2023; docs/math.md §7", quick=False)
 def _llc_rrr(ctx):
     from ...landscape.llc import reduced_rank_llc
 
@@ -70,7 +70,7 @@ def _llc_rrr(ctx):
 
 
 @claim("Occam's razor: λ̂ at a subnetwork minimum is below the generic λ = rank/2", topic="landscape",
-       source="Kohn–Marchetti–Shabir–Shahverdi–Wang (Occam's razor paper); Lau et al. 2023; MATH.md §7",
+       source="Kohn–Marchetti–Shabir–Shahverdi–Wang (Occam's razor paper); Lau et al. 2023; docs/math.md §7",
        quick=False)
 def _occam(ctx):
     from ...landscape.llc import occam_comparison

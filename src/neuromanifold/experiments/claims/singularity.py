@@ -1,4 +1,4 @@
-"""Claims about singular points and implicit equations (MATH.md §6, Razor's Edge), for ``reproduce``.
+"""Claims about singular points and implicit equations (docs/math.md §6, Razor's Edge), for ``reproduce``.
 
 Expected values are hand-derived or theorems: the symmetric-matrix model of (3, 2, 1), σ = z²
 (V = {det = 0}, singular exactly at rank ≤ 1, degree 3); the Veronese degrees r^{d_0 − 1}; the
@@ -14,7 +14,7 @@ from ..registry import Verdict, claim
 
 @claim("(2,2,1) with σ = z³+z² is a hypersurface F = 0 in R^7 whose singular points are exactly the subnetwork "
        "functions: ∇F(φ(W)) = 0 ⇔ a1·a2·det W1 = 0", topic="singularity",
-       source="MATH.md §6; Shahverdi–Marchetti–Kohn, Learning on a razor's edge (arXiv 2505.11846)", quick=True)
+       source="docs/math.md §6; Shahverdi–Marchetti–Kohn, Learning on a razor's edge (arXiv 2505.11846)", quick=True)
 def _razor_hypersurface(ctx):
     import sympy
 
@@ -39,7 +39,7 @@ def _razor_hypersurface(ctx):
 
 
 @claim("Determinantal cubic (3,2,1), σ = z²: a rank-1 point is certified singular, a rank-2 point is not",
-       topic="singularity", source="MATH.md §6 (symmetric 3×3 matrices of rank ≤ 2; Sing = rank ≤ 1)", quick=True)
+       topic="singularity", source="docs/math.md §6 (symmetric 3×3 matrices of rank ≤ 2; Sing = rank ≤ 1)", quick=True)
 def _determinantal(ctx):
     from ...geometry.singularity import singular
 
@@ -55,7 +55,7 @@ def _determinantal(ctx):
 
 
 @claim("Hilbert-function degree matches the Veronese degree r^(d0−1) and the determinantal cubic",
-       topic="singularity", source="MATH.md §3 (shallow monomial nets = Veronese secants); classical degrees", quick=True)
+       topic="singularity", source="docs/math.md §3 (shallow monomial nets = Veronese secants); classical degrees", quick=True)
 def _degrees(ctx):
     from ...geometry.equations import vanishing_ideal
 
@@ -71,7 +71,7 @@ def _degrees(ctx):
 
 
 @claim("Subnetwork strata: singular in non-filling (3,2,1) z² and (2,2,1) z³+z², smooth in filling (2,2,1) z²",
-       topic="singularity", source="Razor's Edge Thm 4.2 (MATH.md §6); filling V is an affine space", quick=True)
+       topic="singularity", source="Razor's Edge Thm 4.2 (docs/math.md §6); filling V is an affine space", quick=True)
 def _strata(ctx):
     from ...geometry.singularity import subnetwork_singularity_table
 
@@ -85,7 +85,7 @@ def _strata(ctx):
 
 @claim("(2,2,1), σ = z³+z²: points with det W1 = 0 but unequal proportional rows (not parameter subnetworks) are "
        "certified singular by the hypersurface gradient; a generic point certified smooth", topic="singularity",
-       source="MATH.md §6 (Razor's Edge: ∇F∘φ = 0 ⇔ a1·a2·det W1 = 0; I(V) = (F) for F irreducible over Q)",
+       source="docs/math.md §6 (Razor's Edge: ∇F∘φ = 0 ⇔ a1·a2·det W1 = 0; I(V) = (F) for F irreducible over Q)",
        quick=True)
 def _razor_det_zero(ctx):
     from ...geometry.singularity import singular
@@ -100,7 +100,7 @@ def _razor_det_zero(ctx):
 
 
 @claim("Razor's Edge Thm 4.2 hypotheses (our reading) computed per stratum agree with the certified verdicts",
-       topic="singularity", source="MATH.md §6 (Thm 4.2: bottleneck/width conditions, σ with enough coefficients)",
+       topic="singularity", source="docs/math.md §6 (Thm 4.2: bottleneck/width conditions, σ with enough coefficients)",
        quick=True)
 def _thm42(ctx):
     from ...geometry.singularity import subnetwork_singularity_table
@@ -112,4 +112,4 @@ def _thm42(ctx):
             pred = {True: "singular", False: "smooth", None: "none"}[r.prediction]
             parts.append(f"{arch.widths} {arch.activations[0]!s} {r.stratum.label}: predicted {pred}, "
                          f"{r.result.verdict} (certified {r.result.certified}), agrees {r.agrees}")
-    return Verdict(ok, "; ".join(parts) + " (hypotheses are a reading of MATH.md §6, see Thm42Hypotheses)")
+    return Verdict(ok, "; ".join(parts) + " (hypotheses are a reading of docs/math.md §6, see Thm42Hypotheses)")
