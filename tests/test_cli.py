@@ -5,6 +5,7 @@ import re
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from neuromanifold.cli import main
@@ -72,3 +73,18 @@ def test_bad_input_exits_2_with_one_line(args, fragment):
     assert code == 2
     assert len(err.strip().splitlines()) == 1 and fragment in err
     assert "Traceback" not in err
+
+
+def test_json_output_is_strict(capsys):
+    """NaN/Infinity are not JSON: --json prints null for them, and a strict parser accepts every line."""
+    from neuromanifold.cli.common import print_json
+
+    print_json({"stderr": float("nan"), "loss": [1.0, float("inf")], "arr": np.array([-np.inf, 2.0])})
+
+    def refuse(name):
+        raise ValueError(f"non-standard JSON constant {name}")
+
+    data = json.loads(capsys.readouterr().out, parse_constant=refuse)
+    assert data == {"stderr": None, "loss": [1.0, None], "arr": [None, 2.0]}
+    assert main(["dim", "3,2,1", "--json"]) == 0
+    json.loads(capsys.readouterr().out, parse_constant=refuse)

@@ -115,10 +115,27 @@ def mlp_from_args(args):
 
 
 def print_json(obj) -> None:
+    """One line of strict JSON (RFC 8259): NaN and ±Infinity, which JSON does not have, become null."""
     if sys.stdout is None:
         raise UsageError("standard output is closed; --json has nowhere to print")
-    json.dump(obj, sys.stdout, indent=None, default=_default)
-    sys.stdout.write("\n")
+    text = json.dumps(_finite(obj), indent=None, default=_default, allow_nan=False)
+    sys.stdout.write(text + "\n")
+
+
+def _finite(value):
+    import math
+
+    import numpy as np
+
+    if isinstance(value, (float, np.floating)):
+        return float(value) if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return _finite(value.tolist())
+    return value
 
 
 def _default(value):
