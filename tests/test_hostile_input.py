@@ -57,6 +57,10 @@ CASES = [
     (["exposure", "--mlp", "3,3,1", "-a", PAYLOAD], "not a polynomial in z"),
     (["equations", "2,2,1", "-a", PAYLOAD, "--max-degree", "2"], "not a polynomial in z"),
     (["cnn", "--input-length", "5", "--filters", "3,2", "-a", PAYLOAD], "not a polynomial in z"),
+    (["critical", "3,2,1", "-a", PAYLOAD], "not a polynomial in z"),
+    (["strata", "3,2,1", "-a", PAYLOAD], "not a polynomial in z"),
+    (["singular", "3,2,1", "-a", PAYLOAD, "--weights", "{tmp}/good.json"], "not a polynomial in z"),
+    (["dim", "3,2,1", "-a", "z^2;" + PAYLOAD], "not a polynomial in z"),
     # oversized requests, refused before work
     ([ "dim", ",".join(["2"] * 1000)], "at most 100 (MAX_LAYERS)"),
     (["dim", "--cnn", "--input-length", "5000", "--filters", "3,2"], "MAX_CNN_INPUT_LENGTH"),
@@ -369,3 +373,15 @@ def test_readme_lists_every_limit():
     named = set(re.findall(r"`(MAX_[A-Z_]+)`", table))
     assert code - named == set(), f"limits missing from the README: {sorted(code - named)}"
     assert named - code == set(), f"README names limits the code lacks: {sorted(named - code)}"
+
+
+@pytest.mark.parametrize("redirect", [">/dev/full", ">&-"], ids=["full disk", "closed stdout"])
+def test_unwritable_standard_output_is_one_line(redirect):
+    """`dim --json` into a full disk or a closed standard output: one line on stderr, exit 2."""
+    import shlex
+    import subprocess
+
+    cmd = f"{shlex.quote(sys.executable)} -m neuromanifold dim 3,2,1 --json {redirect}"
+    proc = subprocess.run(["sh", "-c", cmd], capture_output=False, stderr=subprocess.PIPE, text=True, timeout=60)
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert proc.returncode == 2 and len(lines) == 1 and "Traceback" not in proc.stderr, proc.stderr
