@@ -308,8 +308,9 @@ def test_pool_workers_exit_when_the_parent_is_killed(tmp_path):
     import subprocess
 
     store = tmp_path / "k.sqlite"
-    proc = subprocess.Popen([sys.executable, "-m", "neuromanifold", "census", "run", "--width", "3..12", "--depth",
-                             "3..4", "--degrees", "2..6", "--workers", "2", "--no-progress", "--store", str(store)],
+    sweep = ["--width", "2..6", "--depth", "3", "--degrees", "2..5", "--no-progress"]  # 2,500 architectures
+    proc = subprocess.Popen([sys.executable, "-m", "neuromanifold", "census", "run", *sweep, "--workers", "2",
+                             "--store", str(store)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.time() + 60
     while time.time() < deadline and (not store.exists() or _count(store) < 50):
@@ -326,6 +327,16 @@ def test_pool_workers_exit_when_the_parent_is_killed(tmp_path):
     assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     keys = [r[0] for r in db.execute("SELECT key FROM results")]
     assert len(keys) == len(set(keys)) > 0
+    db.close()
+    # resuming completes the sweep, and it equals an uninterrupted run (in process, another store)
+    assert main(["census", "run", *sweep, "--store", str(store)]) == 0
+    assert main(["census", "run", *sweep, "--store", str(tmp_path / "whole.sqlite")]) == 0
+
+    def table(path):
+        with sqlite3.connect(path) as con:
+            return sorted(con.execute("SELECT key, dimension, certified, upper_bound FROM results"))
+
+    assert table(store) == table(tmp_path / "whole.sqlite") and len(table(store)) == 2500
 
 
 def _count(store) -> int:
