@@ -134,13 +134,19 @@ def test_certified_answers_meet_a_proven_upper_bound(arch, dim):
 def test_uncertified_answer_carries_the_schwartz_zippel_bound():
     # (1, 2, 1, 1), σ = z² + z, biases.  By hand: the hidden layer-2 pre-activation q(x) = Σ c_i σ(a_i x + b_i) + e
     # is a quadratic in x, and f = u(q² + q) + v = u(q + 1/2)² + (v − u/4) = ±s² + const with s a quadratic:
-    # 3 + 1 = 4 free parameters, so dim V = 4 < 5 = A (polynomials of degree ≤ 4 in x).  No proven bound in
-    # the tool sees this, so the answer is the (certified) lower bound 4 with the Schwartz–Zippel bound
-    # (ρ·e/p)^trials: ρ = A = 5; degree in (θ, x): a·x 2 → σ 4 → layer 2: 5 → σ 10 → output 11; a Jacobian
-    # entry has degree 10, plus 1 in the direction c: e = 11; two trials: (55/p)².
+    # 3 + 1 = 4 free parameters, so dim V = 4 < 5 = A.  σ = (z + 1/2)² − 1/4 is a shifted monomial, so with
+    # biases every hidden neuron rescales (bounds.rescalable) and the composition bound proves dim V ≤ 4.
     result = dimension(MLP((1, 2, 1, 1), parse_activation("z^2+z"), bias=True))
-    assert result.dimension == 4 and result.upper_bound == 5 and not result.certified
-    assert result.error_bound == pytest.approx((5 * 11 / result.prime) ** 2, rel=1e-12)
+    assert result.dimension == 4 and result.certified
+    # (2, 3, 2, 1), σ = z² + z, biases.  By hand: f = u1(q1 + 1/2)² + u2(q2 + 1/2)² + const with q_j general
+    # quadrics in x ∈ ℝ² (3 squares of affine forms plus a constant reach every quadric); over ℂ a sum of two
+    # squares is a product g·h of two quadrics (6 + 6 − 1 = 11 dimensions in the 15 quartics) plus a
+    # constant: dim V = 12.  No proven bound reaches 12 (the best is U = 13), so the answer is the lower bound
+    # with the Schwartz–Zippel bound (ρ·e/p)^trials: ρ = U = 13; degree in (θ, x): a·x 2 → σ 4 → layer 2: 5 →
+    # σ 10 → output 11; a Jacobian entry has degree 10, plus 1 in the direction c: e = 11; two trials.
+    result = dimension(MLP((2, 3, 2, 1), parse_activation("z^2+z"), bias=True))
+    assert result.dimension == 12 and result.upper_bound == 13 and not result.certified
+    assert result.error_bound == pytest.approx((13 * 11 / result.prime) ** 2, rel=1e-12)
     assert result.prime == 2**31 - 1 and "probabilistic" in result.summary()
 
 
@@ -164,3 +170,18 @@ def test_bad_arguments(kwargs, error, name):
         dimension(MLP((2, 2, 1), 2), **kwargs)
     with pytest.raises(TypeError, match="architecture"):
         dimension((2, 2, 1))
+
+
+def test_shifted_monomials_with_biases_have_the_rescaling_symmetry():
+    """With biases, σ(z) = a(z − c)^r + d is affinely equivalent to z^r (docs/math.md §2; bounds.rescalable),
+    so each hidden neuron carries a rescaling and dim V ≤ N − Σ hidden widths.  (3, 3, 2) with biases:
+    N = 4·3 + 4·2 = 20, three rescalings → 17, certified, and not defective (it used to be reported
+    defective against 20 and left uncertified).  Without biases (z + 1)^3 + 2 has no such symmetry."""
+    from neuromanifold import generic_polynomial, parse_activation
+
+    for sigma in (generic_polynomial(2, 0), parse_activation("3*z^2 - z + 5"), parse_activation("(z+1)^3 + 2")):
+        r = dimension(MLP((3, 3, 2), sigma, bias=True))
+        assert (r.parameters, r.symmetry_dimension, r.dimension) == (20, 3, 17)
+        assert r.certified and not r.defective and r.expected_dimension == 17
+    r = dimension(MLP((3, 3, 2), parse_activation("(z+1)^3 + 2")))
+    assert r.symmetry_dimension == 0 and r.parameters == 15

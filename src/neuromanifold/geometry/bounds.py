@@ -61,14 +61,24 @@ class UpperBound:
     source: str
 
 
+def rescalable(activation, bias: bool) -> bool:
+    """Whether σ gives every hidden unit a one-parameter rescaling symmetry (docs/math.md §2).
+
+    σ = a z^r: row × t, outgoing column × t^{−r}.  With biases also σ(z) = a (z − c)^r + d (every quadratic
+    is of this form): (row, bias) ↦ (t·row, t(bias − c) + c) gives σ(z′) − d = t^r (σ(z) − d), so the
+    outgoing column × t^{−r} restores the output up to the constant col·d(1 − t^{−r}), which the next
+    layer's bias absorbs.  Such a σ is affinely equivalent to z^r and its neurovariety is that of z^r."""
+    return activation.is_monomial or (bias and activation.degree >= 2 and activation.is_shifted_monomial)
+
+
 def symmetry_dimension(architecture) -> int:
-    """Dimension of the rescaling torus: Σ over hidden layers ℓ with homogeneous σ_ℓ of the number of
-    independently rescalable units (d_ℓ neurons for an MLP, one filter for a CNN).  0 for
-    non-homogeneous (e.g. generic polynomial) activations (docs/math.md §2)."""
+    """Dimension of the rescaling torus: Σ over hidden layers ℓ with a :func:`rescalable` σ_ℓ of the number
+    of independently rescalable units (d_ℓ neurons for an MLP, one filter for a CNN).  0 for other
+    (e.g. generic cubic) activations (docs/math.md §2)."""
     return sum(
         architecture.rescaling_units(ell)
         for ell, act in enumerate(architecture.activations)
-        if act.is_monomial
+        if rescalable(act, architecture.bias)
     )
 
 
@@ -130,7 +140,7 @@ def _mlp_bound(arch: MLP) -> UpperBound:
     for ell in range(1, L):
         left = MLP(d[: ell + 1], acts[: ell - 1], arch.bias)
         right = MLP(d[ell:], acts[ell:], arch.bias)
-        sym = d[ell] if acts[ell - 1].is_monomial else 0
+        sym = d[ell] if rescalable(acts[ell - 1], arch.bias) else 0
         value = _mlp_bound(left).value + _mlp_bound(right).value - sym
         best.append(UpperBound(value, f"composition at hidden layer {ell} (rescalings of layer {ell} in the fibres)"))
     return min(best, key=lambda b: b.value)

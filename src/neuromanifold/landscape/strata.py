@@ -21,7 +21,6 @@ row of its neuron i to neurons i and j and splits the outgoing column c as α·c
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
