@@ -158,3 +158,16 @@ def test_architecture_agnostic_on_a_cnn():
     # regular away from φ⁻¹(0), so rank dφ = 3 = dim V here
     res = singular(arch, np.array([1, 2, 1, 1]), curves=2)
     assert res.dimension == 3 and res.rank_at_point == 3 and res.singular is False
+
+
+def test_singular_goes_on_to_quartic_equations():
+    """(3, 3, 1), σ = z³: V = cubic ternary forms of Waring rank ≤ 3, a hypersurface in the 10 cubics (the
+    Aronhold invariant, of degree 4, vanishes on sums of three cubes).  Degree-3 equations do not exist, so
+    only the quartic decides: a generic point is smooth; a point with rank W₁ = 2 (rows in a plane: f is a
+    binary cubic in two linear forms) is singular.  Both certified now (degree 3 left them open)."""
+    arch = MLP((3, 3, 1), 3)
+    generic = Parameters(arch, [[[1, 0, 2], [0, 1, -1], [1, 3, 1]], [[1, 2, -3]]])
+    flat = Parameters(arch, [[[1, 0, 0], [0, 1, 0], [1, 1, 0]], [[1, 2, 3]]])
+    smooth, sing = singular(arch, generic), singular(arch, flat)
+    assert smooth.singular is False and smooth.certified
+    assert sing.singular is True and sing.certified

@@ -255,7 +255,7 @@ def _fiber_specs(architecture, theta0, fiber, per_point: int, degree: int, seed:
 
 def singular(architecture, params, curves=4, curve_degree: int = 1, seed: int = 0, prime: int | None = None,
              rows: int | None = None, fiber="auto", fiber_curves: int = 2,
-             dimension_result=None, equations="auto", equation_degree: int = 3) -> SingularityResult:
+             dimension_result=None, equations="auto", equation_degree: int = 5) -> SingularityResult:
     """Decide whether φ(W_0) is a singular point of the neurovariety V (docs/math.md §6).
 
     Parameters
@@ -287,7 +287,9 @@ def singular(architecture, params, curves=4, curve_degree: int = 1, seed: int = 
         never; or a :class:`~neuromanifold.geometry.jacobian_criterion.ProvenEquations`.
         ``params`` must be exact for this (floats skip it in ``"auto"`` mode).
     equation_degree:
-        Highest degree of equations tried.
+        Highest degree of equations tried (default 5; in ``"auto"`` mode the search also stops at the first
+        degree that is not cheap).  Degree 4 decides, e.g., (3, 3, 1) with σ = z³ both at generic points and
+        at points with rank W₁ = 2, which degree 3 left uncertified and undecided.
 
     Returns
     -------
