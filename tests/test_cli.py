@@ -88,3 +88,21 @@ def test_json_output_is_strict(capsys):
     assert data == {"stderr": None, "loss": [1.0, None], "arr": [None, 2.0]}
     assert main(["dim", "3,2,1", "--json"]) == 0
     json.loads(capsys.readouterr().out, parse_constant=refuse)
+
+
+def test_weights_file_names_the_architecture(tmp_path, capsys):
+    """--weights files carry their architecture: WIDTHS may be omitted, and a command line that contradicts
+    the file (here σ = z³ against the stored z²) is an error instead of a silent override."""
+    from neuromanifold import MLP, Parameters
+
+    path = tmp_path / "w.json"
+    # (5, 3, 1), σ = z², neuron 2 of layer 1 has a zero incoming row: inactive, so the point is a subnetwork
+    Parameters(MLP((5, 3, 1), 2), [[[1, 2, 0, 0, 1], [0, 1, 1, 0, 0], [0, 0, 0, 0, 0]], [[1, 2, 3]]]).save(path)
+    assert main(["critical", "--weights", str(path), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["subnetwork"]["inactive"] == [[1, 2]] and data["reduced_widths"] == [5, 2, 1]
+    assert main(["critical", "5,3,1", "--degree", "3", "--weights", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "σ=z^3" in err and "σ=z^2" in err and len(err.strip().splitlines()) == 1
+    assert main(["singular", "--weights", str(path), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["singular"] is True

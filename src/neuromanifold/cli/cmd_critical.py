@@ -11,6 +11,7 @@ from .common import (
     add_architecture_options,
     mlp_from_args,
     parse_degrees,
+    point_from_args,
     print_json,
     seed_type,
 )
@@ -24,7 +25,7 @@ def register(sub) -> None:
         "Without: scan random points, every subnetwork stratum and non-subnetwork constructions "
         "(plus a numerical search) for the equivalence critical ⇔ subnetwork.",
     )
-    add_architecture_options(p)
+    add_architecture_options(p, optional=True)
     p.add_argument("--weights", metavar="FILE", help="JSON file with the weights (Parameters.save format)")
     p.add_argument("--degrees", metavar="LO..HI", help="degree sweep of monomial activations z^r, e.g. 2..8")
     p.add_argument("--tol", type=float, default=None, help="tolerance for float weights (default 1e-9 relative)")
@@ -43,10 +44,14 @@ def run(args) -> int:
             raise UsageError("--degrees runs scans; it cannot be combined with --weights")
         if args.activation is not None or args.generic:
             raise UsageError("--degrees sweeps monomial activations z^r; drop --activation/--generic")
+        if args.widths is None:
+            raise UsageError("--degrees sweeps an architecture: give WIDTHS")
         return _sweep(args)
-    arch = mlp_from_args(args)
     if args.weights is not None:
-        return _point(args, arch)
+        return _point(args)
+    if args.widths is None:
+        raise UsageError("give WIDTHS (a scan) or --weights FILE (one point)")
+    arch = mlp_from_args(args)
     from ..geometry.critical_scan import scan
 
     result = scan(arch, seed=args.seed, random_points=args.random_points, numerical_starts=args.starts,
@@ -58,12 +63,12 @@ def run(args) -> int:
     return 0
 
 
-def _point(args, arch) -> int:
-    from ..architectures import Parameters
+def _point(args) -> int:
     from ..geometry.criticality import rank_at_point
     from ..geometry.subnetworks import detect_subnetwork
 
-    params = Parameters.load(args.weights, arch)
+    params = point_from_args(args)
+    arch = params.architecture
     sub = detect_subnetwork(params, tol=args.tol)
     rank = rank_at_point(params, seed=args.seed)
     record = {

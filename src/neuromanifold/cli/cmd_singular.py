@@ -3,14 +3,14 @@ is φ(W_0) a singular point of the neurovariety?  (limits of tangent spaces, doc
 
 from __future__ import annotations
 
-from .common import add_architecture_options, mlp_from_args, print_json, seed_type
+from .common import add_architecture_options, point_from_args, print_json, seed_type
 
 
 def register(sub) -> None:
     p = sub.add_parser("singular", help="certify that a network function is a singular point of the neuromanifold",
                        description="Limits of tangent spaces along random curves (and fibre points) through W_0, "
                                    "computed exactly over F_p[[t]]: span > dim V certifies a singular point.")
-    add_architecture_options(p)
+    add_architecture_options(p, optional=True)
     p.add_argument("--weights", required=True, metavar="FILE", help="JSON parameter file (Parameters.save format)")
     p.add_argument("--curves", type=int, default=4, help="random curves through W_0 (default 4)")
     p.add_argument("--curve-degree", type=int, default=1, help="degree of the random curves (default 1)")
@@ -21,11 +21,10 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..architectures import Parameters
     from ..geometry.singularity import singular
 
-    arch = mlp_from_args(args)
-    params = Parameters.load(args.weights, arch)
+    params = point_from_args(args)
+    arch = params.architecture
     result = singular(arch, params, curves=args.curves, curve_degree=args.curve_degree, seed=args.seed,
                       fiber=None if args.no_fiber else "auto")
     if args.json:

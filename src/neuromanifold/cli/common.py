@@ -63,10 +63,14 @@ def parse_degrees(text: str) -> tuple[int, ...]:
     return values
 
 
-def add_architecture_options(parser, widths: bool = True) -> None:
-    """WIDTHS, --degree R (or R1,R2 per hidden layer), --activation P (or P1;P2), --generic, --bias."""
+def add_architecture_options(parser, widths: bool = True, optional: bool = False) -> None:
+    """WIDTHS, --degree R (or R1,R2 per hidden layer), --activation P (or P1;P2), --generic, --bias.
+
+    ``optional``: WIDTHS may be omitted when a --weights file names the architecture."""
     if widths:
-        parser.add_argument("widths", metavar="WIDTHS", help="layer widths d_0,...,d_L, e.g. 5,5,3,1")
+        parser.add_argument("widths", metavar="WIDTHS", nargs="?" if optional else None,
+                            help="layer widths d_0,...,d_L, e.g. 5,5,3,1"
+                                 + (" (default: the architecture stored in --weights)" if optional else ""))
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--degree", "-r", metavar="R",
                        help="monomial activation z^R (comma list: one degree per hidden layer)")
@@ -105,6 +109,42 @@ def activations_from_args(args, hidden: int):
     if len(acts) != hidden:
         raise UsageError(f"give one activation or one per hidden layer ({hidden}), got {len(acts)}")
     return tuple(acts)
+
+
+def point_from_args(args):
+    """The :class:`~neuromanifold.Parameters` of ``--weights FILE``, on the architecture the file stores;
+    options given on the command line (WIDTHS, --degree/--activation, --bias) must agree with it — a
+    contradiction is a UsageError, never a silent override.  A file without an architecture needs WIDTHS."""
+    from ..architectures import Parameters, architecture_from_json
+    from ..architectures.parameters import _read_json_file
+
+    data = _read_json_file(args.weights, "path")
+    stored = None
+    if isinstance(data, dict) and data.get("architecture") is not None:
+        stored = architecture_from_json(data["architecture"])
+    given = args.widths is not None or args.degree is not None or args.activation is not None or args.bias
+    if stored is None:
+        if args.widths is None:
+            raise UsageError(f"--weights {args.weights!r} names no architecture; give WIDTHS (and --degree/--activation)")
+        arch = mlp_from_args(args)
+    elif not given:
+        arch = stored
+    else:
+        from ..architectures import MLP
+
+        if not isinstance(stored, MLP):
+            raise UsageError(f"--weights {args.weights!r} holds a {type(stored).__name__}; drop WIDTHS and the "
+                             "activation options, the file names the architecture")
+        widths = parse_widths(args.widths) if args.widths is not None else stored.widths
+        acts = (activations_from_args(args, len(widths) - 2) if args.degree is not None or args.activation is not None
+                else stored.activations if len(widths) == len(stored.widths) else None)
+        if acts is None:
+            raise UsageError(f"WIDTHS {args.widths} has another depth than the architecture in --weights "
+                             f"({stored!r})")
+        arch = MLP(widths, acts, bias=args.bias or stored.bias)
+        if arch != stored:
+            raise UsageError(f"the command line describes {arch!r} but --weights {args.weights!r} holds {stored!r}")
+    return Parameters.from_json(data, arch)
 
 
 def mlp_from_args(args):
