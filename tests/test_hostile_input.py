@@ -396,3 +396,37 @@ def test_unwritable_standard_output_is_one_line(redirect):
     proc = subprocess.run(["sh", "-c", cmd], capture_output=False, stderr=subprocess.PIPE, text=True, timeout=60)
     lines = [line for line in proc.stderr.splitlines() if line.strip()]
     assert proc.returncode == 2 and len(lines) == 1 and "Traceback" not in proc.stderr, proc.stderr
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="kills a pool process")
+def test_sweep_survives_the_death_of_a_worker(tmp_path):
+    """SIGKILL of one local pool worker (what an out-of-memory kill does) used to abort the sweep with
+    BrokenProcessPool; now the pool is restarted and every result ends up stored."""
+    import threading
+
+    import psutil
+
+    from neuromanifold.experiments.census import enumerate_tasks, run_census
+    from neuromanifold.experiments.store import ResultStore
+
+    tasks = enumerate_tasks(depths=3, widths=(2, 3, 4, 5, 6), degrees=(2, 3, 4, 5))  # 2,500 architectures
+    killed = []
+
+    def kill_one_worker():
+        deadline = time.time() + 60
+        while time.time() < deadline and not killed:
+            time.sleep(0.2)
+            if _count(tmp_path / "s.sqlite") >= 100:
+                workers = [c for c in psutil.Process().children(recursive=True)
+                           if c.ppid() != os.getpid()]  # grandchildren: the fork server's workers
+                if workers:
+                    workers[0].kill()
+                    killed.append(workers[0].pid)
+
+    thread = threading.Thread(target=kill_one_worker)
+    thread.start()
+    with ResultStore(tmp_path / "s.sqlite") as store:
+        summary = run_census(tasks, store, workers=2)
+        thread.join()
+        assert killed, "no worker was killed (the sweep ended too soon)"
+        assert summary.failed == 0 and len(store) == len(tasks) == 2500

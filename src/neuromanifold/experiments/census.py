@@ -24,6 +24,7 @@ import signal
 import sys
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
 from ..architectures import MLP, Monomial, generic_polynomial
@@ -121,6 +122,9 @@ def available_analyses() -> tuple[str, ...]:
 
 #: Largest census :func:`enumerate_tasks` enumerates (before --max-params filtering).
 MAX_TASKS = 1_000_000
+
+#: How often a task whose worker process died is submitted again before it counts as failed.
+MAX_TASK_RETRIES = 3
 
 
 def enumerate_tasks(
@@ -481,6 +485,10 @@ def run_census(tasks, store, executor=None, workers: int = 1, progress: bool = F
     Ctrl-C (``KeyboardInterrupt``): pending tasks are cancelled, running ones are allowed to finish
     and are stored too, the pool is shut down, and the interrupt is re-raised — every finished result
     is already committed.  A task that raises is counted as failed (not stored, so a re-run retries).
+
+    A worker of the default pool that dies (an out-of-memory kill, a segfault) breaks the whole
+    ``ProcessPoolExecutor``: the pool is then started afresh and the tasks that were in flight are
+    submitted again, each at most :data:`MAX_TASK_RETRIES` times before it counts as failed.
     """
     tasks = list(tasks)
     if any(not isinstance(t, CensusTask) for t in tasks):
@@ -497,11 +505,27 @@ def run_census(tasks, store, executor=None, workers: int = 1, progress: bool = F
     computed, errors = 0, []
     in_flight: dict = {}
     queue = iter(pending)
+    retry: list = []  # tasks whose worker died, to submit again
+    deaths: dict[str, int] = {}
+    broken = False
+
+    def requeue(task) -> None:
+        deaths[task.key] = deaths.get(task.key, 0) + 1
+        if deaths[task.key] > MAX_TASK_RETRIES:
+            errors.append(f"{task.key}: its worker process died {deaths[task.key]} times (out of memory?)")
+            if bar is not None:
+                bar.update(1)
+        else:
+            retry.append(task)
 
     def collect(fut) -> None:
-        nonlocal computed
+        nonlocal computed, broken
         task = in_flight.pop(fut)
         exc = fut.exception()
+        if own and isinstance(exc, BrokenProcessPool):
+            broken = True
+            requeue(task)
+            return
         if exc is not None:
             errors.append(f"{task.key}: {type(exc).__name__}: {exc}")
         else:
@@ -515,11 +539,27 @@ def run_census(tasks, store, executor=None, workers: int = 1, progress: bool = F
     interrupted = False
     try:
         while True:
-            while len(in_flight) < limit:
-                task = next(queue, None)
+            while len(in_flight) < limit and not broken:
+                task = retry.pop() if retry else next(queue, None)
                 if task is None:
                     break
-                in_flight[executor.submit(run_task, task)] = task
+                try:
+                    in_flight[executor.submit(run_task, task)] = task
+                except BrokenProcessPool:
+                    if not own:
+                        raise
+                    broken = True
+                    retry.append(task)
+            if broken:  # a worker died: the pool's other futures are lost too; start a new pool
+                for fut in list(in_flight):
+                    if fut.done() and not fut.cancelled() and fut.exception() is None:
+                        collect(fut)  # finished before the death: keep it
+                    else:
+                        requeue(in_flight.pop(fut))
+                broken = False
+                _shutdown(executor, cancel=True)
+                executor = local_executor(workers)
+                continue
             if not in_flight:
                 break
             finished, _ = wait(list(in_flight), return_when=FIRST_COMPLETED)
