@@ -316,3 +316,27 @@ def test_strata_analysis_is_stored_and_added_to_existing_rows():
     # (2,1,1): f = λ (a·x)^2, the cone over the conic, dim 2, so codimension 1 — twice.
     assert sorted((tuple(i["reduced_widths"]), i["dimension"], i["codimension"]) for i in items) == \
         [((2, 1, 1), 2, 1), ((2, 1, 1), 2, 1)]
+
+
+def test_failed_analysis_is_reported_and_retried(tmp_path, monkeypatch):
+    """An analysis that raises used to be stored as a finished {"error": …} entry, counted as computed and
+    never retried.  Now the dimension is stored, the analysis counts as failed, and the next run retries it."""
+    import neuromanifold.geometry.subnetworks as subnetworks
+    from neuromanifold.experiments.census import enumerate_tasks, run_census
+    from neuromanifold.experiments.store import ResultStore
+
+    tasks = enumerate_tasks(depths=2, widths=(2,), output_widths=(1,), degrees=(2,), analyses=("strata",))
+    real = subnetworks.subnetwork_strata
+
+    def refuse(*args, **kwargs):
+        raise ValueError("strata refused for this test")
+
+    with ResultStore(tmp_path / "s.sqlite") as store:
+        monkeypatch.setattr(subnetworks, "subnetwork_strata", refuse)
+        first = run_census(tasks, store, workers=1)
+        assert (first.computed, first.failed) == (0, 1) and "strata refused" in first.errors[0]
+        assert len(store) == 1 and store.rows()[0]["dimension"] == 3  # (2,2,1), z²: all binary quadrics
+        monkeypatch.setattr(subnetworks, "subnetwork_strata", real)
+        second = run_census(tasks, store, workers=1)
+        assert (second.computed, second.failed) == (1, 0)
+        assert "error" not in store.rows()[0]["extras"]["strata"]

@@ -280,7 +280,9 @@ def _run_analysis(name: str, arch, res, task: CensusTask) -> dict:
     try:
         kwargs = {"seed": task.seed} if "seed" in inspect.signature(fn).parameters else {}
         out = fn(arch, **kwargs)
-    except Exception as exc:  # an analysis failing must not lose the dimension
+    except MemoryError:
+        raise  # the task fails (nothing stored), it is not a finished analysis
+    except Exception as exc:  # an analysis failing must not lose the dimension; stored as failed, retried
         return {"error": f"{type(exc).__name__}: {exc}"}
     if hasattr(out, "to_dict"):
         out = out.to_dict()
@@ -444,10 +446,10 @@ class CensusSummary:
 
 def pending_tasks(tasks, store) -> list[CensusTask]:
     """The tasks still to compute: not stored for this tool version (or stored without one of their
-    requested analyses), each key once, in order."""
+    requested analyses, or with that analysis stored as failed), each key once, in order."""
     from .. import __version__
 
-    stored = store.analyses(__version__)  # key → analyses already in its row
+    stored = store.analyses(__version__, succeeded=True)  # key → analyses already in its row (failed ones: again)
     seen, pending = set(), []
     for t in tasks:
         done = t.key in stored and set(t.analyses) <= stored[t.key]
@@ -532,7 +534,12 @@ def run_census(tasks, store, executor=None, workers: int = 1, progress: bool = F
             row = fut.result()
             if not store.put(row):  # stored before without some analysis: add it
                 store.add_extras(row["key"], row["tool_version"], row["extras"])
-            computed += 1
+            failed = [f"{name}: {value['error']}" for name, value in row["extras"].items()
+                      if isinstance(value, dict) and "error" in value]
+            if failed:  # the dimension is stored; the analysis counts as failed and a re-run retries it
+                errors.append(f"{task.key}: analysis " + "; ".join(failed))
+            else:
+                computed += 1
         if bar is not None:
             bar.update(1)
 

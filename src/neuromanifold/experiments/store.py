@@ -255,13 +255,18 @@ class ResultStore:
         return True
 
     # --- reading ---------------------------------------------------------------------------
-    def analyses(self, tool_version: str | None = None) -> dict[str, set[str]]:
+    def analyses(self, tool_version: str | None = None, succeeded: bool = False) -> dict[str, set[str]]:
         """key → names of the optional analyses stored in its ``extras`` (for ``tool_version``, default
-        this version of neuromanifold)."""
+        this version of neuromanifold); ``succeeded=True`` leaves out analyses stored as failed
+        (an ``{"error": …}`` entry), which a re-run computes again."""
         if tool_version is None:
             from .. import __version__ as tool_version
-        return {k: set(json.loads(e)) for k, e in
-                self._db.execute("SELECT key, extras FROM results WHERE tool_version = ?", (tool_version,))}
+        out = {}
+        for k, e in self._db.execute("SELECT key, extras FROM results WHERE tool_version = ?", (tool_version,)):
+            extras = json.loads(e)
+            out[k] = {name for name, value in extras.items()
+                      if not (succeeded and isinstance(value, dict) and "error" in value)}
+        return out
 
     def has(self, key: str, tool_version: str | None = None) -> bool:
         """Whether ``key`` is stored for ``tool_version`` (default: this version of neuromanifold)."""
