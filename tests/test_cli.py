@@ -106,3 +106,12 @@ def test_weights_file_names_the_architecture(tmp_path, capsys):
     assert "σ=z^3" in err and "σ=z^2" in err and len(err.strip().splitlines()) == 1
     assert main(["singular", "--weights", str(path), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["singular"] is True
+
+
+def test_census_dry_run_json_is_json_and_writes_nothing(tmp_path, capsys):
+    store = tmp_path / "s.sqlite"
+    # depth 2, widths 1..2 for d_0, d_1, d_2 and r = 2, 3: 2·2·2·2 = 16 architectures
+    assert main(["census", "run", "--width", "1..2", "--degrees", "2..3", "--dry-run", "--json", "--store", str(store)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["requested"], data["to_compute"], data["stored"]) == (16, 16, 0)
+    assert not store.exists()

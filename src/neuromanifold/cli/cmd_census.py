@@ -168,7 +168,11 @@ def cmd_run(args) -> int:
             raise UsageError(f"--store {path!r}: the folder {str(Path(path).parent)!r} does not exist")
         else:
             todo = len(tasks)
-        print(f"{len(tasks)} architectures, {todo} to compute, {len(tasks) - todo} already in {path}")
+        if args.json:
+            print_json({"requested": len(tasks), "to_compute": todo, "stored": len(tasks) - todo, "store": path,
+                        "dry_run": True})
+        else:
+            print(f"{len(tasks)} architectures, {todo} to compute, {len(tasks) - todo} already in {path}")
         return 0
     with _open(args, must_exist=False) as store:
         client = executor = None
