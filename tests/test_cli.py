@@ -115,3 +115,13 @@ def test_census_dry_run_json_is_json_and_writes_nothing(tmp_path, capsys):
     data = json.loads(capsys.readouterr().out)
     assert (data["requested"], data["to_compute"], data["stored"]) == (16, 16, 0)
     assert not store.exists()
+
+
+def test_results_print_as_summaries_and_render_in_notebooks():
+    """print(result) shows the summary (it showed a 2,500-character dataclass); Jupyter gets a table."""
+    from neuromanifold import MLP, dimension
+
+    r = dimension(MLP((3, 5, 1), 4))  # Alexander–Hirschowitz exception (3, 4, 5): 15 − 1 = 14
+    assert str(r) == r.summary() and "14" in str(r)
+    md = r._repr_markdown_()
+    assert md.startswith("**") and "| dimension | 14 |" in md and "| certified | True |" in md

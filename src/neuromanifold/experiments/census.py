@@ -31,6 +31,7 @@ from ..architectures import MLP, Monomial, generic_polynomial
 from ..geometry import dimension
 from ..limits import check_count, check_seed
 from ..parametrization import DEFAULT_PRIME
+from ..results import Result
 
 __all__ = [
     "KINDS",
@@ -413,7 +414,7 @@ def _probe(address: str) -> None:
 
 # --- the runner ----------------------------------------------------------------------------
 @dataclass(frozen=True)
-class CensusSummary:
+class CensusSummary(Result):
     """What a sweep did: tasks requested, already stored (skipped), computed now, failed."""
 
     requested: int

@@ -47,6 +47,7 @@ from ..parametrization import (
     evaluate,
     jacobian,
 )
+from ..results import Result
 from .bounds import upper_bound
 from .dimension import DimensionResult, dimension
 from .rank import rank_mod_p
@@ -119,7 +120,7 @@ def degree_formula(architecture) -> int:
 
 
 @dataclass(frozen=True)
-class CNNDimension:
+class CNNDimension(Result):
     """dim V computed by the certified engine beside the literature formula; ``agrees`` flags a mismatch.
 
     The formula is dim V = |k| − L + 1 for monomial σ and |k| for generic σ (docs/math.md §6;
@@ -466,7 +467,7 @@ def stratum_report(padding: Padding, seed: int = 0, prime: int = DEFAULT_PRIME, 
 # twins: certified nodes
 # --------------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
-class TwinCertificate:
+class TwinCertificate(Result):
     """f = φ(θ_A) = φ(θ_B) with θ_A ≠ θ_B in twin strata.  If rank dφ(θ_A) = rank dφ(θ_B) = dim V, both
     column spaces are limits of tangent spaces at smooth points, hence lie in T_f V; their span having
     dimension > dim V certifies that f is singular (docs/math.md §6)."""
@@ -557,7 +558,7 @@ def canonical_form(params: Parameters, reference: Parameters | None = None) -> n
 
 
 @dataclass(frozen=True)
-class Identifiability:
+class Identifiability(Result):
     """Is the fibre of φ at a random point finite / one-to-one up to the rescalings?
 
     ``finite_fibres``: dim V = N − (symmetry dimension) — exact (certified when dim V is);

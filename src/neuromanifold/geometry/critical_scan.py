@@ -47,6 +47,7 @@ import numpy as np
 from ..architectures import MLP, Monomial, Parameters
 from ..limits import check_count, check_seed
 from ..parametrization import Float64, jacobian
+from ..results import Result
 from .criticality import PointRank, generic_rank, rank_at_point
 from .mason import mason
 from .subnetworks import SubnetworkReport, detect_subnetwork, subnetwork_strata
@@ -87,7 +88,7 @@ class PointCheck:
 
 
 @dataclass(frozen=True)
-class ScanResult:
+class ScanResult(Result):
     """The outcome of :func:`scan` for one architecture; ``holds`` iff all tests agree with
     "critical ⇔ subnetwork".
 
@@ -738,7 +739,7 @@ def known_degree_bounds(architecture) -> dict:
 
 
 @dataclass(frozen=True)
-class DegreeSweep:
+class DegreeSweep(Result):
     """Scans of one set of widths for σ = z^r, r in ``degrees``; ``threshold`` = smallest r of the sweep
     from which the equivalence held on all tests for every larger swept r (None if it fails at the
     largest)."""

@@ -46,6 +46,7 @@ from ..architectures import Parameters
 from ..limits import check_count
 from ..parametrization import Float64, PrimeField, jacobian, point_primes
 from ..parametrization.rationals import Rationals
+from ..results import Result
 from .bounds import upper_bound
 from .rank import nullspace_mod_p, rank_mod_p
 
@@ -69,7 +70,7 @@ def generic_rank(architecture):
 
 
 @dataclass(frozen=True)
-class PointRank:
+class PointRank(Result):
     """rank dφ(W) at one point and how it is known.
 
     W is critical for φ iff rank dφ(W) < dim V (docs/math.md §5; compared with the generic rank, not with N: the

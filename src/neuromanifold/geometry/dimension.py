@@ -22,6 +22,7 @@ import numpy as np
 
 from ..limits import check_count, check_seed
 from ..parametrization import DEFAULT_PRIME, PrimeField, jacobian
+from ..results import Result
 from .bounds import (
     expected_dimension,
     output_degree_in_all_variables,
@@ -52,7 +53,7 @@ JSON_KEYS = (
 
 
 @dataclass(frozen=True)
-class DimensionResult:
+class DimensionResult(Result):
     """The dimension of a neurovariety and how it is known.
 
     dim V = generic rank of dφ (docs/math.md §1); certificate as in docs/math.md §2: mod-p lower bound, proven upper

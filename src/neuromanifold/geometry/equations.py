@@ -37,6 +37,7 @@ import numpy as np
 
 from ..parametrization import DEFAULT_PRIME, PrimeField, evaluate
 from ..parametrization.monomials import exponents
+from ..results import Result
 from .rank import nullspace_mod_p
 
 __all__ = ["ambient_monomials", "coordinate_symbols", "network_coefficients", "IdealResult", "vanishing_ideal",
@@ -168,7 +169,7 @@ def _ideal_mod_p(arch, k: int, p: int, seed: int) -> tuple[np.ndarray, int]:
 
 
 @dataclass(frozen=True)
-class IdealResult:
+class IdealResult(Result):
     """Generators of I(V) up to degree ``max_degree`` (sympy, integer coefficients), the Hilbert
     function H(0..max_degree), the degree of V when the data determine it, and the checks done.
 

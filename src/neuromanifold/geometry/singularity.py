@@ -57,6 +57,7 @@ from ..parametrization import (
     jacobian,
     point_primes,
 )
+from ..results import Result
 from .rank import rank_mod_p, schwartz_zippel
 from .series import interpolate_matrix_polynomial, limit_column_space
 
@@ -143,7 +144,7 @@ def tangent_limit(architecture, curve, X, C, prime: int = DEFAULT_PRIME, label: 
 
 
 @dataclass(frozen=True)
-class SingularityResult:
+class SingularityResult(Result):
     """Is q = φ(W_0) a singular point of V?  See the module docstring for what each verdict proves.
 
     q ∈ V is singular iff dim T_q V > dim V; every limit of tangent spaces along smooth q_n → q lies in T_q V,

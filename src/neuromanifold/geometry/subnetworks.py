@@ -35,6 +35,7 @@ from functools import lru_cache
 import numpy as np
 
 from ..architectures import MLP, Parameters
+from ..results import Result
 
 #: Most subnetwork strata :func:`subnetwork_strata` enumerates (each costs a dimension computation).
 MAX_STRATA = 5000
@@ -105,7 +106,7 @@ def scaling_factor(activation, c, arith=None):
 
 # --------------------------------------------------------------------------- report
 @dataclass(frozen=True)
-class SubnetworkReport:
+class SubnetworkReport(Result):
     """Result of :func:`detect_subnetwork`.
 
     Inactive and redundant neurons as defined in docs/math.md §4; W is a subnetwork iff one of the two lists is

@@ -46,6 +46,7 @@ import numpy as np
 from ..limits import check_count, check_seed
 from ..parametrization import Float64, evaluate, jacobian
 from ..parametrization.rationals import Rationals
+from ..results import Result
 from .losses import data_loss
 from .strata import CoordinateStratum, MergedStratum, default_stratum, wilson_interval
 
@@ -53,7 +54,7 @@ __all__ = ["ExposureCertificate", "ExposureEstimate", "exact_exposure", "exposur
 
 
 @dataclass(frozen=True)
-class ExposureCertificate:
+class ExposureCertificate(Result):
     """Exact (over ℚ) verdict at one rational critical point of the reduced problem.
 
     docs/math.md §6 (Razor's Edge): θ is critical for L_u∘φ iff f_θ − u ⊥_Q im dφ(θ); a stratum is critically exposed
@@ -85,7 +86,7 @@ class ExposureCertificate:
 
 
 @dataclass(frozen=True)
-class ExposureEstimate:
+class ExposureEstimate(Result):
     """Monte-Carlo estimate of P(the stratum carries a critical point of the loss) over random data.
 
     The probability that the lift is critical (docs/math.md §6: critically exposed MLP strata give a positive

@@ -36,6 +36,7 @@ from fractions import Fraction
 import numpy as np
 
 from ..limits import MAX_SAMPLER_VALUES, check_count, check_seed
+from ..results import Result
 from .torch_backend import TorchNetwork, require_torch
 
 __all__ = ["LLCEstimate", "estimate_llc", "network_llc", "normal_crossing_loss", "occam_comparison",
@@ -44,7 +45,7 @@ __all__ = ["LLCEstimate", "estimate_llc", "network_llc", "normal_crossing_loss",
 
 
 @dataclass(frozen=True)
-class LLCEstimate:
+class LLCEstimate(Result):
     """λ̂ (mean over chains), its standard error, the per-chain values and the sampler settings.
 
     λ̂ = nβ(E_w[L_n(w)] − L_n(w*)), nβ = n/log n, w sampled from the localised tempered posterior (Lau et al.

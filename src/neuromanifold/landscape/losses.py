@@ -45,6 +45,7 @@ from ..architectures.parameters import Parameters
 from ..parametrization import Float64, PrimeField, as_theta, evaluate, jacobian
 from ..parametrization.monomials import exponents
 from ..parametrization.rationals import Rationals
+from ..results import Result
 
 __all__ = [
     "Criticality",
@@ -133,7 +134,7 @@ def _lagrange_derivative_weights(delta: int) -> list[Fraction]:
 # results
 # --------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
-class Criticality:
+class Criticality(Result):
     """Whether ∇L(θ) = 0, and how it is known.
 
     docs/math.md §6: θ is critical for L_u∘φ iff ∇L(θ) = 0 iff f_θ − u ⊥_Q im dφ(θ).
@@ -163,7 +164,7 @@ class Criticality:
 
 
 @dataclass(frozen=True)
-class Inertia:
+class Inertia(Result):
     """Sylvester inertia (n₊, n₋, n₀) of a Hessian and the second-order verdict at a critical point:
     ``minimum`` (positive definite), ``maximum`` (negative definite), ``saddle`` (both signs) or
     ``degenerate`` (semidefinite with a kernel: the second-order test is inconclusive).

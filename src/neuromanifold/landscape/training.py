@@ -37,6 +37,7 @@ import numpy as np
 
 from ..architectures import Parameters, architecture_from_json
 from ..limits import MAX_RUNS, MAX_SEED, check_count
+from ..results import Result
 from .strata import default_stratum, is_cnn, wilson_interval
 from .torch_backend import TorchNetwork, require_torch
 
@@ -160,7 +161,7 @@ class RunResult:
 
 
 @dataclass(frozen=True)
-class ExperimentResult:
+class ExperimentResult(Result):
     """All runs of an experiment and, per setting (architecture kind, activation, task, optimizer), the
     fraction of runs ending on a subnetwork with a 95 % Wilson interval."""
 
