@@ -125,3 +125,18 @@ def test_results_print_as_summaries_and_render_in_notebooks():
     assert str(r) == r.summary() and "14" in str(r)
     md = r._repr_markdown_()
     assert md.startswith("**") and "| dimension | 14 |" in md and "| certified | True |" in md
+
+
+def test_broken_pipe_that_is_not_stdout_is_a_failure(capsys):
+    """A BrokenPipeError from anything but standard output (e.g. a process pool that cannot start) used to
+    exit 0 with no output; it is exit 1 with one line."""
+    from neuromanifold.cli import _run, build_parser
+
+    def broken(args):
+        raise BrokenPipeError(32, "Broken pipe")
+
+    args = build_parser().parse_args(["dim", "3,2,1"])
+    args.func = broken
+    assert _run(args) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "pipe" in err[0]

@@ -81,7 +81,10 @@ def _run(args) -> int:
         if _stdout_broken():  # piped into head: the reader has what it wanted
             _silence_stdout()
             return 0
-        raise
+        # not our standard output: e.g. worker processes that could not start — a failure, not success
+        print(f"neuromanifold {args.command}: error: a pipe to another process broke (did worker processes fail "
+              "to start?); finished results were kept.", file=sys.stderr)
+        return 1
     except MemoryError:
         print(f"neuromanifold {args.command}: error: out of memory; the request is too large for this machine.",
               file=sys.stderr)
