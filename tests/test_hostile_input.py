@@ -212,6 +212,8 @@ def test_activation_text_is_never_evaluated(files, monkeypatch):
     assert parse_activation("(z+1)^3/2 - z/3").coeffs == (0.5, sympy.Rational(7, 6), 1.5, 0.5)
     assert parse_activation("2z(z+1)").coeffs == (0, 2, 2)
     assert parse_activation("-z**2 + 0.25").coeffs == (0.25, 0, -1)
+    # 5,001 minus signs: −z (sign runs used to recurse into a RecursionError traceback)
+    assert parse_activation("-" * 5001 + "z^2").coeffs == (0, 0, -1)
     for text, _ in HOSTILE_ACTIVATIONS:
         with pytest.raises(ValueError, match="activation"):
             parse_activation(text.replace("{tmp}", str(files)))

@@ -33,7 +33,6 @@ MAX_COEFFICIENT_BITS = 100_000
 MAX_TEXT_LENGTH = 10_000
 
 _RATIONAL = re.compile(r"\s*([+-]?)(\d+)(?:/(\d+)|(?:\.(\d*))?(?:[eE]([+-]?\d+))?)\s*\Z")
-_DECIMAL_START = re.compile(r"\.\d")
 
 
 def parse_rational(text: str, name: str) -> Fraction:
@@ -82,7 +81,8 @@ def _tokens(text: str, name: str, variable: str) -> list[tuple[str, str]]:
             break
         m = _TOKEN.match(text, pos)
         if m is None:
-            raise ValueError(f"Argument '{name}' is not a polynomial in z: unexpected {text[pos:pos + 10].strip()!r} "
+            raise ValueError(f"Argument '{name}' is not a polynomial in {variable}: unexpected "
+                             f"{text[pos:pos + 10].strip()!r} "
                              f"in {text[:80]!r}.")
         number, op, ident = m.groups()
         if number is not None:
@@ -180,11 +180,9 @@ class _PolynomialParser:
                 acc = acc * rhs
 
     def factor(self):
-        kind, text = self.peek()
-        if text in ("+", "-"):
-            self.take()
-            inner = self.factor()
-            return -inner if text == "-" else inner
+        negative = False
+        while self.peek()[1] in ("+", "-"):  # a loop, not recursion: "-----…z" must not exhaust the stack
+            negative ^= self.take()[1] == "-"
         base = self.atom()
         if self.peek()[1] in ("^", "**"):
             self.take()
@@ -194,7 +192,7 @@ class _PolynomialParser:
             base = base ** e
             if self.peek()[1] in ("^", "**"):
                 raise self.error("chained powers like z^2^3 are ambiguous; use parentheses")
-        return base
+        return -base if negative else base
 
     def exponent(self) -> int:
         kind, text = self.take()
