@@ -387,9 +387,7 @@ def _limits_at(architecture, point, prime, R, curves, curve_degree, fiber, fiber
     ns = PrimeField(prime)
     theta0 = as_theta(architecture, point, ns)
     X, C = _functionals(architecture, R, seed, ns)
-    if isinstance(curves, (int, np.integer)):
-        if curves < 1:
-            raise ValueError(f"Argument 'curves' must be >= 1, got {curves}.")
+    if isinstance(curves, (int, np.integer)):  # checked by singular(): 1 <= curves <= MAX_CURVES
         specs = _random_curves(architecture, theta0, int(curves), curve_degree, seed, ns)
     else:
         specs = []

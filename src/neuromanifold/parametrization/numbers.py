@@ -16,7 +16,7 @@ from fractions import Fraction
 
 import numpy as np
 
-__all__ = ["NumberSystem", "PrimeField", "Float64", "DEFAULT_PRIME", "random_prime"]
+__all__ = ["NumberSystem", "PrimeField", "Float64", "DEFAULT_PRIME", "random_prime", "point_primes"]
 
 #: The Mersenne prime 2^31 − 1, the largest prime whose residues multiply inside int64.
 DEFAULT_PRIME = 2_147_483_647
@@ -229,3 +229,19 @@ class Float64(NumberSystem):
 
     def random(self, rng: np.random.Generator, shape) -> np.ndarray:
         return rng.standard_normal(size=shape)
+
+
+def point_primes(params, seed: int, count: int = 2, stream: int = 0) -> tuple[int, ...]:
+    """``count`` distinct random primes (seeded by ``seed`` and ``stream``) at which the exact point
+    ``params`` reduces faithfully (:meth:`PrimeField.unfaithful`); unfaithful draws are skipped."""
+    arrays = list(params.weights) + list(params.biases or ())
+    rng = np.random.default_rng([seed, 31_337, stream])
+    out: list[int] = []
+    for _ in range(50 * count):
+        p = random_prime(rng)
+        if p not in out and PrimeField(p).unfaithful(arrays) is None:
+            out.append(p)
+            if len(out) == count:
+                return tuple(out)
+    raise ValueError("Argument 'params' does not reduce faithfully modulo any of 50 random primes; "
+                     "its entries are too degenerate or too large.")
