@@ -17,7 +17,7 @@ import numpy as np
 
 from .parsing import MAX_NUMBER_DIGITS, parse_rational
 
-__all__ = ["Parameters", "MAX_WEIGHTS_FILE_BYTES"]
+__all__ = ["Parameters", "MAX_WEIGHTS_FILE_BYTES", "read_json_file"]
 
 #: Largest weights file read (bytes); a 10⁶-parameter network in JSON is about 20 MB.
 MAX_WEIGHTS_FILE_BYTES = 256 * 2**20
@@ -223,7 +223,7 @@ class Parameters:
     @classmethod
     def load(cls, path, architecture=None) -> "Parameters":
         """Read a JSON file written by :meth:`save` (a regular file of at most :data:`MAX_WEIGHTS_FILE_BYTES`)."""
-        data = _read_json_file(path, "path")
+        data = read_json_file(path, "path")
         return cls.from_json(data, architecture)
 
     def __repr__(self):
@@ -257,7 +257,7 @@ def _json_constant(text: str):
     raise ValueError(f"{text}, which is not a number a weight can take")
 
 
-def _read_json_file(path, name: str):
+def read_json_file(path, name: str):
     """JSON from a regular file of bounded size: FIFOs, devices and folders are refused before reading
     (``/dev/zero`` would never end), nesting too deep for the decoder is a ValueError."""
     import os

@@ -116,9 +116,9 @@ def point_from_args(args):
     options given on the command line (WIDTHS, --degree/--activation, --bias) must agree with it — a
     contradiction is a UsageError, never a silent override.  A file without an architecture needs WIDTHS."""
     from ..architectures import Parameters, architecture_from_json
-    from ..architectures.parameters import _read_json_file
+    from ..architectures.parameters import read_json_file
 
-    data = _read_json_file(args.weights, "path")
+    data = read_json_file(args.weights, "path")
     stored = None
     if isinstance(data, dict) and data.get("architecture") is not None:
         stored = architecture_from_json(data["architecture"])

@@ -170,8 +170,8 @@ class ResultStore:
             return  # a new file: _migrate creates the tables
         if version < SCHEMA_VERSION and self.readonly:
             raise ValueError(f"Argument 'path' ({self.path}) is a store of the older schema version {version}; "
-                             "open it once with write access (e.g. `neuromanifold census run --dry-run --store "
-                             f"{self.path}`) to migrate it to version {SCHEMA_VERSION}.")
+                             "open it once with write access (`ResultStore(path)` in Python, or any `neuromanifold census run "
+                             f"--store {self.path}`) to migrate it to version {SCHEMA_VERSION}.")
         missing = {"results", "meta"} - tables
         if missing:
             raise ValueError(f"Argument 'path' ({self.path}) is a damaged store: table(s) {', '.join(sorted(missing))} "
