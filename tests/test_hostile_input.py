@@ -432,3 +432,24 @@ def test_sweep_survives_the_death_of_a_worker(tmp_path):
         thread.join()
         assert killed, "no worker was killed (the sweep ended too soon)"
         assert summary.failed == 0 and len(store) == len(tasks) == 2500
+
+
+def test_a_pool_that_cannot_start_is_a_failure_not_a_loop(tmp_path, monkeypatch):
+    """If worker processes die at once every time, the sweep must end with an error naming --workers (not
+    restart pools forever, and not report success)."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    import neuromanifold.experiments.census as census
+    from neuromanifold.experiments.store import ResultStore
+
+    class DeadPool:
+        def submit(self, *args, **kwargs):
+            raise BrokenProcessPool("a child process terminated abruptly")
+
+        def shutdown(self, wait=True, cancel_futures=False):
+            pass
+
+    monkeypatch.setattr(census, "local_executor", lambda workers: DeadPool())
+    tasks = census.enumerate_tasks(depths=2, widths=(1, 2), degrees=(2,))
+    with ResultStore(tmp_path / "s.sqlite") as store, pytest.raises(ValueError, match="'workers'"):
+        census.run_census(tasks, store, workers=2)

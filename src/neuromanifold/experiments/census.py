@@ -511,6 +511,7 @@ def run_census(tasks, store, executor=None, workers: int = 1, progress: bool = F
     retry: list = []  # tasks whose worker died, to submit again
     deaths: dict[str, int] = {}
     broken = False
+    restarts = 0  # pool restarts since the last finished task
 
     def requeue(task) -> None:
         deaths[task.key] = deaths.get(task.key, 0) + 1
@@ -522,7 +523,7 @@ def run_census(tasks, store, executor=None, workers: int = 1, progress: bool = F
             retry.append(task)
 
     def collect(fut) -> None:
-        nonlocal computed, broken
+        nonlocal computed, broken, restarts
         task = in_flight.pop(fut)
         exc = fut.exception()
         if own and isinstance(exc, BrokenProcessPool):
@@ -532,6 +533,7 @@ def run_census(tasks, store, executor=None, workers: int = 1, progress: bool = F
         if exc is not None:
             errors.append(f"{task.key}: {type(exc).__name__}: {exc}")
         else:
+            restarts = 0
             row = fut.result()
             if not store.put(row):  # stored before without some analysis: add it
                 store.add_extras(row["key"], row["tool_version"], row["extras"])
@@ -557,7 +559,7 @@ def run_census(tasks, store, executor=None, workers: int = 1, progress: bool = F
                     if not own:
                         raise
                     broken = True
-                    retry.append(task)
+                    requeue(task)
             if broken:  # a worker died: the pool's other futures are lost too; start a new pool
                 for fut in list(in_flight):
                     if fut.done() and not fut.cancelled() and fut.exception() is None:
@@ -565,7 +567,13 @@ def run_census(tasks, store, executor=None, workers: int = 1, progress: bool = F
                     else:
                         requeue(in_flight.pop(fut))
                 broken = False
+                restarts += 1
                 _shutdown(executor, cancel=True)
+                if restarts > MAX_TASK_RETRIES:  # fresh pools die before finishing anything: give up
+                    executor = SerialExecutor()  # nothing left to shut down
+                    raise ValueError(f"Argument 'workers': the process pool broke {restarts} times in a row without "
+                                     "finishing a task (worker processes cannot start, or each is killed); finished "
+                                     "results are stored — rerun with workers=1 (--workers 1)")
                 executor = local_executor(workers)
                 continue
             if not in_flight:
