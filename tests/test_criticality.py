@@ -75,9 +75,12 @@ def test_generic_ranks_are_alexander_hirschowitz():
 
 def test_certification_language():
     p = Parameters(MLP((2, 2, 1), 3), [[[1, 2], [2, 4]], [[1, 1]]])
-    exact = rank_at_point(p)
+    kernel = rank_at_point(p)
+    assert kernel.method == "exact-kernel" and kernel.critical and kernel.certified and kernel.error_bound == 0.0
+    exact = rank_at_point(p, verify_limit=0)
     assert exact.method == "exact" and exact.certified and exact.error_bound == 0.0
-    modp = rank_at_point(p, exact_limit=0)
+    assert exact.rank == kernel.rank == 2  # by hand: span{x_1 l², x_2 l²}, l = x_1 + 2x_2; two routes, one answer
+    modp = rank_at_point(p, exact_limit=0, verify_limit=0)
     assert modp.method == "mod-p" and modp.critical and not modp.certified and 0 < modp.error_bound < 1e-12
     generic = rank_at_point(Parameters(MLP((2, 2, 1), 3), [[[1, 2], [3, -1]], [[2, -1]]]))
     assert not generic.critical and generic.certified  # lower bound meets the certified dim V
@@ -187,3 +190,46 @@ def test_cli_scan_shows_progress_and_verdict():
     assert res.returncode == 0, res.stderr
     assert "critical ⇔ subnetwork holds on all tests" in res.stdout
     assert "scan (2, 2, 1)" in res.stderr  # tqdm bar on stderr
+
+
+@pytest.mark.parametrize("widths, r, seed", [((3, 3, 1), 2, 0), ((2, 3, 2), 3, 1), ((3, 2, 2, 1), 2, 2)])
+def test_exact_kernel_certificate_matches_sympy_at_rational_subnetwork_points(widths, r, seed):
+    from fractions import Fraction
+
+    rng = np.random.default_rng(seed)
+    arch = MLP(widths, r)
+    W = [[[Fraction(int(a), int(b)) for a, b in zip(ra, rb)] for ra, rb in
+          zip(rng.integers(-4, 5, (o, i)), rng.integers(1, 4, (o, i)))] for o, i in zip(widths[1:], widths[:-1])]
+    W[0][1] = [2 * v for v in W[0][0]]  # neuron 1 of layer 1 is redundant with neuron 0: a subnetwork, critical
+    p = Parameters(arch, W)
+    res = rank_at_point(p, exact_limit=0)  # no grid rank: the kernel route must decide alone
+    J = sympy_jacobian(p)
+    assert res.method == "exact-kernel" and res.certified and res.rank == J.rank() and res.critical
+    E = sympy.Matrix(res.extra_kernel.tolist())
+    assert (J * E).is_zero_matrix and E.rank() == E.shape[1]
+
+
+def test_unisolvent_inputs_are_unisolvent():
+    # independently: the monomial Vandermonde at the points is square and invertible (sympy rank over Q)
+    from itertools import combinations_with_replacement
+
+    from neuromanifold.geometry.criticality import unisolvent_inputs
+
+    for arch, degrees in [(MLP((3, 2, 1), 3), [3]), (MLP((2, 2, 1), "z^2 + z"), [0, 1, 2]),
+                          (MLP((3, 2, 1), 2, bias=True), [0, 1, 2])]:
+        pts = unisolvent_inputs(arch)
+        d0 = arch.input_dim
+        monos = [m for e in degrees for m in combinations_with_replacement(range(d0), e)]
+        V = sympy.Matrix([[sympy.prod([int(x[i]) for i in m]) for m in monos] for x in pts])
+        assert V.shape[0] == V.shape[1] == len(monos) and V.rank() == len(monos)
+
+
+def test_rational_reconstruction_recovers_small_fractions_and_refuses_others():
+    from fractions import Fraction
+
+    from neuromanifold.parametrization import rational_reconstruction
+
+    p = 2_147_483_629
+    for q in [Fraction(0), Fraction(-1), Fraction(3, 7), Fraction(-22, 5), Fraction(32_000, 31_999)]:
+        assert rational_reconstruction(q.numerator * pow(q.denominator, -1, p) % p, p) == q
+    assert rational_reconstruction(123_456_789, p) is None  # no fraction with both parts ≤ √(p/2)

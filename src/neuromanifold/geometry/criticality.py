@@ -13,12 +13,19 @@ How the rank at W is known (for integer or rational W):
       rank_{F_p} J  ≤  rank_ℚ J  ≤  rank dφ(W)  ≤  generic rank = dim V.
 
   If rank_{F_p} J equals a *certified* dim V, W is **certified non-critical**.
-* **Exact rank, certified.**  When rank_{F_p} J < dim V the lower bound alone proves nothing.  The
-  columns of dφ(W) are vectors of polynomials of degree ≤ D in each input variable, and evaluation on
-  the grid {0, …, D}^{d_0} is injective on those, so rank dφ(W) = rank over ℚ of the Jacobian at the
-  grid: computed exactly (Fractions, then FLINT's fraction-free rank over ℤ) when the grid is small
-  (``exact_limit`` entries).  Then rank dφ(W) < (a lower bound on dim V) is a **certified critical**
-  point; the integer kernel of that matrix is the exact kernel of dφ(W).
+* **Exact kernel, certified.**  When ρ = rank_{F_p} J < dim V the lower bound alone proves nothing.  The
+  kernel of J mod p, in the canonical basis read off its reduced echelon form, is (for lucky random choices)
+  the reduction of the canonical basis of ker dφ(W) over ℚ; rational reconstruction from one or more random
+  primes gives candidate rational vectors v, and each is checked **exactly**: the directional derivative
+  dφ(W)·v (forward mode, :func:`~neuromanifold.parametrization.directional_derivative`) vanishes at the
+  :func:`unisolvent_inputs`, so it is the zero polynomial.  N − ρ independent verified vectors give
+  rank dφ(W) ≤ ρ, hence = ρ; ρ < (a lower bound on dim V) is a **certified critical** point, and the
+  verified vectors are the exact kernel (:func:`exact_kernel`).  Unlucky choices can only make the
+  candidates fail the check, never pass it.
+* **Exact rank, certified.**  Otherwise, the columns of dφ(W) are vectors of polynomials of total degree
+  ≤ D in the inputs, and evaluation on :func:`unisolvent_inputs` is injective on those, so rank dφ(W) =
+  rank over ℚ of the Jacobian there: computed exactly (FLINT's fraction-free rank over ℤ) when it is small
+  (``exact_limit`` entries).
 * **Otherwise probabilistic.**  A (ρ+1)-minor of J is a polynomial in (x, c) of degree ≤ (ρ+1)(D+1);
   if it is non-zero it vanishes at the random point with probability ≤ (ρ+1)(D+1)/p (Schwartz–Zippel),
   so P(rank dφ(W) > ρ) ≤ ((ρ+1)(D+1)/p)^trials (under the standing assumption that p does not divide
@@ -54,6 +61,10 @@ __all__ = ["PointRank", "rank_at_point", "is_critical", "symmetry_directions", "
 
 #: Largest (rows × N) of the exact grid Jacobian computed over ℚ.
 EXACT_LIMIT = 60_000
+#: Largest (unisolvent inputs × kernel vectors × N) checked exactly by :func:`exact_kernel`.
+VERIFY_LIMIT = 20_000_000
+#: Further random primes :func:`exact_kernel` may draw when reconstruction has not stabilised.
+KERNEL_PRIMES = 3
 
 
 @lru_cache(maxsize=512)
@@ -76,7 +87,8 @@ class PointRank(Result):
     W is critical for φ iff rank dφ(W) < dim V (docs/math.md §5; compared with the generic rank, not with N: the
     rescalings always give a kernel of dimension ≥ Σ hidden widths).
 
-    ``method`` is ``"exact"`` (rank over ℚ on a unisolvent grid), ``"mod-p"`` (a lower bound from
+    ``method`` is ``"exact-kernel"`` (a rank over F_p matched by N − rank kernel vectors proven over ℚ, see
+    :func:`exact_kernel`), ``"exact"`` (rank over ℚ at unisolvent inputs), ``"mod-p"`` (a lower bound from
     random projected evaluations) or ``"float"`` (numerical rank from singular values).  ``certified``
     says whether ``critical`` is proven; otherwise ``error_bound`` bounds the probability that the
     verdict is wrong.  ``extra_kernel`` holds (as columns) a basis of ker dφ(W) modulo the rescaling
@@ -156,11 +168,36 @@ def _check(params):
         raise TypeError(f"Argument 'params' must be a Parameters, not {type(params).__name__}.")
 
 
-def _grid(arch) -> np.ndarray:
-    """{0, …, D}^{d_0}: unisolvent for polynomials of degree ≤ D in each variable."""
-    D, d0 = arch.total_degree, arch.input_dim
-    axes = [np.arange(D + 1)] * d0
-    return np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1).reshape(-1, d0)
+def unisolvent_inputs(architecture) -> np.ndarray:
+    """Inputs on which a function the architecture can compute is zero only if it is the zero polynomial.
+
+    Every f_θ has total degree ≤ D = ``total_degree`` in x ∈ K^{d_0}, and the lattice simplex
+    {α ∈ ℕ^{d_0} : |α| ≤ D} is unisolvent for polynomials of total degree ≤ D (induction on d_0: a polynomial
+    vanishing there is x_1·q on x_1 = 0, and q vanishes on the simplex of size D − 1 shifted by e_1).  When all
+    outputs are homogeneous of the single degree D (``output_degrees() == {D}``), the slice |α| = D suffices: a
+    homogeneous polynomial vanishing on the hyperplane Σx = D vanishes on the cone over it, and its restriction
+    there is a polynomial of degree ≤ D on the simplex of size D in d_0 − 1 coordinates.  Sizes C(D + d_0, d_0)
+    and C(D + d_0 − 1, d_0 − 1), against (D + 1)^{d_0} for the tensor grid.
+    """
+    D, d0 = architecture.total_degree, architecture.input_dim
+    homogeneous = architecture.output_degrees() == frozenset({D})
+    points = list(_simplex(d0, D, homogeneous))
+    return np.array(points, dtype=np.int64).reshape(-1, d0)
+
+
+def _simplex(d0, D, homogeneous):
+    """Compositions α of at most D (exactly D when homogeneous) into d0 parts, generated without the full grid."""
+    def rec(prefix, left, parts):
+        if parts == 1:
+            if homogeneous:
+                yield prefix + (left,)
+            else:
+                for a in range(left + 1):
+                    yield prefix + (a,)
+            return
+        for a in range(left + 1):
+            yield from rec(prefix + (a,), left - a, parts - 1)
+    yield from rec((), D, d0)
 
 
 class _ExactObjects(Rationals):
@@ -185,7 +222,7 @@ def _exact_matrix(params):
     import flint
 
     arch = params.architecture
-    J = jacobian(arch, params, _grid(arch).astype(object), _ExactObjects())
+    J = jacobian(arch, params, unisolvent_inputs(arch).astype(object), _ExactObjects())
     rows = []
     for row in J:
         den = lcm(*[Fraction(v).denominator for v in row]) if len(row) else 1
@@ -208,7 +245,8 @@ def _complement(kernel_cols: list, sym: np.ndarray, rank_fn) -> list:
 
 
 def rank_at_point(params, prime: int | None = None, seed: int = 0, trials: int = 2,
-                  exact_limit: int = EXACT_LIMIT, tol: float = 1e-8, kernel: bool = True) -> PointRank:
+                  exact_limit: int = EXACT_LIMIT, tol: float = 1e-8, kernel: bool = True,
+                  verify_limit: int = VERIFY_LIMIT) -> PointRank:
     """rank dφ(W), whether W is critical (rank < dim V, docs/math.md §5), and the extra kernel.
 
     Parameters
@@ -221,7 +259,10 @@ def rank_at_point(params, prime: int | None = None, seed: int = 0, trials: int =
         no input can target a prime it cannot know), or always at ``prime`` when one is given (refused
         when W is not faithful modulo it).
     exact_limit:
-        Compute the rank over ℚ on the grid {0..D}^{d_0} when (grid rows × N) ≤ this.
+        Compute the rank over ℚ at :func:`unisolvent_inputs` when (rows × N) ≤ this.
+    verify_limit:
+        Try the exact kernel certificate (:func:`exact_kernel`) when (unisolvent inputs × kernel vectors × N)
+        ≤ this (``0``: never).
     tol:
         Float weights only: singular values ≤ tol · σ_max count as zero.
     kernel:
@@ -237,6 +278,7 @@ def rank_at_point(params, prime: int | None = None, seed: int = 0, trials: int =
     if params.kind == "float":
         return _float_rank(params, gen, seed, tol, start)
     check_count(trials, "trials", "MAX_TRIALS")
+    prime_given = prime
     if prime is None:
         primes = point_primes(params, seed, count=trials)
     else:
@@ -245,25 +287,40 @@ def rank_at_point(params, prime: int | None = None, seed: int = 0, trials: int =
             raise ValueError(f"Argument 'prime': the point does not reduce faithfully ({reason}).")
         primes = (prime,) * trials
     U = max(1, upper_bound(arch).value)
-    best, J_best, used = -1, None, []
-    for t, p in enumerate(primes):
+
+    def projected(t, p):  # the R × N matrix J of projected evaluations at draw t, over F_p
         ns = PrimeField(p)
         rng = np.random.default_rng([seed, t, 7])
         X = ns.random(rng, (U, arch.input_dim))
         C = ns.random(rng, (U, arch.output_dim))
-        J = jacobian(arch, params, X, ns, projections=C)
+        return jacobian(arch, params, X, ns, projections=C)
+
+    best, J_best, used, drawn = -1, None, [], []
+    for t, p in enumerate(primes):
+        J = projected(t, p)
         rho = rank_mod_p(J, p)
         used.append(p)
+        drawn.append((p, J, rho))
         if rho > best:
             best, J_best, prime = rho, J, p
         if best >= g:
             break
     sym = symmetry_directions(params)
-    rows = _grid(arch).shape[0] * arch.output_dim
+    rows = unisolvent_inputs(arch).shape[0] * arch.output_dim
     empty = (np.zeros((arch.n_params, 0), dtype=np.int64), 0)
     if best >= g:  # rank dφ(W) ≥ g and ≤ dim V: equal to dim V when g is certified
         return _result(arch, g, g, False, "mod-p", gen.certified, gen.error_bound, prime,
                        _mod_p_extra(J_best, sym, prime) if kernel else empty, start, used)
+    if verify_limit > 0:
+        more = [] if prime_given is not None else [
+            (p, lambda t=len(primes) + i, p=p: projected(t, p))
+            for i, p in enumerate(point_primes(params, seed, count=KERNEL_PRIMES, stream=3))]
+        K, kernel_primes = exact_kernel(params, [(p, J) for p, J, rho in drawn if rho == best], more,
+                                        limit=verify_limit)
+        if K is not None:  # N − ρ independent exact kernel vectors: rank dφ(W) ≤ ρ ≤ rank dφ(W), ρ < g ≤ dim V
+            used += [p for p in kernel_primes if p not in used]
+            extra = _exact_extra(K, sym) if kernel else empty
+            return _result(arch, best, g, True, "exact-kernel", True, 0.0, None, extra, start, used)
     if rows * arch.n_params <= exact_limit:
         M = _exact_matrix(params)
         rank = M.rank()
@@ -272,24 +329,109 @@ def rank_at_point(params, prime: int | None = None, seed: int = 0, trials: int =
             return _result(arch, rank, g, critical, "exact", critical or gen.certified,
                            0.0 if critical else gen.error_bound, None, empty, start)
         basis, nullity = M.nullspace()
-        kernel = [np.array([int(basis[i, j]) for i in range(arch.n_params)], dtype=object) for j in range(nullity)]
-        import flint
-
-        def rank_q(A):
-            return flint.fmpz_mat([[int(x) for x in row] for row in A]).rank()
-
-        sym_z = _integer_columns(sym)
-        extra = _complement(kernel, sym_z, rank_q)
-        ker = np.stack(extra, axis=1) if extra else np.zeros((arch.n_params, 0), dtype=object)
+        K = np.array([[int(basis[i, j]) for j in range(nullity)] for i in range(arch.n_params)],
+                     dtype=object).reshape(arch.n_params, nullity)
         # rank < g ≤ dim V proves criticality; rank = g is non-critical only if g is certified
         critical = rank < g
         certified = critical or gen.certified
         return _result(arch, rank, g, critical, "exact", certified, 0.0 if critical else gen.error_bound,
-                       None, (ker, rank_q(sym_z) if sym.size else 0), start)
+                       None, _exact_extra(K, sym), start)
     D = arch.total_degree
     err = min(1.0, float(np.prod([(best + 1) * (D + 1) / p for p in used])))
     return _result(arch, best, g, True, "mod-p", False, err, prime,
                    _mod_p_extra(J_best, sym, prime) if kernel else empty, start, used)
+
+
+def _rank_q(A) -> int:
+    import flint
+
+    return flint.fmpz_mat([[int(x) for x in row] for row in A]).rank()
+
+
+def _exact_extra(K: np.ndarray, sym: np.ndarray):
+    """(extra kernel, rank of the rescalings) from an exact integer kernel basis K (columns)."""
+    sym_z = _integer_columns(sym)
+    extra = _complement([K[:, j] for j in range(K.shape[1])], sym_z, _rank_q)
+    ker = np.stack(extra, axis=1) if extra else np.zeros((K.shape[0], 0), dtype=object)
+    return ker, _rank_q(sym_z) if sym.size else 0
+
+
+def exact_kernel(params, jacobians, more=(), limit: int = VERIFY_LIMIT) -> tuple[np.ndarray | None, list[int]]:
+    """A basis of ker dφ(W) over ℚ, proven, from kernels of projected Jacobians over random primes; or None.
+
+    ``jacobians`` are pairs (p, J) with J ∈ F_p^{R × N} the projected evaluations at W of one rank ρ; ``more``
+    pairs (p, thunk) give further ones on demand.  Each canonical kernel basis of J mod p
+    (:func:`~neuromanifold.geometry.rank.canonical_kernel_mod_p`) with the same pivots is combined by the
+    Chinese remainder theorem and rationally reconstructed
+    (:func:`~neuromanifold.parametrization.rational_reconstruction`); every candidate v is then checked
+    **exactly**: the directional derivative dφ(W)·v, evaluated over ℚ on
+    :func:`unisolvent_inputs`, is zero there, so it is the zero polynomial and v ∈ ker dφ(W).  N − ρ such
+    independent vectors give rank dφ(W) ≤ ρ; with ρ ≤ rank dφ(W) (a rank over F_p, docs/math.md §2) the rank is
+    exactly ρ.  Returns (an integer matrix whose N − ρ columns span the kernel, or None when reconstruction
+    does not stabilise on the primes given or the check is too large (inputs × vectors × N > ``limit``); the
+    primes used).
+    """
+    from ..parametrization import directional_derivative
+    from .rank import canonical_kernel_mod_p
+
+    arch = params.architecture
+    grid = unisolvent_inputs(arch)
+    queue = [(p, (lambda J=J: J)) for p, J in jacobians] + list(more)
+    pivots = modulus = residues = None
+    used: list[int] = []
+    for p, get in queue:
+        if modulus is not None and modulus % p == 0:
+            continue
+        piv, K = canonical_kernel_mod_p(get(), p)
+        used.append(p)
+        if pivots is None:
+            pivots = piv
+            if grid.shape[0] * K.shape[1] * max(1, arch.n_params) > limit:
+                return None, used
+            modulus, residues = p, [[int(x) for x in row] for row in K[list(pivots)]]
+        elif piv != pivots:
+            continue  # a different kernel: this prime (or its random functionals) was unlucky
+        else:
+            inv = pow(modulus, -1, p)
+            residues = [[a + modulus * (((int(b) - a) * inv) % p) for a, b in zip(ra, rb)]
+                        for ra, rb in zip(residues, K[list(pivots)])]
+            modulus *= p
+        candidate = _reconstruct(residues, modulus, pivots, arch.n_params)
+        if candidate is None:
+            continue
+        ns = _ExactObjects()
+        theta = ns.asarray(params.flatten())
+        X = grid.astype(object)
+        if all(_is_zero(directional_derivative(arch, theta, candidate[:, j], X, ns))
+               for j in range(candidate.shape[1])):
+            return candidate, used
+    return None, used
+
+
+def _reconstruct(residues, modulus, pivots, n):
+    """Integer columns of the canonical kernel basis with pivot rows reconstructed from ``residues``."""
+    from ..parametrization import rational_reconstruction
+
+    free = [j for j in range(n) if j not in set(pivots)]
+    cols = []
+    for j in range(len(free)):
+        vals = [Fraction(0)] * n
+        vals[free[j]] = Fraction(1)
+        for i, piv in enumerate(pivots):
+            q = rational_reconstruction(residues[i][j], modulus)
+            if q is None:
+                return None
+            vals[piv] = q
+        den = lcm(*[v.denominator for v in vals])
+        cols.append([int(v * den) for v in vals])
+    out = np.empty((n, len(free)), dtype=object)
+    for j, col in enumerate(cols):
+        out[:, j] = col
+    return out
+
+
+def _is_zero(values) -> bool:
+    return all(v == 0 for v in np.asarray(values, dtype=object).ravel())
 
 
 def _integer_columns(sym: np.ndarray) -> np.ndarray:

@@ -6,7 +6,7 @@ import os
 
 import numpy as np
 
-__all__ = ["rank_mod_p", "nullspace_mod_p", "schwartz_zippel"]
+__all__ = ["rank_mod_p", "nullspace_mod_p", "canonical_kernel_mod_p", "schwartz_zippel"]
 
 
 def _threads() -> int:
@@ -55,6 +55,29 @@ def nullspace_mod_p(matrix: np.ndarray, p: int) -> np.ndarray:
     basis, nullity = _nmod_mat(matrix, p).nullspace()
     cols = [[int(basis[i, j]) for j in range(nullity)] for i in range(n)]
     return np.array(cols, dtype=np.int64).reshape(n, nullity)
+
+
+def canonical_kernel_mod_p(matrix: np.ndarray, p: int) -> tuple[tuple[int, ...], np.ndarray]:
+    """The kernel basis of A over F_p read off its reduced row echelon form: (pivot columns, K).
+
+    Column j of K belongs to the j-th non-pivot column f: K[f, j] = 1, K[pivot_i, j] = −R[i, f], zero elsewhere.
+    This basis depends only on the kernel (not on A or p), so when ker(A mod p) is the reduction of a
+    rational kernel, the columns are the reductions of *its* canonical basis — the form in which rational
+    reconstruction from several primes makes sense (docs/math.md §5, exact kernel certificates).
+    """
+    matrix = np.asarray(matrix)
+    rows, n = matrix.shape
+    if rows == 0 or n == 0:
+        return (), np.eye(n, dtype=np.int64)
+    R, rank = _nmod_mat(matrix, p).rref()
+    entries = np.array([int(x) for x in R.entries()], dtype=np.int64).reshape(rows, n)[:rank]
+    pivots = [int(np.flatnonzero(entries[i])[0]) for i in range(rank)]
+    free = [j for j in range(n) if j not in set(pivots)]
+    K = np.zeros((n, len(free)), dtype=np.int64)
+    for j, f in enumerate(free):
+        K[f, j] = 1
+        K[pivots, j] = (-entries[:, f]) % p
+    return tuple(pivots), K
 
 
 def schwartz_zippel(minor_size: int, entry_degree: int, p: int, trials: int = 1) -> float:

@@ -22,7 +22,7 @@ import numpy as np
 from ..architectures.parameters import Parameters
 from .numbers import NumberSystem
 
-__all__ = ["as_theta", "evaluate", "jacobian", "layer_matrices"]
+__all__ = ["as_theta", "directional_derivative", "evaluate", "jacobian", "layer_matrices"]
 
 
 def as_theta(architecture, params, ns: NumberSystem) -> np.ndarray:
@@ -89,6 +89,33 @@ def evaluate(architecture, params, X, ns: NumberSystem) -> np.ndarray:
     theta = as_theta(architecture, params, ns)
     out, *_ = _forward(architecture, theta, _inputs(architecture, X, ns), ns, keep=False)
     return out
+
+
+def directional_derivative(architecture, params, direction, X, ns: NumberSystem) -> np.ndarray:
+    """d/dt f_{θ+tv}(x_i) at t = 0 for every row x_i of X: the (m × d_L) array dφ(θ)·v evaluated at X.
+
+    Forward mode, one pass beside the forward pass itself: with ż_ℓ = Ṁ_ℓ [h_{ℓ−1}; 1] + M_ℓ [ḣ_{ℓ−1}; 0] and
+    ḣ_ℓ = σ_ℓ'(z_ℓ) ⊙ ż_ℓ, the output is ż_L (Ṁ_ℓ = M_ℓ(v_ℓ), the layer matrices of the direction).  Over ℚ and
+    at a unisolvent set of inputs, this being zero *proves* v ∈ ker dφ(θ) (docs/math.md §5): the
+    directional derivative of f_θ is then the zero polynomial.  Cost: two forward passes, no m × N matrix.
+    """
+    theta = as_theta(architecture, params, ns)
+    v = as_theta(architecture, direction, ns)
+    X = _inputs(architecture, X, ns)
+    mats = layer_matrices(architecture, theta, ns)
+    dmats = layer_matrices(architecture, v, ns)
+    h, dh = X, ns.zeros(X.shape)
+    for ell, (M, dM) in enumerate(zip(mats, dmats)):
+        h_in = _append_one(h, ns) if architecture.bias else h
+        dh_in = np.hstack([dh, ns.zeros((dh.shape[0], 1))]) if architecture.bias else dh
+        z = ns.matmul(h_in, M.T)
+        dz = ns.add(ns.matmul(h_in, dM.T), ns.matmul(dh_in, M.T))
+        if ell < len(mats) - 1:
+            h, slope = ns.horner(architecture.activations[ell].coeffs, z)
+            dh = ns.mul(slope, dz)
+        else:
+            dh = dz
+    return dh
 
 
 def jacobian(architecture, params, X, ns: NumberSystem, projections=None) -> np.ndarray:

@@ -14,7 +14,31 @@ import numpy as np
 
 from .numbers import NumberSystem
 
-__all__ = ["Rationals"]
+__all__ = ["Rationals", "rational_reconstruction"]
+
+
+def rational_reconstruction(residue: int, modulus: int) -> Fraction | None:
+    """The fraction n/d with |n|, 0 < d ≤ √(modulus/2) and n ≡ residue·d (mod modulus), or None.
+
+    Wang's algorithm (extended Euclid on (modulus, residue), stopped at the first remainder below the bound).
+    Such a fraction is unique when it exists, so a value reconstructed from enough primes is the rational it
+    reduces from — a *candidate*, which callers then verify exactly.  (python-flint 0.9 does not expose
+    FLINT's ``fmpq_reconstruct_fmpz``.)
+    """
+    from math import gcd, isqrt
+
+    if modulus < 2:
+        raise ValueError(f"Argument 'modulus' must be >= 2, got {modulus!r}.")
+    bound = isqrt(modulus // 2)
+    r0, r1 = modulus, residue % modulus
+    t0, t1 = 0, 1
+    while r1 > bound:
+        q = r0 // r1
+        r0, r1 = r1, r0 - q * r1
+        t0, t1 = t1, t0 - q * t1
+    if t1 == 0 or abs(t1) > bound or gcd(r1, abs(t1)) != 1:
+        return None
+    return Fraction(r1, t1)
 
 
 class Rationals(NumberSystem):
