@@ -9,9 +9,12 @@ from __future__ import annotations
 from .common import (
     UsageError,
     add_architecture_options,
+    add_point_options,
+    describe_point,
+    exact_point_from_args,
     mlp_from_args,
     parse_degrees,
-    point_from_args,
+    point_provenance,
     print_json,
     seed_type,
 )
@@ -28,7 +31,7 @@ def register(sub) -> None:
     add_architecture_options(p, optional=True)
     p.add_argument("--weights", metavar="FILE", help="JSON file with the weights (Parameters.save format)")
     p.add_argument("--degrees", metavar="LO..HI", help="degree sweep of monomial activations z^r, e.g. 2..8")
-    p.add_argument("--tol", type=float, default=None, help="tolerance for float weights (default 1e-9 relative)")
+    add_point_options(p)
     p.add_argument("--seed", type=seed_type, default=0, help="seed of all random choices (default 0)")
     p.add_argument("--random-points", type=int, default=3, help="random points in the scan (default 3)")
     p.add_argument("--starts", type=int, default=2, help="numerical-search starts in the scan (default 2)")
@@ -64,37 +67,56 @@ def run(args) -> int:
 
 
 def _point(args) -> int:
+    from ..architectures.cnn import CNN
+    from ..geometry.cnn import detect_padding
     from ..geometry.criticality import rank_at_point
     from ..geometry.subnetworks import detect_subnetwork
 
-    params = point_from_args(args)
+    params, snapped = exact_point_from_args(args)
     arch = params.architecture
-    sub = detect_subnetwork(params, tol=args.tol)
-    rank = rank_at_point(params, seed=args.seed)
+    exact = snapped.exact
+    rank = rank_at_point(exact, seed=args.seed)
+    if isinstance(arch, CNN):  # CNN subnetworks are zero-padded filters (docs/cnn.md)
+        pad = detect_padding(exact)
+        structure = {"padding": pad.to_dict()}
+        reduced = list(pad.kept)
+        text = (f"zero-padded filters {pad.label()} (kept filter sizes {reduced})" if not pad.is_generic
+                else f"not a subnetwork: no zero-padded filter {pad.label()}")
+    else:
+        sub = detect_subnetwork(exact)
+        structure = {"inactive": sub.to_dict()["inactive"], "redundant": sub.to_dict()["redundant"]}
+        reduced, text = list(sub.reduced_widths), sub.summary()
+    numerical = rank_at_point(params, seed=args.seed) if params.kind == "float" else None
     record = {
+        "architecture": arch.to_json(),
+        **point_provenance(params, snapped),
         "rank": rank.rank,
         "generic_rank": rank.generic_rank,
         "critical": rank.critical,
         "certified": rank.certified,
-        "error_bound": rank.error_bound if rank.error_bound == rank.error_bound else None,
+        "error_bound": rank.error_bound,
         "method": rank.method,
         "primes": list(rank.primes),
-        "subnetwork": {"inactive": sub.to_dict()["inactive"], "redundant": sub.to_dict()["redundant"]},
-        "reduced_widths": list(sub.reduced_widths),
+        "subnetwork": structure,
+        "reduced_widths" if not isinstance(arch, CNN) else "kept_filters": reduced,
         "kernel_dimension": rank.kernel_dimension,
         "symmetry_rank": rank.symmetry_rank,
         "extra_kernel_dimension": int(rank.extra_kernel.shape[1]),
+        "numerical": None if numerical is None else {
+            "rank": numerical.rank, "critical": numerical.critical, "singular_value_gap": numerical.gap,
+            "singular_values": list(numerical.singular_values)},
     }
-    if rank.singular_values:
-        record["singular_values"] = list(rank.singular_values)
     if args.json:
         print_json(record)
     else:
         print(f"{arch!r}")
-        print(f"  {rank.summary()}")
-        print(f"  {sub.summary()}")
-        if rank.singular_values:
-            print("  singular values: " + ", ".join(f"{v:.3e}" for v in rank.singular_values))
+        line = describe_point(params, snapped)
+        if line:
+            print(f"  {line}")
+        print(f"  {'at W′: ' if line else ''}{rank.summary()}")
+        print(f"  {'at W′: ' if line else ''}{text}")
+        if numerical is not None:
+            print(f"  at your float W (numerical): {numerical.summary()}")
     return 0
 
 

@@ -3,7 +3,15 @@ is φ(W_0) a singular point of the neurovariety?  (limits of tangent spaces, doc
 
 from __future__ import annotations
 
-from .common import add_architecture_options, point_from_args, print_json, seed_type
+from .common import (
+    add_architecture_options,
+    add_point_options,
+    describe_point,
+    exact_point_from_args,
+    point_provenance,
+    print_json,
+    seed_type,
+)
 
 
 def register(sub) -> None:
@@ -16,6 +24,7 @@ def register(sub) -> None:
     p.add_argument("--curve-degree", type=int, default=1, help="degree of the random curves (default 1)")
     p.add_argument("--no-fiber", action="store_true", help="do not explore other points of the fibre")
     p.add_argument("--seed", type=seed_type, default=0, help="seed of the random curves and functionals (default 0)")
+    add_point_options(p)
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=run)
 
@@ -23,12 +32,15 @@ def register(sub) -> None:
 def run(args) -> int:
     from ..geometry.singularity import singular
 
-    params = point_from_args(args)
+    params, snapped = exact_point_from_args(args)
     arch = params.architecture
-    result = singular(arch, params, curves=args.curves, curve_degree=args.curve_degree, seed=args.seed,
+    result = singular(arch, snapped.exact, curves=args.curves, curve_degree=args.curve_degree, seed=args.seed,
                       fiber=None if args.no_fiber else "auto")
     if args.json:
-        print_json(result.to_dict())
+        print_json({"architecture": arch.to_json(), **point_provenance(params, snapped), **result.to_dict()})
     else:
-        print(result.summary())
+        line = describe_point(params, snapped)
+        if line:
+            print(line)
+        print(("at W′: " if line else "") + result.summary())
     return 0

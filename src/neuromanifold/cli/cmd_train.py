@@ -35,16 +35,20 @@ def run(args) -> int:
                           lr=args.lr, init_scale=args.init_scale, noise=args.noise)
     out = Path(args.out)
     result = run_experiment(specs, range(args.seeds), path=out / "results.json", progress=True)
+    weights = result.save_weights(out / "weights")
     figures = []
     if not args.no_figures:
         from ..landscape.figures import experiment_figures
 
         figures = experiment_figures(result, out)
     if args.json:
-        print_json({"groups": result.groups(), "results": result.path, "figures": figures})
+        print_json({"groups": result.groups(), "results": result.path, "figures": figures, "weights": weights})
     else:
         print(result.summary())
         print(f"results: {result.path}")
+        if weights:
+            print(f"final weights: {len(weights)} files in {out / 'weights'} (e.g. neuromanifold critical --weights "
+                  f"{weights[0]})")
         for f in figures:
             print(f"figure: {f}")
     return 0

@@ -147,6 +147,52 @@ def point_from_args(args):
     return Parameters.from_json(data, arch)
 
 
+def add_point_options(parser) -> None:
+    """--tol and --max-denominator: how float weights become the exact point W′ the answers are certified at."""
+    from ..geometry.proximity import DEFAULT_MAX_DENOMINATOR, DEFAULT_TOL
+
+    parser.add_argument("--tol", type=float, default=DEFAULT_TOL,
+                        help="float weights: snap onto a subnetwork stratum within this fraction of its layer's scale "
+                             f"(default {DEFAULT_TOL:g}; docs/criticality.md)")
+    parser.add_argument("--max-denominator", type=int, default=DEFAULT_MAX_DENOMINATOR,
+                        help="float weights: largest denominator of the exact point W′ (default "
+                             f"{DEFAULT_MAX_DENOMINATOR})")
+
+
+def exact_point_from_args(args):
+    """(the user's point W, the :class:`~neuromanifold.geometry.proximity.Snapped` holding the exact W′)."""
+    from ..geometry.proximity import exact_point
+
+    params = point_from_args(args)
+    return params, exact_point(params, tol=args.tol, max_denominator=args.max_denominator)
+
+
+def point_provenance(params, snapped) -> dict:
+    """The provenance fields every point-wise JSON carries (docs/json.md): what the input was, how far it is
+    from a subnetwork, and what was snapped and rationalised to reach the exact point W′."""
+    floats = params.kind == "float"
+    return {
+        "input": "float" if floats else "exact",
+        "distance_to_subnetwork": snapped.distance,
+        "nearest_stratum": snapped.nearest.label if snapped.nearest else None,
+        "tolerance": snapped.tolerance if floats else None,
+        "snapped": [e.label for e in snapped.events] if floats else None,
+        "max_denominator": snapped.max_denominator,
+        "distance_to_exact_point": snapped.distance_to_exact,
+    }
+
+
+def describe_point(params, snapped) -> str | None:
+    """One line for text output when the answers hold at W′ ≠ W (float input), else None."""
+    if params.kind != "float":
+        return None
+    what = ("snapped onto " + "; ".join(e.label for e in snapped.events)) if snapped.events else (
+        f"no subnetwork stratum within tolerance {snapped.tolerance:g} (nearest: "
+        f"{snapped.nearest.label if snapped.nearest else 'none'}, distance {snapped.distance:.3g})")
+    return (f"float weights: {what}; exact answers below hold at the rational point W′ (denominators ≤ "
+            f"{snapped.max_denominator}·2^k) at distance {snapped.distance_to_exact:.3g} from yours")
+
+
 def mlp_from_args(args):
     from ..architectures import MLP
 

@@ -87,6 +87,10 @@ class PointRank(Result):
     W is critical for φ iff rank dφ(W) < dim V (docs/math.md §5; compared with the generic rank, not with N: the
     rescalings always give a kernel of dimension ≥ Σ hidden widths).
 
+    Float points (``method == "float"``) carry ``singular_values`` and ``gap`` = σ_ρ/σ_{ρ+1} (how clear the
+    numerical rank ρ is) and no error bound (``error_bound`` is NaN, ``null`` in :meth:`to_dict`); certify
+    them at an exact point nearby (:func:`~neuromanifold.geometry.proximity.exact_point`).
+
     ``method`` is ``"exact-kernel"`` (a rank over F_p matched by N − rank kernel vectors proven over ℚ, see
     :func:`exact_kernel`), ``"exact"`` (rank over ℚ at unisolvent inputs), ``"mod-p"`` (a lower bound from
     random projected evaluations) or ``"float"`` (numerical rank from singular values).  ``certified``
@@ -108,6 +112,7 @@ class PointRank(Result):
     singular_values: tuple[float, ...] = ()
     seconds: float = 0.0
     primes: tuple[int, ...] = ()
+    gap: float | None = None
 
     @property
     def deficiency(self) -> int:
@@ -121,7 +126,7 @@ class PointRank(Result):
             "critical": self.critical,
             "method": self.method,
             "certified": self.certified,
-            "error_bound": self.error_bound,
+            "error_bound": self.error_bound if self.method != "float" else None,
             "prime": self.prime,
             "primes": list(self.primes),
             "kernel_dimension": self.kernel_dimension,
@@ -130,10 +135,15 @@ class PointRank(Result):
         }
         if self.singular_values:
             out["singular_values"] = list(self.singular_values)
+            out["singular_value_gap"] = self.gap
         return out
 
     def summary(self) -> str:
-        how = "certified" if self.certified else f"probabilistic, error ≤ {self.error_bound:.1e}"
+        if self.method == "float":
+            gap = "full rank" if self.gap is None or self.gap == float("inf") else f"σ_ρ/σ_ρ+1 = {self.gap:.1e}"
+            how = f"numerical, not certified: singular-value gap {gap}"
+        else:
+            how = "certified" if self.certified else f"probabilistic, error ≤ {self.error_bound:.1e}"
         verdict = "CRITICAL" if self.critical else "not critical"
         return (f"rank dφ(W) = {self.rank} ({self.method}), generic rank {self.generic_rank}: {verdict} ({how}); "
                 f"kernel {self.kernel_dimension} = {self.symmetry_rank} rescaling directions + "
@@ -480,18 +490,20 @@ def _float_rank(params, gen, seed, tol, start):
     rank = int(np.sum(s_full > cutoff))
     kernel = Vt[rank:].T if rank < Vt.shape[0] else np.zeros((arch.n_params, 0))
     sym = symmetry_directions(params).astype(float)
-    sym_rank = int(np.linalg.matrix_rank(sym, tol=tol * max(1.0, np.linalg.norm(sym)))) if sym.size else 0
+    # the rescaling directions *inside* the numerical kernel, then an orthonormal complement of them there,
+    # so that kernel dimension = symmetry_rank + extra holds by construction
+    sym_rank, extra = 0, kernel
     if sym.size and kernel.size:
-        Q, _ = np.linalg.qr(sym)
-        Q = Q[:, :sym_rank] if sym_rank else Q[:, :0]
-        rest = kernel - Q @ (Q.T @ kernel)
-        u, sv, _ = np.linalg.svd(rest, full_matrices=False)
-        extra = u[:, sv > 1e-6]
-    else:
-        extra = kernel
+        inside = kernel @ (kernel.T @ sym)
+        u, sv, _ = np.linalg.svd(inside, full_matrices=False)
+        sym_rank = int(np.sum(sv > 1e-6 * max(float(np.linalg.norm(sym)), 1e-300)))
+        coords = kernel.T @ u[:, :sym_rank]  # the symmetric part in kernel coordinates
+        q, _ = np.linalg.qr(coords, mode="complete")
+        extra = kernel @ q[:, sym_rank:]
     g = gen.dimension
+    gap = float(s_full[rank - 1] / s_full[rank]) if 0 < rank < s_full.size and s_full[rank] > 0 else float("inf")
     return PointRank(arch, rank, g, rank < g, "float", False, float("nan"), None, arch.n_params - rank,
-                     sym_rank, extra, tuple(float(v) for v in s_full), time.perf_counter() - start)
+                     sym_rank, extra, tuple(float(v) for v in s_full), time.perf_counter() - start, (), gap)
 
 
 def is_critical(params, **kwargs) -> bool:

@@ -315,7 +315,11 @@ def singular(architecture, params, curves=4, curve_degree: int = 1, seed: int = 
         raise ValueError(f"Argument 'equation_degree' must be an int >= 1, got {equation_degree!r}.")
     _check_equations_argument(equations)
     start = time.perf_counter()
-    as_theta(architecture, params, PrimeField(DEFAULT_PRIME))  # refuses floats with the exact backend's message
+    if isinstance(params, Parameters) and params.kind == "float":
+        raise TypeError("Argument 'params' holds floats; singularity is decided at exact points: pass "
+                        "neuromanifold.geometry.proximity.exact_point(params).exact (snapped onto a nearby subnetwork "
+                        "stratum and rationalised) or integers/rationals.")
+    as_theta(architecture, params, PrimeField(DEFAULT_PRIME))  # refuses floats in flat vectors too
     point = params if isinstance(params, Parameters) else Parameters.unflatten(
         architecture, np.asarray(params, dtype=object))
     if prime is None:  # two independent random primes at which W_0 reduces faithfully: no input can target them

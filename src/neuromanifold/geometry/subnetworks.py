@@ -43,9 +43,6 @@ MAX_STRATA = 5000
 __all__ = ["SubnetworkReport", "Stratum", "detect_subnetwork", "reduce_network", "subnetwork_strata",
            "strata_order", "scaling_factor"]
 
-#: Relative tolerance used for float weights when ``tol`` is not given.
-DEFAULT_FLOAT_TOL = 1e-9
-
 
 # --------------------------------------------------------------------------- number handling
 class _Exact:
@@ -69,26 +66,6 @@ class _Exact:
 
     def close(self, a, b) -> bool:
         return a == b
-
-
-class _Float:
-    exact = False
-
-    def __init__(self, tol: float):
-        self.tol = tol
-
-    def is_zero(self, v) -> bool:
-        return bool(np.max(np.abs(np.asarray(v, dtype=float)), initial=0.0) <= self.tol)
-
-    def ratio(self, row_i, row_j):
-        a, b = np.asarray(row_i, dtype=float), np.asarray(row_j, dtype=float)
-        if self.is_zero(a):
-            return 1.0 if self.is_zero(b) else None
-        c = float(a @ b / (a @ a))
-        return c if np.max(np.abs(b - c * a)) <= self.tol * max(1.0, abs(c)) else None
-
-    def close(self, a, b) -> bool:
-        return abs(a - b) <= self.tol * max(1.0, abs(a), abs(b))
 
 
 def scaling_factor(activation, c, arith=None):
@@ -131,6 +108,11 @@ class SubnetworkReport(Result):
         """True iff some hidden neuron is inactive or redundant (docs/math.md §4)."""
         return bool(self.inactive or self.redundant)
 
+    @property
+    def counts(self) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """(removed, merged) per hidden layer: the index of the :class:`Stratum` the point lies on."""
+        return _counts(self)
+
     def to_dict(self) -> dict:
         return {
             "inactive": [[layer, neuron] for layer, neuron in self.inactive],
@@ -157,16 +139,6 @@ def _check_params(params) -> None:
         raise TypeError(f"Argument 'params' must belong to an MLP, not {params.architecture!r}.")
 
 
-def _arith_for(params, tol):
-    if tol is not None:
-        if isinstance(tol, bool) or not isinstance(tol, (int, float)) or not tol >= 0:
-            raise ValueError(f"Argument 'tol' must be a non-negative number, got {tol!r}.")
-    if params.kind == "float" or (tol is not None and tol > 0):
-        scale = max(1.0, float(np.max(np.abs(params.flatten().astype(float)), initial=0.0)))
-        return _Float((DEFAULT_FLOAT_TOL if tol is None else float(tol)) * scale), float
-    return _Exact(), Fraction
-
-
 def _matrices(params, conv):
     """Augmented layer matrices [W_ℓ | b_ℓ] as lists of lists in the chosen arithmetic."""
     mats = []
@@ -186,9 +158,12 @@ def detect_subnetwork(params, tol=None) -> SubnetworkReport:
     ----------
     params:
         A :class:`~neuromanifold.Parameters` of an MLP.  Integer and rational entries are compared
-        exactly; float entries with the tolerance ``tol`` (default 1e-9, relative to max |θ|).
+        exactly.  Float entries are first snapped onto every subnetwork stratum within ``tol`` of its layer's
+        scale (:mod:`~neuromanifold.geometry.proximity`, the one tolerance notion of every point-wise answer),
+        then compared exactly.
     tol:
-        Tolerance for float weights (``0`` forces exact comparison of floats).
+        Relative tolerance for float weights (default ``proximity.DEFAULT_TOL`` = 1e-6; ``0`` compares the
+        floats exactly).
 
     Examples
     --------
@@ -198,7 +173,13 @@ def detect_subnetwork(params, tol=None) -> SubnetworkReport:
     (((1, 2),), ((1, (0, 1)),), (2, 1, 1))
     """
     _check_params(params)
-    arith, conv = _arith_for(params, tol)
+    if tol is not None and (isinstance(tol, bool) or not isinstance(tol, (int, float)) or not 0 <= tol < 1):
+        raise ValueError(f"Argument 'tol' must be a number in [0, 1), got {tol!r}.")
+    if params.kind == "float" and tol != 0:
+        from .proximity import DEFAULT_TOL
+
+        return _detect_float(params, DEFAULT_TOL if tol is None else float(tol))
+    arith, conv = _Exact(), Fraction
     arch = params.architecture
     mats = _matrices(params, conv)
     inactive, groups, widths = _reduce(arch, mats, arith)
@@ -208,6 +189,22 @@ def detect_subnetwork(params, tol=None) -> SubnetworkReport:
         reduced_params = _to_parameters(reduced_arch, mats, arith)
     return SubnetworkReport(arch, tuple(sorted(inactive)), tuple(sorted(groups)), tuple(widths),
                             reduced_arch, reduced_params, arith.tol)
+
+
+def _detect_float(params, tol):
+    """Float weights: snap onto every subnetwork stratum within ``tol`` of its layer's scale and detect exactly at
+    the float point's own dyadic values (:func:`~neuromanifold.geometry.proximity.exact_point` with no rounding),
+    so detection and the point-wise commands share one tolerance notion; the reduced point is returned in floats."""
+    from .proximity import exact_point
+
+    snapped = exact_point(params, tol=tol, max_denominator=None)
+    report = detect_subnetwork(snapped.exact)
+    reduced = report.reduced_params
+    if reduced is not None:
+        reduced = Parameters(reduced.architecture, [np.asarray(w, dtype=float) for w in reduced.weights],
+                             [np.asarray(b, dtype=float) for b in reduced.biases] if reduced.biases is not None else None)
+    return SubnetworkReport(report.architecture, report.inactive, report.redundant, report.reduced_widths,
+                            report.reduced_architecture, reduced, tol)
 
 
 def reduce_network(params, tol=None) -> Parameters | None:
@@ -358,7 +355,7 @@ class Stratum:
             raise ValueError(f"Argument 'removal' must be 'out' or 'in', got {removal!r}.")
         for attempt in range(50):
             params = _expand(self, np.random.default_rng([seed, attempt]), removal)
-            if _counts(detect_subnetwork(params)) == (self.removed, self.merged):
+            if detect_subnetwork(params).counts == (self.removed, self.merged):
                 return params
         raise RuntimeError(f"no generic point found on stratum {self.label} after 50 attempts")  # pragma: no cover
 

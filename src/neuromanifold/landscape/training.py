@@ -189,6 +189,22 @@ class ExperimentResult(Result):
         return {"groups": self.groups(), "path": self.path, "figures": list(self.figures),
                 "runs": [r.to_dict() for r in self.runs]}
 
+    def save_weights(self, folder) -> list[str]:
+        """Write each run's final point as a weights file (:meth:`~neuromanifold.Parameters.save`, architecture
+        included) named ``{kind}-{task}-{optimizer}-seed{seed}-{key}.json`` in ``folder``; diverged runs are
+        skipped.  These files go straight into ``neuromanifold critical|singular|strata --weights``."""
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        paths = []
+        for r in self.runs:
+            if not r.final_theta or not np.all(np.isfinite(r.final_theta)):
+                continue
+            spec = TrainSpec.from_dict(r.spec)
+            path = folder / f"{spec.kind}-{spec.task}-{spec.optimizer}-seed{r.seed}-{r.key[:8]}.json"
+            Parameters.unflatten(spec.architecture, np.asarray(r.final_theta, dtype=float)).save(path)
+            paths.append(str(path))
+        return paths
+
     def summary(self) -> str:
         lines = [f"{'kind':4} {'architecture':42} {'task':8} {'opt':5} {'runs':>4}  on subnetwork (95% Wilson)  rank-confirmed"]
         for g in self.groups():
@@ -250,28 +266,27 @@ def _cnn_detect(arch, theta, tol):
 def snap_candidates(arch, theta, tol: float) -> tuple[list[int], str]:
     """Coordinates Z of a nearby coordinate stratum and its description.
 
-    The candidate strata are those of docs/math.md §4 (inactive neurons) and §6 (zero-padded filters).
-
-    MLP: every hidden neuron whose unit norm √(‖row‖² + ‖column‖²) is ≤ tol · (largest unit norm) is taken
-    inactive — its incoming row, bias and outgoing column go to Z.  CNN: leading/trailing filter entries
-    ≤ tol · max|w_ℓ| (zero padding).  (A private helper: :func:`neuromanifold.geometry.subnetworks.detect_subnetwork`
-    covers MLPs only and also reports redundant neurons, which are not coordinate strata; its verdict is
-    stored beside ours.)"""
+    The candidate strata are those of docs/math.md §4 (inactive neurons) and §6 (zero-padded filters), with the
+    tolerance notion of :mod:`neuromanifold.geometry.proximity` (shared with ``detect_subnetwork`` and the
+    point-wise commands): MLP — a hidden neuron whose outgoing column or incoming weights are within
+    tol × (its layer's scale) of zero is taken inactive, and its incoming row, bias and outgoing column go to Z
+    (the coordinate stratum, invariant under the gradient flow when σ(0) = 0); CNN — leading/trailing filter
+    entries ≤ tol · max|w_ℓ| (zero padding).  Redundant neurons are not coordinate strata; ``detect_subnetwork``
+    reports them beside."""
     theta = np.asarray(theta, dtype=np.float64)
     if is_cnn(arch):
         detail, zeros = _cnn_detect(arch, theta, tol)
         return zeros, detail
-    norms = unit_norms(arch, theta)
-    cut = tol * max(float(np.max(norms)), 1e-300)
+    from ..geometry.proximity import events
+
+    small = sorted({(e.layer, e.units[0]) for e in events(Parameters.unflatten(arch, theta))
+                    if e.kind in ("inactive-out", "inactive-in") and e.relative_distance <= tol})
     offs = np.cumsum([0] + [layer.n_params for layer in arch.layers]).tolist()
-    zeros, parts, u = set(), [], 0
-    for ell, d in enumerate(arch.hidden_widths):
-        for i in range(d):
-            if norms[u] <= cut:
-                parts.append(f"layer {ell + 1} neuron {i}")
-                zeros |= {offs[ell] + int(j) for j in arch.layers[ell].index[i, :] if j >= 0}
-                zeros |= {offs[ell + 1] + int(j) for j in arch.layers[ell + 1].index[:, i] if j >= 0}
-            u += 1
+    zeros, parts = set(), []
+    for ell, i in small:
+        parts.append(f"layer {ell} neuron {i}")
+        zeros |= {offs[ell - 1] + int(j) for j in arch.layers[ell - 1].index[i, :] if j >= 0}
+        zeros |= {offs[ell] + int(j) for j in arch.layers[ell].index[:, i] if j >= 0}
     return sorted(zeros), ("small neurons: " + ", ".join(parts)) if parts else "no small neuron"
 
 
@@ -364,16 +379,17 @@ def rank_at(arch, theta, seed: int = 0) -> int:
     docs/math.md §2, §5: a mod-p rank at integer points is a lower bound; rank < dim V means critical for φ.
     """
     from ..geometry import rank_mod_p
-    from ..parametrization import DEFAULT_PRIME, PrimeField, jacobian
+    from ..parametrization import PrimeField, jacobian, point_primes
 
-    ns = PrimeField(DEFAULT_PRIME)
-    q = [Fraction(float(v)).limit_denominator(2**20) for v in theta]
-    th = ns.asarray(np.array(q, dtype=object))
+    q = Parameters.unflatten(arch, np.array([Fraction(float(v)).limit_denominator(2**20) for v in theta], dtype=object))
+    (p,) = point_primes(q, seed, count=1)  # a random prime at which the rationalised point is faithful
+    ns = PrimeField(p)
+    th = ns.asarray(q.flatten())
     rng = np.random.default_rng([seed, 7])
     m = arch.n_params + 1
     X = ns.random(rng, (m, arch.input_dim))
     C = ns.random(rng, (m, arch.output_dim))
-    return rank_mod_p(jacobian(arch, th, X, ns, projections=C), DEFAULT_PRIME)
+    return rank_mod_p(jacobian(arch, th, X, ns, projections=C), p)
 
 
 # --------------------------------------------------------------------------------------------
