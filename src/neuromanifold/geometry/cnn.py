@@ -482,6 +482,7 @@ class TwinCertificate(Result):
     dimension: int
     dimension_certified: bool
     prime: int
+    function_check: str = "exact"
 
     @property
     def singular(self) -> bool:
@@ -489,15 +490,15 @@ class TwinCertificate(Result):
 
     @property
     def certified(self) -> bool:
-        """Ranks mod p are lower bounds on the ranks over ℚ; with dim V certified the verdict is a proof
-        (the function equality is checked at random points too, and holds by construction)."""
-        return self.singular and self.dimension_certified
+        """Ranks mod p are lower bounds on the ranks over ℚ and f_A = f_B is checked exactly (over ℚ at
+        unisolvent inputs); with dim V certified the verdict is a proof."""
+        return self.singular and self.dimension_certified and self.function_check == "exact"
 
     def to_dict(self) -> dict:
         return {"pattern_a": detect_padding(self.theta_a).label(), "pattern_b": detect_padding(self.theta_b).label(),
                 "same_function": self.same_function, "rank_a": self.rank_a, "rank_b": self.rank_b,
                 "tangent_span": self.span, "dimension": self.dimension, "singular": self.singular,
-                "certified": self.certified, "prime": self.prime}
+                "certified": self.certified, "prime": self.prime, "function_check": self.function_check}
 
     def summary(self) -> str:
         verdict = "SINGULAR (node: two branches)" if self.singular else "no certificate of singularity"
@@ -507,7 +508,11 @@ class TwinCertificate(Result):
                 f"{' (certified)' if self.certified else ''}")
 
 
-def twin_singularity(params_a: Parameters, params_b: Parameters, seed: int = 0, prime: int = DEFAULT_PRIME,
+#: Most unisolvent inputs at which :func:`twin_singularity` checks f_A = f_B over ℚ.
+TWIN_EXACT_INPUTS = 20_000
+
+
+def twin_singularity(params_a: Parameters, params_b: Parameters, seed: int = 0, prime: int | None = None,
                      dimension_result=None) -> TwinCertificate:
     """Certify that φ(θ_A) = φ(θ_B) is a singular point by the span of the two tangent spaces.
 
@@ -518,16 +523,35 @@ def twin_singularity(params_a: Parameters, params_b: Parameters, seed: int = 0, 
     arch = _check_cnn(params_a.architecture)
     if params_b.architecture != arch:
         raise ValueError("Arguments 'params_a' and 'params_b' must belong to the same CNN.")
+    from ..parametrization import Rationals, point_primes
+    from .criticality import unisolvent_inputs
+
+    if prime is None:  # random, and faithful for both points: no input can target it
+        prime = next(p for p in point_primes(params_a, seed, count=8, stream=5)
+                     if PrimeField(p).unfaithful(list(params_b.weights) + list(params_b.biases or ())) is None)
+    else:
+        for name, pt in (("params_a", params_a), ("params_b", params_b)):
+            reason = PrimeField(prime).unfaithful(list(pt.weights) + list(pt.biases or ()))
+            if reason is not None:
+                raise ValueError(f"Argument 'prime': {name} does not reduce faithfully ({reason}).")
     ns = PrimeField(prime)
-    dres = dimension_result if dimension_result is not None else dimension(arch, seed=seed, prime=prime)
+    dres = dimension_result if dimension_result is not None else dimension(arch, seed=seed)
     R = _rows(arch, dres.upper_bound)
     X, C = _functionals(arch, R, seed, ns)
     ta, tb = as_theta(arch, params_a, ns), as_theta(arch, params_b, ns)
-    same = bool(np.array_equal(evaluate(arch, ta, X, ns), evaluate(arch, tb, X, ns)))
+    # f_A = f_B exactly: equal over ℚ at unisolvent inputs (docs/math.md §5), not merely mod p at random ones
+    grid = unisolvent_inputs(arch)
+    if grid.shape[0] <= TWIN_EXACT_INPUTS:
+        qq, check = Rationals(), "exact"
+        same = bool(np.array_equal(evaluate(arch, params_a, grid.astype(object), qq),
+                                   evaluate(arch, params_b, grid.astype(object), qq)))
+    else:  # too many unisolvent inputs: equality mod p at random inputs only (then never certified)
+        check = "mod-p"
+        same = bool(np.array_equal(evaluate(arch, ta, X, ns), evaluate(arch, tb, X, ns)))
     Ja = jacobian(arch, ta, X, ns, projections=C)
     Jb = jacobian(arch, tb, X, ns, projections=C)
     return TwinCertificate(arch, params_a, params_b, same, rank_mod_p(Ja, prime), rank_mod_p(Jb, prime),
-                           rank_mod_p(np.hstack([Ja, Jb]), prime), dres.dimension, dres.certified, prime)
+                           rank_mod_p(np.hstack([Ja, Jb]), prime), dres.dimension, dres.certified, prime, check)
 
 
 # --------------------------------------------------------------------------------------------------
