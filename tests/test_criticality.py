@@ -233,3 +233,23 @@ def test_rational_reconstruction_recovers_small_fractions_and_refuses_others():
     for q in [Fraction(0), Fraction(-1), Fraction(3, 7), Fraction(-22, 5), Fraction(32_000, 31_999)]:
         assert rational_reconstruction(q.numerator * pow(q.denominator, -1, p) % p, p) == q
     assert rational_reconstruction(123_456_789, p) is None  # no fraction with both parts ≤ √(p/2)
+
+
+@pytest.mark.parametrize("act", ["z^2 + z", "(z + 1)^3", "2*(z - 1/2)^2 + 3"])
+def test_rescalings_of_shifted_monomials_with_biases_are_in_the_kernel(act):
+    # by sympy: f_θ(x) for (2, 2, 1) with biases, differentiated along each returned direction, is identically 0
+    arch = MLP((2, 2, 1), act, bias=True)
+    p = Parameters.random(arch, seed=3)
+    S = symmetry_directions(p)
+    assert S.shape == (arch.n_params, 2)  # both hidden neurons are rescalable (affinely z^r)
+    theta = sympy.symbols(f"t0:{arch.n_params}")
+    x = sympy.symbols("x0:2")
+    z = sympy.Symbol("z")
+    sigma = sympy.Lambda(z, arch.activations[0].to_sympy(z))
+    # θ order (docs/design.md): W_1 row-major (t0..t3), b_1 (t4, t5), W_2 (t6, t7), b_2 (t8)
+    h = [sigma(theta[2 * i] * x[0] + theta[2 * i + 1] * x[1] + theta[4 + i]) for i in range(2)]
+    f = theta[6] * h[0] + theta[7] * h[1] + theta[8]
+    at = dict(zip(theta, [sympy.Rational(v) for v in p.flatten()]))
+    for j in range(S.shape[1]):
+        jvp = sum(sympy.diff(f, t) * sympy.Rational(S[i, j]) for i, t in enumerate(theta))
+        assert sympy.expand(jvp.subs(at)) == 0

@@ -86,13 +86,17 @@ def dimension_formula(architecture) -> tuple[int, str]:
     Monomial σ on every hidden layer: |k| − L + 1 [SMK25, dimension theorem]; generic polynomial σ:
     |k| [RE, CNNs are generically one-to-one].  Mixed activations: |k| minus the number of hidden
     layers with monomial σ (reading: one rescaling per homogeneous layer, injective otherwise).
-    With bias every layer adds one parameter (reading; the papers have no bias)."""
+    With bias every layer adds one parameter, and σ = a (z − c)^r + d counts as z^r
+    (:func:`~neuromanifold.geometry.bounds.rescalable`; reading; the papers have no bias)."""
+    from .bounds import rescalable
+
     arch = _check_cnn(architecture)
     L = arch.depth
-    homogeneous = sum(1 for a in arch.activations if a.is_monomial)
+    homogeneous = sum(1 for a in arch.activations if rescalable(a, arch.bias))
     value = arch.n_params - homogeneous
     if arch.bias:
-        source = "reading: N minus one rescaling per homogeneous hidden layer (papers have no bias)"
+        source = ("reading: N minus one rescaling per hidden layer whose σ is affinely a monomial (with biases "
+                  "a (z − c)^r + d, e.g. every quadratic, behaves as z^r; papers have no bias)")
     elif homogeneous == L - 1:
         source = "|k| − L + 1 (Shahverdi–Marchetti–Kohn 2025: injective up to filter rescalings)"
     elif homogeneous == 0:

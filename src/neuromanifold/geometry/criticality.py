@@ -34,7 +34,8 @@ How the rank at W is known (for integer or rational W):
 Float weights get the singular values of the Float64 Jacobian and a *numerical* rank (never certified).
 
 Symmetry directions (docs/math.md §2): for monomial σ_ℓ = a z^r, neuron i of hidden layer ℓ has the
-tangent vector s = (row_i in W_ℓ (and b_ℓ), −r·col_i in W_{ℓ+1}) of the rescaling orbit, and s ∈ ker dφ(W).
+tangent vector s = (row_i in W_ℓ (and b_ℓ), −r·col_i in W_{ℓ+1}) of the rescaling orbit, and s ∈ ker dφ(W);
+with biases likewise for σ_ℓ = a (z − c)^r + d (see :func:`symmetry_directions`).
 The **extra kernel** is a complement of their span inside ker dφ(W): the directions that make W
 critical when dim V = N − (number of rescalings).
 """
@@ -151,26 +152,53 @@ class PointRank(Result):
 
 
 def symmetry_directions(params) -> np.ndarray:
-    """The N × (number of monomial hidden neurons) matrix of rescaling tangents at W (module docstring)."""
+    """The N × (number of rescalable hidden neurons) matrix of rescaling tangents at W (module docstring).
+
+    σ = a z^r: (row_i, b_i) ↦ t·(row_i, b_i), col_i ↦ t^{−r} col_i.  With biases also σ = a (z − c)^r + d
+    (:func:`~neuromanifold.geometry.bounds.rescalable`): b_i ↦ t(b_i − c) + c and b_{ℓ+1} absorbs the constant
+    col_i·d·(t^{−r} − 1), so the tangent at t = 1 is (row_i, b_i − c, −r·col_i, r·d·col_i in b_{ℓ+1})."""
+    from fractions import Fraction
+
+    from .bounds import rescalable
+
     arch = params.architecture
     theta = params.flatten()
     offsets = np.cumsum([0] + [layer.n_params for layer in arch.layers])
     cols = []
     for ell in range(1, arch.depth):
         act = arch.activations[ell - 1]
-        if not act.is_monomial:
+        if not rescalable(act, arch.bias):
             continue
+        r = act.degree
+        c = Fraction(0) if act.is_monomial else -act.coeffs[r - 1] / (r * act.coeffs[r])
+        d = Fraction(0) if act.is_monomial else act(c)
         lin, lout = arch.layers[ell - 1], arch.layers[ell]
         for i in range(lin.out_dim):
-            s = np.zeros(arch.n_params, dtype=theta.dtype)
+            exact_shift = theta.dtype == np.int64 and not act.is_monomial  # c, d may be non-integer rationals
+            s = np.zeros(arch.n_params, dtype=object if exact_shift else theta.dtype)
             idx_in = lin.index[i][lin.index[i] >= 0] + offsets[ell - 1]
             s[idx_in] = theta[idx_in]
+            if arch.bias and c != 0:
+                b = lin.index[i, -1] + offsets[ell - 1]
+                s[b] = _shift(theta[b], c)
             idx_out = lout.index[:, i][lout.index[:, i] >= 0] + offsets[ell]
-            s[idx_out] = -act.degree * theta[idx_out]
+            s[idx_out] = -r * theta[idx_out]
+            if arch.bias and d != 0:
+                b_next = lout.index[:, -1] + offsets[ell]
+                s[b_next] = [_scale(v, r * d) for v in theta[idx_out]]
             cols.append(s)
     if not cols:
         return np.zeros((arch.n_params, 0), dtype=theta.dtype)
     return np.stack(cols, axis=1)
+
+
+def _shift(value, c):
+    """value − c, in floats for float points and exactly otherwise."""
+    return float(value) - float(c) if isinstance(value, (float, np.floating)) else value - c
+
+
+def _scale(value, factor):
+    return float(value) * float(factor) if isinstance(value, (float, np.floating)) else value * factor
 
 
 def _check(params):
