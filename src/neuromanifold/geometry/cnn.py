@@ -304,8 +304,9 @@ class Padding:
 
 def detect_padding(params, tol: float = 0.0, relative: bool = False) -> Padding:
     """The zero-padding pattern of a parameter point: leading/trailing entries of each filter with
-    |w| ≤ tol (exact zeros for the default tol = 0), or |w| ≤ tol · max|w_ℓ| per filter with
-    ``relative=True`` (for float end points of training).  A zero filter is reported as (k_ℓ, 0).
+    |w| ≤ tol (exact zeros for the default tol = 0), or |w| ≤ tol · ‖(w_ℓ, b_ℓ)‖ per filter with
+    ``relative=True`` (for float end points of training; the layer scale of
+    :mod:`~neuromanifold.geometry.proximity`).  A zero filter is reported as (k_ℓ, 0).
 
     Zero-padded filters are the CNN subnetworks; their strata carry the node-like singularities of docs/math.md §6
     (Shahverdi–Marchetti–Kohn; Razor's Edge), subject to the integrality condition on the shift
@@ -317,9 +318,11 @@ def detect_padding(params, tol: float = 0.0, relative: bool = False) -> Padding:
     if tol < 0:
         raise ValueError(f"Argument 'tol' must be >= 0, got {tol}.")
     lead, trail = [], []
-    for w in params.weights:
+    for ell, w in enumerate(params.weights):
         values = [abs(v) for v in w.ravel().tolist()]
-        cut = tol * max(values, default=0) if relative else tol
+        scale = float(np.linalg.norm(np.concatenate([np.asarray(w, dtype=float).ravel(), np.asarray(
+            params.biases[ell], dtype=float).ravel()]) if params.biases is not None else np.asarray(w, dtype=float)))
+        cut = tol * scale if relative else tol
         zero = [v <= cut for v in values]
         k = len(zero)
         a = next((i for i, z in enumerate(zero) if not z), k)

@@ -12,7 +12,7 @@ the distances to these sets, each known in closed form:
 * rows r_i, r_j proportional (monomial σ): σ_2 of the 2 × k matrix [r_i; r_j] — the distance to rank ≤ 1
   (Eckart–Young), attained by its best rank-1 approximation; rows equal: ‖r_i − r_j‖/√2 (both move to the
   mean); rows opposite: ‖r_i + r_j‖/√2;
-* first (last) filter entry zero: |w_ℓ[0]| (|w_ℓ[−1]|).
+* first (last) filter entry zero: |w_ℓ[0]| (|w_ℓ[−1]|); once padded, the next entry inward.
 
 **Tolerance.**  An event is *within tolerance* when its distance is ≤ ``tol`` × the scale of the layer it
 touches: the Frobenius norm of [W_ℓ | b_ℓ] for incoming rows and filters, of W_{ℓ+1} for outgoing columns.
@@ -54,7 +54,8 @@ DEFAULT_MAX_DENOMINATOR = 1000
 class Event:
     """One maximal subnetwork stratum near the point: ``kind`` is ``"inactive-out"``, ``"inactive-in"``,
     ``"redundant"`` (with factor ``factor``) or ``"padded-first"``/``"padded-last"`` (CNN); ``layer`` is the
-    hidden layer (MLP, 1-based) or the filter's layer (CNN, 1-based); ``units`` the neurons (or filter)."""
+    hidden layer (MLP, 1-based) or the filter's layer (CNN, 1-based); ``units`` the neurons (CNN: the position of
+    the filter entry, 0-based, that becomes zero)."""
 
     kind: str
     layer: int
@@ -70,8 +71,8 @@ class Event:
     @property
     def label(self) -> str:
         names = {"inactive-out": "outgoing weights of neuron {u} zero", "inactive-in": "incoming weights of neuron {u} zero",
-                 "redundant": "neurons {u} redundant", "padded-first": "filter {u} padded at the start",
-                 "padded-last": "filter {u} padded at the end"}
+                 "redundant": "neurons {u} redundant", "padded-first": "filter entry {u} zero (padding at the start)",
+                 "padded-last": "filter entry {u} zero (padding at the end)"}
         units = ",".join(map(str, self.units))
         return f"layer {self.layer}: " + names[self.kind].format(u=units)
 
@@ -150,11 +151,13 @@ def events(params) -> list[Event]:
     if isinstance(arch, CNN):
         for ell, w in enumerate(params.weights):
             w = np.asarray(w, dtype=float).ravel()
-            if w.size < 2:
+            nz = np.flatnonzero(w)
+            if nz.size < 2:  # a zero filter, or one entry left: padding it further zeroes the filter
                 continue
             scale = float(np.linalg.norm(_rows(params, ell)))
-            out.append(Event("padded-first", ell + 1, (ell + 1,), float(abs(w[0])), scale))
-            out.append(Event("padded-last", ell + 1, (ell + 1,), float(abs(w[-1])), scale))
+            first, last = int(nz[0]), int(nz[-1])  # pad one more entry at either end of the current support
+            out.append(Event("padded-first", ell + 1, (first,), float(abs(w[first])), scale))
+            out.append(Event("padded-last", ell + 1, (last,), float(abs(w[last])), scale))
         return out
     d_in = arch.widths
     for ell in range(1, arch.depth):
@@ -189,10 +192,8 @@ def _project(params, e: Event) -> Parameters:
     weights = [np.asarray(w, dtype=float).copy() for w in params.weights]
     biases = [np.asarray(b, dtype=float).copy() for b in params.biases] if params.biases is not None else None
     ell = e.layer - 1
-    if e.kind == "padded-first":
-        weights[ell].reshape(-1)[0] = 0.0
-    elif e.kind == "padded-last":
-        weights[ell].reshape(-1)[-1] = 0.0
+    if e.kind in ("padded-first", "padded-last"):
+        weights[ell].reshape(-1)[e.units[0]] = 0.0
     elif e.kind == "inactive-out":
         weights[ell + 1][:, e.units[0]] = 0.0
     elif e.kind == "inactive-in":

@@ -248,7 +248,7 @@ def unit_norms(arch, theta: np.ndarray) -> np.ndarray:
 
 
 def _cnn_detect(arch, theta, tol):
-    """Zero-padded filters (entries ≤ tol · max|w_ℓ|) via :func:`~neuromanifold.geometry.cnn.detect_padding`:
+    """Zero-padded filters (entries ≤ tol · ‖w_ℓ‖, the layer scale of geometry.proximity) via :func:`~neuromanifold.geometry.cnn.detect_padding`:
     (description, coordinates of θ that vanish on the stratum)."""
     from ..geometry.cnn import detect_padding
 
@@ -271,7 +271,7 @@ def snap_candidates(arch, theta, tol: float) -> tuple[list[int], str]:
     point-wise commands): MLP — a hidden neuron whose outgoing column or incoming weights are within
     tol × (its layer's scale) of zero is taken inactive, and its incoming row, bias and outgoing column go to Z
     (the coordinate stratum, invariant under the gradient flow when σ(0) = 0); CNN — leading/trailing filter
-    entries ≤ tol · max|w_ℓ| (zero padding).  Redundant neurons are not coordinate strata; ``detect_subnetwork``
+    entries ≤ tol · ‖w_ℓ‖ (zero padding).  Redundant neurons are not coordinate strata; ``detect_subnetwork``
     reports them beside."""
     theta = np.asarray(theta, dtype=np.float64)
     if is_cnn(arch):
