@@ -80,8 +80,10 @@ def test_certification_language():
     exact = rank_at_point(p, verify_limit=0)
     assert exact.method == "exact" and exact.certified and exact.error_bound == 0.0
     assert exact.rank == kernel.rank == 2  # by hand: span{x_1 l², x_2 l²}, l = x_1 + 2x_2; two routes, one answer
-    modp = rank_at_point(p, exact_limit=0, verify_limit=0)
-    assert modp.method == "mod-p" and modp.critical and not modp.certified and 0 < modp.error_bound < 1e-12
+    projected = rank_at_point(p, exact_limit=0, verify_limit=0)
+    # Schwartz–Zippel over Q with 2 trials at integers below 2^24: ((2 + 1)·(3 + 1)/2^24)^2 ≈ 5.1e-13
+    assert projected.method == "exact-projected" and projected.critical and not projected.certified
+    assert projected.error_bound == pytest.approx((3 * 4 / 2**24) ** 2)
     generic = rank_at_point(Parameters(MLP((2, 2, 1), 3), [[[1, 2], [3, -1]], [[2, -1]]]))
     assert not generic.critical and generic.certified  # lower bound meets the certified dim V
 
@@ -253,3 +255,14 @@ def test_rescalings_of_shifted_monomials_with_biases_are_in_the_kernel(act):
     for j in range(S.shape[1]):
         jvp = sum(sympy.diff(f, t) * sympy.Rational(S[i, j]) for i, t in enumerate(theta))
         assert sympy.expand(jvp.subs(at)) == 0
+
+
+def test_beyond_every_exact_route_no_bound_is_claimed(monkeypatch):
+    import neuromanifold.geometry.criticality as crit
+
+    monkeypatch.setattr(crit, "PROJECTED_LIMIT", 0)
+    p = Parameters(MLP((2, 2, 1), 3), [[[1, 2], [2, 4]], [[1, 1]]])
+    res = rank_at_point(p, exact_limit=0, verify_limit=0)
+    assert res.method == "mod-p" and not res.certified and res.to_dict()["error_bound"] is None
+    assert "not proven" in res.note and "undecided" in res.summary()
+    assert "NaN" not in json.dumps(res.to_dict(), default=str)

@@ -26,10 +26,12 @@ How the rank at W is known (for integer or rational W):
   ≤ D in the inputs, and evaluation on :func:`unisolvent_inputs` is injective on those, so rank dφ(W) =
   rank over ℚ of the Jacobian there: computed exactly (FLINT's fraction-free rank over ℤ) when it is small
   (``exact_limit`` entries).
-* **Otherwise probabilistic.**  A (ρ+1)-minor of J is a polynomial in (x, c) of degree ≤ (ρ+1)(D+1);
-  if it is non-zero it vanishes at the random point with probability ≤ (ρ+1)(D+1)/p (Schwartz–Zippel),
-  so P(rank dφ(W) > ρ) ≤ ((ρ+1)(D+1)/p)^trials (under the standing assumption that p does not divide
-  every coefficient of the minor, as in :func:`~neuromanifold.geometry.rank.schwartz_zippel`).
+* **Otherwise probabilistic, with a proven bound.**  The projected evaluations are recomputed over ℚ at
+  random integers of [0, S) (S = ``PROJECTED_RANGE``) and ranked exactly: ρ_ℚ ≤ rank dφ(W) always, and a
+  (ρ_ℚ+1)-minor is a polynomial of degree ≤ (ρ_ℚ+1)(D+1) in (x, c), non-zero over ℚ if rank dφ(W) > ρ_ℚ, so
+  (Schwartz–Zippel over ℚ) P(rank dφ(W) > ρ_ℚ) ≤ ((ρ_ℚ+1)(D+1)/S)^trials — a bound over the code's random
+  draws only.  Beyond ``PROJECTED_LIMIT`` the mod-p answer is returned *without* an error bound (NaN, with
+  ``note``): its Schwartz–Zippel value would also assume that no drawn prime divides the decisive minor.
 
 Float weights get the singular values of the Float64 Jacobian and a *numerical* rank (never certified).
 
@@ -43,7 +45,7 @@ critical when dim V = N − (number of rescalings).
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from functools import lru_cache
 from math import lcm
@@ -66,6 +68,10 @@ EXACT_LIMIT = 60_000
 VERIFY_LIMIT = 20_000_000
 #: Further random primes :func:`exact_kernel` may draw when reconstruction has not stabilised.
 KERNEL_PRIMES = 3
+#: Largest (rows × N) of the projected evaluations ranked over ℚ when both exact routes are too large.
+PROJECTED_LIMIT = 400_000
+#: Random integer inputs and projections of that route are drawn from [0, PROJECTED_RANGE).
+PROJECTED_RANGE = 2**24
 
 
 @lru_cache(maxsize=512)
@@ -114,6 +120,7 @@ class PointRank(Result):
     seconds: float = 0.0
     primes: tuple[int, ...] = ()
     gap: float | None = None
+    note: str = ""
 
     @property
     def deficiency(self) -> int:
@@ -127,12 +134,13 @@ class PointRank(Result):
             "critical": self.critical,
             "method": self.method,
             "certified": self.certified,
-            "error_bound": self.error_bound if self.method != "float" else None,
+            "error_bound": self.error_bound if self.error_bound == self.error_bound else None,
             "prime": self.prime,
             "primes": list(self.primes),
             "kernel_dimension": self.kernel_dimension,
             "symmetry_rank": self.symmetry_rank,
             "extra_kernel_dimension": int(self.extra_kernel.shape[1]),
+            "note": self.note or None,
         }
         if self.singular_values:
             out["singular_values"] = list(self.singular_values)
@@ -143,6 +151,8 @@ class PointRank(Result):
         if self.method == "float":
             gap = "full rank" if self.gap is None or self.gap == float("inf") else f"σ_ρ/σ_ρ+1 = {self.gap:.1e}"
             how = f"numerical, not certified: singular-value gap {gap}"
+        elif self.error_bound != self.error_bound:
+            how = f"undecided: {self.note}"
         else:
             how = "certified" if self.certified else f"probabilistic, error ≤ {self.error_bound:.1e}"
         verdict = "CRITICAL" if self.critical else "not critical"
@@ -261,11 +271,16 @@ def _exact_matrix(params):
 
     arch = params.architecture
     J = jacobian(arch, params, unisolvent_inputs(arch).astype(object), _ExactObjects())
+    return flint.fmpz_mat(_integer_rows(J))
+
+
+def _integer_rows(J) -> list[list[int]]:
+    """Each row of a rational matrix scaled by the lcm of its denominators (same rank, same kernel)."""
     rows = []
     for row in J:
         den = lcm(*[Fraction(v).denominator for v in row]) if len(row) else 1
         rows.append([int(Fraction(v) * den) for v in row])
-    return flint.fmpz_mat(rows)
+    return rows
 
 
 def _complement(kernel_cols: list, sym: np.ndarray, rank_fn) -> list:
@@ -375,9 +390,35 @@ def rank_at_point(params, prime: int | None = None, seed: int = 0, trials: int =
         return _result(arch, rank, g, critical, "exact", certified, 0.0 if critical else gen.error_bound,
                        None, _exact_extra(K, sym), start)
     D = arch.total_degree
+    if U * arch.n_params <= PROJECTED_LIMIT:
+        # projected evaluations over ℚ at random integers of [0, S): Schwartz–Zippel over ℚ bounds the miss
+        # probability by the random choices alone, with no assumption on any prime (docs/criticality.md)
+        import flint
+
+        ranks = []
+        for t in range(trials):
+            rng = np.random.default_rng([seed, t, 13])
+            X = rng.integers(0, PROJECTED_RANGE, (U, arch.input_dim)).astype(object)
+            C = rng.integers(0, PROJECTED_RANGE, (U, arch.output_dim)).astype(object)
+            ns = _ExactObjects()
+            J = jacobian(arch, ns.asarray(params.flatten()), X, ns, projections=C)
+            ranks.append(flint.fmpz_mat(_integer_rows(J)).rank())
+            if max(ranks) >= g:
+                break
+        rho = max(ranks)
+        if rho >= g:  # a rank over ℚ of evaluations is a lower bound on rank dφ(W): a proof
+            return _result(arch, g, g, False, "exact-projected", gen.certified, gen.error_bound, prime,
+                           _mod_p_extra(J_best, sym, prime) if kernel else empty, start, used)
+        err = min(1.0, ((rho + 1) * (D + 1) / PROJECTED_RANGE) ** len(ranks))
+        return _result(arch, rho, g, True, "exact-projected", False, err, prime,
+                       _mod_p_extra(J_best, sym, prime) if kernel and rho == best else empty, start, used)
+    # too large for every exact route: the Schwartz–Zippel value below also assumes that no drawn prime divides
+    # every coefficient of the decisive minor, which is not proven — so no error bound is claimed
     err = min(1.0, float(np.prod([(best + 1) * (D + 1) / p for p in used])))
-    return _result(arch, best, g, True, "mod-p", False, err, prime,
-                   _mod_p_extra(J_best, sym, prime) if kernel else empty, start, used)
+    res = _result(arch, best, g, True, "mod-p", False, float("nan"), prime,
+                  _mod_p_extra(J_best, sym, prime) if kernel else empty, start, used)
+    return replace(res, note=(f"too large for exact checks; error ≤ {err:.1e} only if no drawn prime divides every "
+                              "coefficient of the decisive minor (not proven), so no bound is claimed"))
 
 
 def _rank_q(A) -> int:
