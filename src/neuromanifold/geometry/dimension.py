@@ -8,9 +8,11 @@ Algorithm (docs/math.md §2):
    expansion).  The functionals g ↦ ⟨c, g(x)⟩ are point evaluations of (x, c) ↦ ⟨c, g(x)⟩, so U
    generic ones are injective on the column space of dφ(θ) (dimension ≤ U): the rank is rank dφ(θ).
    (Full evaluations at ⌈U/d_L⌉ points are not enough when d_L > 1.)
-3. Its rank ρ over F_p is a **lower bound** on dim V.  If ρ = U the dimension is **certified**.
-   Otherwise repeat with fresh randomness (``trials`` in all) and report the largest ρ with the
-   Schwartz–Zippel bound on the probability that it is still below dim V.
+3. Its rank ρ over F_p is a **lower bound** on dim V (for every p).  If ρ = U the dimension is **certified**.
+   Otherwise repeat with fresh randomness and report the largest ρ with the Schwartz–Zippel bound on the
+   probability that it is still below dim V.  The default primes are below 2^23, where the Jacobian and its
+   rank run in float64 BLAS exactly (:mod:`~neuromanifold.parametrization.blas_mod_p`); uncertified answers
+   get enough trials (or a confirmation at 2^31 − 1) for a bound as strong as at 2^31 − 1.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import numpy as np
 
 from ..limits import check_count, check_seed
 from ..parametrization import DEFAULT_PRIME, PrimeField, jacobian
+from ..parametrization.numbers import BLAS_PRIMES, BlasPrimeField
 from ..results import Result
 from .bounds import (
     expected_dimension,
@@ -29,7 +32,7 @@ from .bounds import (
     symmetry_dimension,
     upper_bound,
 )
-from .rank import rank_mod_p, schwartz_zippel
+from .rank import schwartz_zippel
 
 __all__ = ["DimensionResult", "dimension"]
 
@@ -79,6 +82,7 @@ class DimensionResult(Result):
     upper_bound_source: str
     ranks: tuple[int, ...] = field(default=())
     inputs: int = 0
+    primes: tuple[int, ...] = field(default=())
 
     @property
     def defective(self) -> bool:
@@ -135,12 +139,13 @@ class DimensionResult(Result):
             f"  parameters          {self.parameters}  (symmetry dimension {self.symmetry_dimension})",
             f"  {', '.join(flags)}",
             f"  {how}",
-            f"  rank over F_{self.prime} of {self.inputs} random projected evaluations, {len(self.ranks)} trial(s), {self.seconds:.3f} s",
+            f"  rank over F_p of {self.inputs} random projected evaluations, {len(self.ranks)} trial(s) "
+            f"(p = {', '.join(map(str, self.primes or (self.prime,)))}), {self.seconds:.3f} s",
         ]
         return "\n".join(lines)
 
 
-def dimension(architecture, seed: int = 0, trials: int = 2, prime: int = DEFAULT_PRIME) -> DimensionResult:
+def dimension(architecture, seed: int = 0, trials: int = 2, prime: int | None = None) -> DimensionResult:
     """dim V = generic rank of dφ for ``architecture`` (MLP or CNN), with its certificate.
 
     Parameters
@@ -152,14 +157,18 @@ def dimension(architecture, seed: int = 0, trials: int = 2, prime: int = DEFAULT
     trials:
         Independent random points to try while the lower bound is below the proven upper bound.
     prime:
-        The prime p < 2^31 of the exact backend.
+        ``None`` (default): the primes p < 2^23 of :data:`~neuromanifold.parametrization.numbers.BLAS_PRIMES`,
+        whose Jacobian and rank run in float64 BLAS exactly.  A rank over any prime is a lower bound, so a
+        certified answer does not depend on the prime's size; an uncertified one gets further trials at other
+        such primes until its error bound is at least as strong as ``trials`` trials at 2^31 − 1 would give,
+        and is confirmed at 2^31 − 1 (FLINT) when that is not possible.  An int: every trial at that prime.
 
     Returns
     -------
     DimensionResult
         ``certified`` iff the mod-p rank meets a proven upper bound (then exact); otherwise
-        ``error_bound`` = (ρ·e/p)^trials from the Schwartz–Zippel lemma with ρ the upper bound and e the
-        degree of the projected Jacobian entries in (θ, X, C).
+        ``error_bound`` = Π_t (ρ·e/p_t) over the trials from the Schwartz–Zippel lemma with ρ the upper bound
+        and e the degree of the projected Jacobian entries in (θ, X, C); ``primes`` lists p_t.
 
     Examples
     --------
@@ -171,7 +180,8 @@ def dimension(architecture, seed: int = 0, trials: int = 2, prime: int = DEFAULT
         raise TypeError(f"Argument 'architecture' must be an MLP or CNN, not {type(architecture).__name__}.")
     seed = check_seed(seed)
     trials = check_count(trials, "trials", "MAX_TRIALS")
-    ns = PrimeField(prime)
+    if prime is not None:
+        PrimeField(prime)  # validates
     start = time.perf_counter()
     bound = upper_bound(architecture)
     m = max(1, bound.value)
@@ -180,21 +190,39 @@ def dimension(architecture, seed: int = 0, trials: int = 2, prime: int = DEFAULT
             f"Argument 'architecture' {architecture!r} is too large: its Jacobian would have {m} × "
             f"{architecture.n_params} entries (limit {MAX_JACOBIAN_ENTRIES}, hours of exact rank computation)."
         )
-    ranks: list[int] = []
-    for t in range(trials):
+    # An entry ⟨c_i, ∂f_θ(x_i)/∂θ_j⟩ has degree ≤ deg f − 1 in (θ, x) plus 1 in c.
+    degree = output_degree_in_all_variables(architecture)
+
+    def trial(t: int, p: int) -> int:
+        ns = BlasPrimeField(p) if p in BLAS_PRIMES else PrimeField(p)
         rng = np.random.default_rng([seed, t])
         theta = ns.random(rng, architecture.n_params)
         X = ns.random(rng, (m, architecture.input_dim))
         C = ns.random(rng, (m, architecture.output_dim))
-        ranks.append(rank_mod_p(jacobian(architecture, theta, X, ns, projections=C), prime))
+        J = jacobian(architecture, theta, X, ns, projections=C)
+        return ns.rank(J, overwrite=True) if isinstance(ns, BlasPrimeField) else ns.rank(J)
+
+    ranks: list[int] = []
+    primes: list[int] = []
+    schedule = [prime] * trials if prime is not None else list(BLAS_PRIMES)
+    target = schwartz_zippel(bound.value, degree, DEFAULT_PRIME, trials)  # what `trials` trials at 2^31 − 1 give
+    for t, p in enumerate(schedule):
+        ranks.append(trial(t, p))
+        primes.append(p)
         if max(ranks) >= bound.value:
             break
+        if prime is None and len(ranks) >= trials and _bound(bound.value, degree, primes) <= target:
+            break
+    if prime is None and max(ranks) < bound.value and _bound(bound.value, degree, primes) > target:
+        for t in range(trials):  # small primes cannot reach the bound: confirm at 2^31 − 1
+            ranks.append(trial(len(schedule) + t, DEFAULT_PRIME))
+            primes.append(DEFAULT_PRIME)
+            if max(ranks) >= bound.value:
+                break
+        ranks, primes = ranks[len(schedule):], primes[len(schedule):]  # the bound is the large prime's
     best = max(ranks)
     certified = best == bound.value
-    # An entry ⟨c_i, ∂f_θ(x_i)/∂θ_j⟩ has degree ≤ deg f − 1 in (θ, x) plus 1 in c.
-    error = 0.0 if certified else schwartz_zippel(
-        bound.value, output_degree_in_all_variables(architecture), prime, len(ranks)
-    )
+    error = 0.0 if certified else _bound(bound.value, degree, primes)
     return DimensionResult(
         architecture=architecture,
         dimension=best,
@@ -204,10 +232,16 @@ def dimension(architecture, seed: int = 0, trials: int = 2, prime: int = DEFAULT
         symmetry_dimension=symmetry_dimension(architecture),
         certified=certified,
         error_bound=error,
-        prime=prime,
+        prime=primes[ranks.index(best)],
         seconds=time.perf_counter() - start,
         upper_bound=bound.value,
         upper_bound_source=bound.source,
         ranks=tuple(ranks),
         inputs=m,
+        primes=tuple(primes),
     )
+
+
+def _bound(rho: int, degree: int, primes) -> float:
+    """Π_t min(1, ρe/p_t): independent trials at the primes p_t (Schwartz–Zippel, :func:`schwartz_zippel`)."""
+    return float(np.prod([schwartz_zippel(rho, degree, p, 1) for p in primes]))

@@ -1,8 +1,17 @@
 """Parametrisation φ: θ ↦ f_θ — evaluation and Jacobians, one network algebra per number system."""
 
 from .network import as_theta, directional_derivative, evaluate, jacobian, layer_matrices
-from .numbers import DEFAULT_PRIME, Float64, NumberSystem, PrimeField, point_primes, random_prime
+from .numbers import (
+           BLAS_PRIMES,
+           DEFAULT_PRIME,
+           BlasPrimeField,
+           Float64,
+           NumberSystem,
+           PrimeField,
+           point_primes,
+           random_prime,
+)
 from .rationals import Rationals, rational_reconstruction
 
-__all__ = ["DEFAULT_PRIME", "Float64", "NumberSystem", "PrimeField", "Rationals", "as_theta", "directional_derivative", "evaluate", "jacobian", "layer_matrices",
+__all__ = ["BLAS_PRIMES", "BlasPrimeField", "DEFAULT_PRIME", "Float64", "NumberSystem", "PrimeField", "Rationals", "as_theta", "directional_derivative", "evaluate", "jacobian", "layer_matrices",
            "random_prime", "point_primes", "rational_reconstruction"]

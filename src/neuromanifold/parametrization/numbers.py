@@ -1,13 +1,15 @@
 """Number systems the network algebra is written against.
 
-* :class:`PrimeField` — the exact backend: F_p with p < 2^31 held in numpy ``int64``.  Products of two
-  residues are < 2^62; matrix products split one factor into 16-bit halves so every partial sum
-  stays below 2^63 (inner dimension ≤ 2^16), then reduce.  No overflow, no floating point.
+* :class:`PrimeField` — the exact backend: F_p with p < 2^31 held in numpy ``int64``.  For p < 2^23 matrix
+  products, ranks and echelon forms run in float64 BLAS, exactly (:mod:`.blas_mod_p`, the FFLAS-FFPACK
+  technique); for larger p products split one factor into 16-bit halves so every partial sum stays below
+  2^63 (inner dimension ≤ 2^16), and ranks and kernels are FLINT's ``nmod_mat``.
 * :class:`Float64` — numpy ``float64``, for plots, training and singular values; never the judge of a
   rank.
 
 A number system converts inputs (ints, :class:`~fractions.Fraction`, floats) and provides
-``add``, ``mul``, ``matmul``, ``horner`` (σ and σ' of an activation) and ``random``.
+``add``, ``mul``, ``matmul``, ``horner`` (σ and σ' of an activation) and ``random``, and its linear algebra:
+``rank`` and ``rref`` (pivots and reduced echelon form, hence the canonical kernel ``nullspace``).
 """
 
 from __future__ import annotations
@@ -16,10 +18,13 @@ from fractions import Fraction
 
 import numpy as np
 
-__all__ = ["NumberSystem", "PrimeField", "Float64", "DEFAULT_PRIME", "random_prime", "point_primes"]
+__all__ = ["NumberSystem", "PrimeField", "BlasPrimeField", "Float64", "DEFAULT_PRIME", "BLAS_PRIMES", "random_prime", "point_primes"]
 
 #: The Mersenne prime 2^31 − 1, the largest prime whose residues multiply inside int64.
 DEFAULT_PRIME = 2_147_483_647
+#: The largest primes below 2^22: their arithmetic runs in float64 BLAS exactly (:mod:`.blas_mod_p`), with
+#: inner blocks of 2,047 products per BLAS call (below 2^23 they would be 511: measured 1.4× slower ranks).
+BLAS_PRIMES = (4_194_301, 4_194_287, 4_194_277, 4_194_271, 4_194_247, 4_194_217, 4_194_199, 4_194_191)
 
 
 def random_prime(rng: np.random.Generator) -> int:
@@ -178,9 +183,17 @@ class PrimeField(NumberSystem):
     def mul(self, a, b):
         return (a * b) % self.p
 
+    @property
+    def blas(self) -> bool:
+        """Whether products and eliminations run in float64 BLAS (p < 2^23, :mod:`.blas_mod_p`)."""
+        from . import blas_mod_p
+
+        return blas_mod_p.blas_prime_ok(self.p)
+
     def matmul(self, a, b):
         """a @ b mod p without overflow: b = b_hi·2^16 + b_lo, each partial product < 2^47, so sums of
-        2^16 of them stay below 2^63; longer inner dimensions are split into such blocks."""
+        2^16 of them stay below 2^63; longer inner dimensions are split into such blocks.  (For p < 2^23,
+        :class:`BlasPrimeField` does this in float64 BLAS.)"""
         n = a.shape[-1]
         if n > 2**16:
             acc = None
@@ -197,9 +210,146 @@ class PrimeField(NumberSystem):
         """Uniform elements of F_p (the random points of the Schwartz–Zippel lemma)."""
         return rng.integers(0, self.p, size=shape, dtype=np.int64)
 
+    # --- linear algebra -------------------------------------------------------------------
+    def _flint(self, matrix):
+        import flint
+
+        from ._threads import flint_threads
+
+        flint.ctx.threads = flint_threads()
+        rows, cols = matrix.shape
+        data = np.mod(np.asarray(matrix, dtype=np.int64), self.p)
+        return flint.nmod_mat(rows, cols, data.ravel().tolist(), self.p)
+
+    def rank(self, matrix) -> int:
+        """rank over F_p of an integer matrix (any representatives).  docs/math.md §2: for the integer (or
+        reduced rational) matrices of the network algebra it is ≤ the rank over ℚ, a certified lower bound.
+        float64 BLAS elimination for p < 2^23 (:mod:`.blas_mod_p`), FLINT's multithreaded LU otherwise."""
+        matrix = _matrix(matrix)
+        if 0 in matrix.shape:
+            return 0
+        if self.blas:
+            from . import blas_mod_p
+
+            return blas_mod_p.rank(blas_mod_p.to_centred(matrix, self.p), self.p)
+        return self._flint(matrix).rank()
+
+    def rref(self, matrix) -> tuple[tuple[int, ...], np.ndarray]:
+        """(pivot columns, R): the reduced row echelon form R (rank × n, residues in [0, p), rows by pivot) of
+        an integer matrix mod p.  Unique, so the kernel read off it (:meth:`nullspace`) is canonical."""
+        matrix = _matrix(matrix)
+        rows, n = matrix.shape
+        if rows == 0 or n == 0:
+            return (), np.zeros((0, n), dtype=np.int64)
+        if self.blas:
+            from . import blas_mod_p
+
+            piv, E = blas_mod_p.rref(blas_mod_p.to_centred(matrix, self.p), self.p)
+            order = np.argsort(piv)
+            return tuple(int(j) for j in piv[order]), np.mod(E[order], self.p).astype(np.int64)
+        R, rank = self._flint(matrix).rref()
+        entries = np.array([int(x) for x in R.entries()], dtype=np.int64).reshape(rows, n)[:rank]
+        return tuple(int(np.flatnonzero(entries[i])[0]) for i in range(rank)), entries
+
+    def nullspace(self, matrix) -> tuple[tuple[int, ...], np.ndarray]:
+        """(pivot columns, K): the canonical kernel basis of A mod p as the columns of K (int64 in [0, p)).
+
+        Column j belongs to the j-th non-pivot column f: K[f, j] = 1, K[pivot_i, j] = −R[i, f], zero elsewhere.
+        It depends only on the kernel, so when ker(A mod p) is the reduction of a rational kernel, the columns
+        are the reductions of *its* canonical basis — the form in which rational reconstruction from several
+        primes makes sense (docs/math.md §5)."""
+        matrix = _matrix(matrix)
+        n = matrix.shape[1]
+        pivots, R = self.rref(matrix)
+        free = [j for j in range(n) if j not in set(pivots)]
+        K = np.zeros((n, len(free)), dtype=np.int64)
+        for j, f in enumerate(free):
+            K[f, j] = 1
+            if pivots:
+                K[list(pivots), j] = (-R[:, f]) % self.p
+        return pivots, K
+
     def to_signed(self, a) -> np.ndarray:
         """Representatives in (−p/2, p/2]."""
         return np.where(a > self.p // 2, a - self.p, a)
+
+
+class BlasPrimeField(PrimeField):
+    """F_p for a prime p < 2^23 with elements held as **float64** residues (|r| ≤ (p + 5)/2): the whole
+    network algebra and the elimination run in BLAS with no conversion (:mod:`.blas_mod_p`; the FFLAS-FFPACK
+    technique).  Same field, same answers as :class:`PrimeField` of the same p; ``rank(..., overwrite=True)``
+    eliminates in the matrix's own memory."""
+
+    dtype = np.float64
+
+    def __init__(self, p: int = BLAS_PRIMES[0]):
+        super().__init__(p)
+        from . import blas_mod_p
+
+        if not blas_mod_p.blas_prime_ok(p):
+            raise ValueError(f"Argument 'p' must be a prime below 2^23 for BlasPrimeField, got {p}.")
+        self.name = f"F_{p} (float64)"
+
+    def __repr__(self):
+        return f"BlasPrimeField({self.p})"
+
+    def __eq__(self, other):
+        return isinstance(other, BlasPrimeField) and other.p == self.p
+
+    def __hash__(self):
+        return hash(("BlasPrimeField", self.p))
+
+    def _reduce(self, x):
+        from . import blas_mod_p
+
+        return blas_mod_p._reduce(np.asarray(x, dtype=np.float64), self.p)
+
+    def asarray(self, values) -> np.ndarray:
+        arr = values if isinstance(values, np.ndarray) else np.asarray(values, dtype=object)
+        if arr.dtype == np.float64:
+            return self._reduce(arr)  # already residues (this field's own arrays): reduce, never round
+        return super().asarray(arr).astype(np.float64)
+
+    def zeros(self, shape) -> np.ndarray:
+        return np.zeros(shape, dtype=np.float64)
+
+    def add(self, a, b):
+        return self._reduce(a + b)
+
+    def sub(self, a, b):
+        return self._reduce(a - b)
+
+    def mul(self, a, b):
+        return self._reduce(np.multiply(a, b, dtype=np.float64))
+
+    def matmul(self, a, b):
+        from . import blas_mod_p
+
+        return blas_mod_p.matmul(np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64), self.p)
+
+    def random(self, rng: np.random.Generator, shape) -> np.ndarray:
+        return rng.integers(0, self.p, size=shape, dtype=np.int64).astype(np.float64)
+
+    def to_signed(self, a) -> np.ndarray:
+        r = np.mod(np.asarray(a, dtype=np.float64), self.p)
+        return np.where(r > self.p // 2, r - self.p, r).astype(np.int64)
+
+    def rank(self, matrix, overwrite: bool = False) -> int:
+        from . import blas_mod_p
+
+        matrix = _matrix(matrix)
+        if 0 in matrix.shape:
+            return 0
+        if matrix.dtype != np.float64:
+            return blas_mod_p.rank(blas_mod_p.to_centred(matrix, self.p), self.p, overwrite=True)
+        return blas_mod_p.rank(matrix, self.p, overwrite=overwrite)
+
+
+def _matrix(matrix) -> np.ndarray:
+    matrix = np.asarray(matrix)
+    if matrix.ndim != 2:
+        raise ValueError(f"Argument 'matrix' must be 2-D, not shape {matrix.shape}.")
+    return matrix
 
 
 class Float64(NumberSystem):
