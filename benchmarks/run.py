@@ -1,9 +1,11 @@
 """Benchmarks of neuromanifold — one command: ``python benchmarks/run.py [--quick] [--write]``.
 
-1. ``dimension`` on a ladder of architectures up to ~5,000 parameters, split into its parts
-   (Jacobian by backpropagation, conversion to FLINT, rank), next to the time of a single exact rank
-   of a random matrix of the Jacobian's size (the floor any exact method pays), and the peak memory
-   traced during the call against the size of the Jacobian.
+1. ``dimension`` on a ladder of architectures up to ~15,000 parameters, split into its parts (Jacobian by
+   backpropagation and exact rank, both in float64 BLAS over F_p, p < 2^22), next to the floor — a
+   floating-point LU (``scipy.linalg.lu_factor``) of a U × U matrix, U the Jacobian's row count — and to the
+   route of the previous release and of a user with python-flint (numpy → ``nmod_mat`` conversion + FLINT's
+   rank at p = 2^31 − 1; up to ~5,000 parameters), with the peak memory traced during the call against the
+   size of the Jacobian.
 2. On small cases, the symbolic-expansion approach a user would otherwise write
    (:mod:`neuromanifold.parametrization.symbolic`) against ``dimension``.
 3. Any ``benchmarks/bench_*.py`` script that defines ``main() -> str`` (Markdown) is appended.
@@ -24,9 +26,9 @@ from pathlib import Path
 
 import numpy as np
 
-from neuromanifold import MLP, PrimeField, dimension, generic_polynomial, jacobian, parse_activation
+from neuromanifold import MLP, dimension, generic_polynomial, jacobian, parse_activation
 from neuromanifold.geometry.bounds import upper_bound
-from neuromanifold.geometry.rank import _nmod_mat
+from neuromanifold.parametrization import BLAS_PRIMES, BlasPrimeField
 from neuromanifold.parametrization.symbolic import symbolic_rank
 
 HERE = Path(__file__).resolve().parent
@@ -38,8 +40,12 @@ LADDER = [
     (MLP((10, 30, 30, 10, 1), 3), ""),
     (MLP((20, 40, 40, 20, 1), 2), ""),
     (MLP((30, 50, 50, 2), 2), ""),
-    (MLP((40, 60, 40, 1), 2), "acceptance: ~5,000 parameters < 20 s"),
+    (MLP((40, 60, 40, 1), 2), "acceptance: ≤ 5× the LU"),
+    (MLP((50, 100, 100, 1), 2), "acceptance: ~15,000 parameters < 1 min"),
 ]
+
+#: Largest N for which the FLINT route is also timed (it needs ~8× the Jacobian in Python integers).
+FLINT_UP_TO = 5000
 
 SYMBOLIC = [
     MLP((2, 2, 1), parse_activation("z^3+z^2")),
@@ -70,37 +76,55 @@ def machine() -> str:
             f"numpy {np.__version__}, python-flint {flint.__version__}")
 
 
+def _best(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
 def ladder(rows) -> str:
-    out = ["| architecture | N | dim | certified | dimension() s | Jacobian s | to FLINT s | rank s "
-           "| random matrix: to FLINT + rank s | ratio | peak MiB / Jacobian MiB |",
-           "|---|---|---|---|---|---|---|---|---|---|---|"]
+    import flint
+    import scipy.linalg
+
+    out = ["| architecture | N | U | dim | certified | dimension() s | Jacobian s | rank s | float LU U×U s (floor) "
+           "| ratio to floor | FLINT route s (convert + rank) | peak MiB / Jacobian MiB |",
+           "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for arch, note in rows:
+        U = upper_bound(arch).value
+        small = arch.n_params * U < 5e7
+        repeat = 3 if small else 1
         result = dimension(arch)
-        tracemalloc.start()  # a second, traced call: tracing slows allocation-heavy code
+        seconds = min(result.seconds, _best(lambda: dimension(arch), repeat - 1) if repeat > 1 else result.seconds)
+        tracemalloc.start()  # a further, traced call: tracing slows allocation-heavy code
         dimension(arch)
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
-        K = PrimeField()
-        U = upper_bound(arch).value
+        K = BlasPrimeField(BLAS_PRIMES[0])
         rng = np.random.default_rng(0)
-        t0 = time.perf_counter()
-        J = jacobian(arch, K.random(rng, arch.n_params), K.random(rng, (U, arch.input_dim)), K,
-                     projections=K.random(rng, (U, arch.output_dim)))
-        t1 = time.perf_counter()
-        M = _nmod_mat(J, K.p)
-        t2 = time.perf_counter()
-        M.rank()
-        t3 = time.perf_counter()
-        R = _nmod_mat(K.random(rng, J.shape), K.p)
-        t4 = time.perf_counter()
-        R.rank()
-        t5 = time.perf_counter()
-        floor = t5 - t3  # what any exact rank of a numpy matrix of this size costs with FLINT
-        jac_mib = J.nbytes / 2**20
+        args = (K.random(rng, arch.n_params), K.random(rng, (U, arch.input_dim)), K)
+        C = K.random(rng, (U, arch.output_dim))
+        t_jac = _best(lambda: jacobian(arch, *args, projections=C), repeat)
+        J = jacobian(arch, *args, projections=C)
+        t_rank = _best(lambda: K.rank(J), repeat)
+        M = np.random.default_rng(1).standard_normal((U, U))
+        t_lu = _best(lambda: scipy.linalg.lu_factor(M), repeat)
+        flint_cell = "—"
+        if arch.n_params <= FLINT_UP_TO:
+            p = 2**31 - 1
+            data = np.mod(J.astype(np.int64), p)
+            t0 = time.perf_counter()
+            F = flint.nmod_mat(J.shape[0], J.shape[1], data.ravel().tolist(), p)
+            t1 = time.perf_counter()
+            F.rank()
+            t2 = time.perf_counter()
+            flint_cell = f"{t2 - t0:.2f} ({t1 - t0:.2f} + {t2 - t1:.2f})"
         out.append(
-            f"| {arch!r}{' — ' + note if note else ''} | {arch.n_params} | {result.dimension} | {result.certified} "
-            f"| {result.seconds:.2f} | {t1 - t0:.2f} | {t2 - t1:.2f} | {t3 - t2:.2f} | {t4 - t3:.2f} + {t5 - t4:.2f} "
-            f"| {result.seconds / max(floor, 1e-9):.1f}× | {peak / 2**20:.0f} / {jac_mib:.0f} |"
+            f"| {arch!r}{' — ' + note if note else ''} | {arch.n_params} | {U} | {result.dimension} | {result.certified} "
+            f"| {seconds:.2f} | {t_jac:.2f} | {t_rank:.2f} | {t_lu:.2f} | {seconds / max(t_lu, 1e-9):.1f}× "
+            f"| {flint_cell} | {peak / 2**20:.0f} / {J.nbytes / 2**20:.0f} |"
         )
         print(out[-1], file=sys.stderr)
     return "\n".join(out)

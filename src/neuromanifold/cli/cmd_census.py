@@ -46,12 +46,15 @@ def register(sub) -> None:
     run = csub.add_parser("run", help="compute every architecture of a family not yet stored",
                           description="Enumerate architectures by ranges (RANGE = 2..5 or 1,3,4) and store dim V "
                                       "for each; re-running skips what is stored.")
-    run.add_argument("--depth", "-L", default="2", metavar="RANGE", help="depths L (default 2)")
-    run.add_argument("--width", "-w", default="1..3", metavar="RANGE", help="hidden widths d_1..d_{L-1} (default 1..3)")
+    run.add_argument("--architectures", metavar="FILE",
+                     help="CSV or JSON table of architectures (columns widths \"d_0,…,d_L\", degree; optional kind, "
+                          "bias) instead of ranges, e.g. a published census (docs/census.md)")
+    run.add_argument("--depth", "-L", default=None, metavar="RANGE", help="depths L (default 2)")
+    run.add_argument("--width", "-w", default=None, metavar="RANGE", help="hidden widths d_1..d_{L-1} (default 1..3)")
     run.add_argument("--input", dest="input_widths", metavar="RANGE", help="input widths d_0 (default: --width)")
     run.add_argument("--output", dest="output_widths", metavar="RANGE", help="output widths d_L (default: --width)")
-    run.add_argument("--degrees", "-r", default="2..4", metavar="RANGE", help="activation degrees r (default 2..4)")
-    run.add_argument("--kind", default="monomial", metavar="KINDS",
+    run.add_argument("--degrees", "-r", default=None, metavar="RANGE", help="activation degrees r (default 2..4)")
+    run.add_argument("--kind", default=None, metavar="KINDS",
                      help=f"activation kinds, comma-separated from {', '.join(KINDS)} (default monomial)")
     run.add_argument("--bias", action="store_true", help="networks with biases")
     run.add_argument("--max-params", type=int, metavar="N", help="skip architectures with more than N parameters")
@@ -66,6 +69,15 @@ def register(sub) -> None:
     run.add_argument("--dry-run", action="store_true", help="only count the architectures to compute")
     run.add_argument("--json", action="store_true", help="print the sweep summary as JSON")
     run.set_defaults(func=cmd_run)
+
+    cmp = csub.add_parser("compare", help="compare stored results with a column of a CSV/JSON table",
+                          description="Match the table's rows to stored results by architecture and compare one "
+                                      "column (default dimension); every disagreement is listed.")
+    cmp.add_argument("table", metavar="FILE", help="CSV or JSON table (as for census run --architectures)")
+    cmp.add_argument("--column", default="dimension", help="the column to compare (default dimension)")
+    cmp.add_argument("--store", default=None, help=_STORE_HELP)
+    cmp.add_argument("--json", action="store_true", help="print one JSON object")
+    cmp.set_defaults(func=cmd_compare)
 
     ls = csub.add_parser("list", help="print the stored results")
     _filters(ls)
@@ -128,24 +140,35 @@ def _open(args, must_exist: bool = True):
 
 
 def cmd_run(args) -> int:
-    from ..experiments.census import (
-        dask_executor,
-        enumerate_tasks,
-        pending_tasks,
-        run_census,
-    )
-
-    kinds = tuple(k.strip() for k in args.kind.split(",") if k.strip())
     analyses = tuple(name for name, on in (("strata", args.strata), ("criticality", args.criticality)) if on)
+    family = {"--depth": args.depth, "--width": args.width, "--degrees": args.degrees, "--kind": args.kind,
+              "--input": args.input_widths, "--output": args.output_widths,
+              "--max-params": args.max_params, "--bias": args.bias or None}
     check_count(args.workers, "workers", "MAX_WORKERS")
     if args.store == ":memory:":
         raise UsageError("--store :memory: keeps nothing; name a file for the census results")
     if args.dask is not None and args.workers != 1:
         raise UsageError("--workers sizes the local pool; with --dask the cluster decides (drop --workers)")
-    tasks = enumerate_tasks(
-        depths=parse_range(args.depth, "--depth"),
-        widths=parse_range(args.width, "--width"),
-        degrees=parse_range(args.degrees, "--degrees"),
+    if args.architectures is not None:
+        given = [name for name, value in family.items() if value is not None]
+        if given:
+            raise UsageError(f"--architectures names the architectures; drop {', '.join(given)}")
+        from ..experiments.tables import read_architectures
+
+        tasks = read_architectures(args.architectures, seed=args.seed, trials=args.trials, analyses=analyses)
+    else:
+        tasks = _family_tasks(args, analyses)
+    return _run_tasks(args, tasks)
+
+
+def _family_tasks(args, analyses):
+    from ..experiments.census import enumerate_tasks
+
+    kinds = tuple(k.strip() for k in (args.kind or "monomial").split(",") if k.strip())
+    return enumerate_tasks(
+        depths=parse_range(args.depth or "2", "--depth"),
+        widths=parse_range(args.width or "1..3", "--width"),
+        degrees=parse_range(args.degrees or "2..4", "--degrees"),
         kinds=kinds,
         input_widths=parse_range(args.input_widths, "--input") if args.input_widths else None,
         output_widths=parse_range(args.output_widths, "--output") if args.output_widths else None,
@@ -155,6 +178,11 @@ def cmd_run(args) -> int:
         trials=args.trials,
         analyses=analyses,
     )
+
+
+def _run_tasks(args, tasks) -> int:
+    from ..experiments.census import dask_executor, pending_tasks, run_census
+
     if args.dry_run:  # reads the store if there is one, writes nothing
         from pathlib import Path
 
@@ -191,6 +219,18 @@ def cmd_run(args) -> int:
         for err in summary.errors[:10]:
             print(f"  failed: {err}", file=sys.stderr)
     return 1 if summary.failed else 0
+
+
+def cmd_compare(args) -> int:
+    from ..experiments.tables import compare
+
+    with _open(args) as store:
+        result = compare(args.table, store, column=args.column)
+    if args.json:
+        print_json(result.to_dict())
+    else:
+        print(result.summary())
+    return 0 if result.all_agree else 1
 
 
 def cmd_list(args) -> int:

@@ -30,7 +30,6 @@ from dataclasses import dataclass, field
 from ..architectures import MLP, Monomial, generic_polynomial
 from ..geometry import dimension
 from ..limits import check_count, check_seed
-from ..parametrization import DEFAULT_PRIME
 from ..results import Result
 
 __all__ = [
@@ -74,7 +73,7 @@ class CensusTask:
     bias: bool = False
     seed: int = 0
     trials: int = 2
-    prime: int = DEFAULT_PRIME
+    prime: int | None = None  # None: dimension()'s default (BLAS primes); the prime used is stored
     analyses: tuple[str, ...] = ()
 
     @property
@@ -121,6 +120,18 @@ def available_analyses() -> tuple[str, ...]:
     return tuple(out)
 
 
+def check_analyses(analyses) -> tuple[str, ...]:
+    """``analyses`` as a tuple, each one known and installed (:func:`available_analyses`)."""
+    analyses = tuple(analyses)
+    have = available_analyses()
+    for a in analyses:
+        if a not in _ANALYSES:
+            raise ValueError(f"Argument 'analyses' holds {a!r}; known analyses: {', '.join(_ANALYSES)}.")
+        if a not in have:
+            raise ValueError(f"Argument 'analyses' holds {a!r}, which needs {_ANALYSES[a]} (not installed yet).")
+    return analyses
+
+
 #: Largest census :func:`enumerate_tasks` enumerates (before --max-params filtering).
 MAX_TASKS = 1_000_000
 
@@ -139,7 +150,7 @@ def enumerate_tasks(
     max_params: int | None = None,
     seed: int = 0,
     trials: int = 2,
-    prime: int = DEFAULT_PRIME,
+    prime: int | None = None,
     analyses=(),
 ) -> list[CensusTask]:
     """Every architecture × activation of the family, in a deterministic order.
@@ -197,13 +208,7 @@ def enumerate_tasks(
     if count > MAX_TASKS:
         raise ValueError(f"Arguments 'depths'/'widths'/'degrees' span {count} architectures; a census of more than "
                          f"{MAX_TASKS} is refused (narrow the ranges).")
-    analyses = tuple(analyses)
-    have = available_analyses()
-    for a in analyses:
-        if a not in _ANALYSES:
-            raise ValueError(f"Argument 'analyses' holds {a!r}; known analyses: {', '.join(_ANALYSES)}.")
-        if a not in have:
-            raise ValueError(f"Argument 'analyses' holds {a!r}, which needs {_ANALYSES[a]} (not installed yet).")
+    analyses = check_analyses(analyses)
     tasks = []
     for L in depths:
         for kind in kinds:
@@ -258,7 +263,7 @@ def run_task(task: CensusTask) -> dict:
         "identifiable": res.identifiable,
         "seed": task.seed,
         "trials": task.trials,
-        "prime": task.prime,
+        "prime": res.prime,
         "seconds": time.perf_counter() - start,
         "extras": extras,
         "architecture": arch.to_json(),

@@ -36,8 +36,9 @@ from .rank import schwartz_zippel
 
 __all__ = ["DimensionResult", "dimension"]
 
-#: Largest Jacobian (rows × parameters) :func:`dimension` builds; ~2·10^7 takes ~10 s (docs/benchmarks.md).
-MAX_JACOBIAN_ENTRIES = 10**8
+#: Largest Jacobian (rows × parameters) :func:`dimension` builds: 3·10^8 float64 entries are 2.4 GB, with a peak of
+#: about 2.5× that in the elimination; 1.5·10^8 take about a minute on 2 cores (docs/benchmarks.md).
+MAX_JACOBIAN_ENTRIES = 3 * 10**8
 
 JSON_KEYS = (
     "dimension",
@@ -188,7 +189,7 @@ def dimension(architecture, seed: int = 0, trials: int = 2, prime: int | None = 
     if m * architecture.n_params > MAX_JACOBIAN_ENTRIES:
         raise ValueError(
             f"Argument 'architecture' {architecture!r} is too large: its Jacobian would have {m} × "
-            f"{architecture.n_params} entries (limit {MAX_JACOBIAN_ENTRIES}, hours of exact rank computation)."
+            f"{architecture.n_params} entries (limit {MAX_JACOBIAN_ENTRIES} (MAX_JACOBIAN_ENTRIES): several GB of memory)."
         )
     # An entry ⟨c_i, ∂f_θ(x_i)/∂θ_j⟩ has degree ≤ deg f − 1 in (θ, x) plus 1 in c.
     degree = output_degree_in_all_variables(architecture)
