@@ -7,6 +7,7 @@ f_W(x) = W_L σ_{L−1}(W_{L−1} σ_{L−2}(⋯ σ_1(W_1 x))), widths d = (d_0,
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from math import comb
 
 from ..limits import MAX_LAYERS
@@ -14,6 +15,38 @@ from .activations import Polynomial, as_activation
 from .layers import LinearLayer, dense_layer
 
 __all__ = ["MLP", "Architecture"]
+
+
+@lru_cache(maxsize=4096)
+def output_degree_set(activations, bias: bool) -> frozenset[int]:
+    """The occurring output degrees for these activations (:meth:`Architecture.output_degrees`), from plain
+    data, cached: bounds recurse over thousands of sub-architectures without building them."""
+    bound = 1
+    for act in activations:
+        bound *= act.degree
+    if not bias and all(act.is_monomial for act in activations):
+        return frozenset({bound})  # forms of degree Π r_ℓ (docs/math.md §1), however large
+    if bound > MAX_OUTPUT_DEGREES:
+        raise ValueError(
+            f"Argument 'activation': the output degree can reach {bound}; enumerating the occurring degrees "
+            f"of non-monomial activations (or of networks with biases) is refused above {MAX_OUTPUT_DEGREES} "
+            "(lower the degree or depth)."
+        )
+    # Sets of degrees as bitsets (bit e set ⇔ e occurs): the sumset A + B is OR_{b ∈ B} (A << b).
+    degs = 0b11 if bias else 0b10
+    for act in activations:
+        elems = [e for e in range(degs.bit_length()) if degs >> e & 1]
+        new, sums, done = 0, 1, 0
+        for k in act.support:
+            for _ in range(k - done):
+                acc = 0
+                for e in elems:
+                    acc |= sums << e
+                sums = acc
+            done = k
+            new |= sums
+        degs = new | (1 if bias else 0)
+    return frozenset(e for e in range(degs.bit_length()) if degs >> e & 1)
 
 
 class Architecture:
@@ -57,32 +90,7 @@ class Architecture:
         (with 0 added when there are biases).  For σ = z^r this is {r^{L−1}}; for a generic
         polynomial of degree r, {0, …, r^{L−1}}.
         """
-        bound = 1
-        for act in self.activations:
-            bound *= act.degree
-        if not self.bias and all(act.is_monomial for act in self.activations):
-            return frozenset({bound})  # forms of degree Π r_ℓ (docs/math.md §1), however large
-        if bound > MAX_OUTPUT_DEGREES:
-            raise ValueError(
-                f"Argument 'activation': the output degree can reach {bound}; enumerating the occurring degrees "
-                f"of non-monomial activations (or of networks with biases) is refused above {MAX_OUTPUT_DEGREES} "
-                "(lower the degree or depth)."
-            )
-        # Sets of degrees as bitsets (bit e set ⇔ e occurs): the sumset A + B is OR_{b ∈ B} (A << b).
-        degs = 0b11 if self.bias else 0b10
-        for act in self.activations:
-            elems = [e for e in range(degs.bit_length()) if degs >> e & 1]
-            new, sums, done = 0, 1, 0
-            for k in act.support:
-                for _ in range(k - done):
-                    acc = 0
-                    for e in elems:
-                        acc |= sums << e
-                    sums = acc
-                done = k
-                new |= sums
-            degs = new | (1 if self.bias else 0)
-        return frozenset(e for e in range(degs.bit_length()) if degs >> e & 1)
+        return output_degree_set(self.activations, self.bias)
 
     @property
     def total_degree(self) -> int:

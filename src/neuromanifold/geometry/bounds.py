@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from math import comb
 
-from ..architectures.mlp import MLP
+from ..architectures.mlp import MLP, output_degree_set
 
 __all__ = [
     "UpperBound",
@@ -116,32 +116,40 @@ def upper_bound(architecture) -> UpperBound:
     return min(candidates, key=lambda b: b.value)
 
 
-@lru_cache(maxsize=4096)
 def _mlp_bound(arch: MLP) -> UpperBound:
-    d = arch.widths
+    return _bound(arch.widths, arch.activations, arch.bias)
+
+
+@lru_cache(maxsize=65536)
+def _bound(d: tuple[int, ...], acts: tuple, bias: bool) -> UpperBound:
+    """The bounds of :func:`upper_bound` for an MLP given as plain data (widths, activations, bias), recursing
+    on width tuples with a cache — no architecture objects are built (a census of thousands of architectures
+    shares the sub-bounds)."""
     L = len(d) - 1
-    acts = arch.activations
+    n_params = sum((d[i] + bias) * d[i + 1] for i in range(L))
+    symmetry = sum(d[ell] for ell in range(1, L) if rescalable(acts[ell - 1], bias))
+    ambient = d[-1] * sum(comb(e + d[0] - 1, d[0] - 1) for e in output_degree_set(acts, bias))
     best = [
-        UpperBound(arch.n_params - symmetry_dimension(arch), "symmetry (Kileel–Trager–Bruna: N minus hidden rescalings)"),
-        UpperBound(arch.ambient_dimension, "ambient dimension"),
+        UpperBound(n_params - symmetry, "symmetry (Kileel–Trager–Bruna: N minus hidden rescalings)"),
+        UpperBound(ambient, "ambient dimension"),
     ]
-    homogeneous_linear = not arch.bias and all(a.is_monomial and a.degree == 1 for a in acts)
+    homogeneous_linear = not bias and all(a.is_monomial and a.degree == 1 for a in acts)
     if homogeneous_linear and L >= 2:
         m = min(d)
         best.append(UpperBound(m * (d[0] + d[-1] - m), "linear networks: d_L × d_0 matrices of rank ≤ min width"))
-    if L == 2 and d[2] == 1 and not arch.bias and acts[0].is_monomial:
+    if L == 2 and d[2] == 1 and not bias and acts[0].is_monomial:
         best.append(UpperBound(alexander_hirschowitz(d[0], d[1], acts[0].degree), "Alexander–Hirschowitz theorem"))
     if L >= 2 and d[1] < d[0]:
-        inner = _mlp_bound(arch.with_widths((d[1],) + d[1:]))
+        inner = _bound((d[1],) + d[1:], acts, bias)
         best.append(UpperBound(d[1] * (d[0] - d[1]) + inner.value, "narrow input (Grassmannian of the first-layer row space)"))
-    if L >= 2 and d[L - 1] < d[L] and not arch.bias:
-        inner = _mlp_bound(arch.with_widths(d[:-1] + (d[L - 1],)))
+    if L >= 2 and d[L - 1] < d[L] and not bias:
+        inner = _bound(d[:-1] + (d[L - 1],), acts, bias)
         best.append(UpperBound(d[L - 1] * (d[L] - d[L - 1]) + inner.value, "narrow output (Grassmannian of the last-layer column space)"))
     for ell in range(1, L):
-        left = MLP(d[: ell + 1], acts[: ell - 1], arch.bias)
-        right = MLP(d[ell:], acts[ell:], arch.bias)
-        sym = d[ell] if rescalable(acts[ell - 1], arch.bias) else 0
-        value = _mlp_bound(left).value + _mlp_bound(right).value - sym
+        left = _bound(d[: ell + 1], acts[: ell - 1], bias)
+        right = _bound(d[ell:], acts[ell:], bias)
+        sym = d[ell] if rescalable(acts[ell - 1], bias) else 0
+        value = left.value + right.value - sym
         best.append(UpperBound(value, f"composition at hidden layer {ell} (rescalings of layer {ell} in the fibres)"))
     return min(best, key=lambda b: b.value)
 

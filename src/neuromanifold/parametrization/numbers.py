@@ -300,6 +300,7 @@ class BlasPrimeField(PrimeField):
         return hash(("BlasPrimeField", self.p))
 
     def _reduce(self, x):
+        """Reduce a fresh float64 array in place (callers pass results of their own arithmetic)."""
         from . import blas_mod_p
 
         return blas_mod_p._reduce(np.asarray(x, dtype=np.float64), self.p)
@@ -307,7 +308,7 @@ class BlasPrimeField(PrimeField):
     def asarray(self, values) -> np.ndarray:
         arr = values if isinstance(values, np.ndarray) else np.asarray(values, dtype=object)
         if arr.dtype == np.float64:
-            return self._reduce(arr)  # already residues (this field's own arrays): reduce, never round
+            return self._reduce(arr.copy())  # already residues (this field's own arrays): reduce, never round
         return super().asarray(arr).astype(np.float64)
 
     def zeros(self, shape) -> np.ndarray:
