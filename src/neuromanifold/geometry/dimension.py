@@ -17,6 +17,7 @@ Algorithm (docs/math.md §2):
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field
 
@@ -205,8 +206,14 @@ def dimension(architecture, seed: int = 0, trials: int = 2, prime: int | None = 
 
     ranks: list[int] = []
     primes: list[int] = []
-    schedule = [prime] * trials if prime is not None else list(BLAS_PRIMES)
     target = schwartz_zippel(bound.value, degree, DEFAULT_PRIME, trials)  # what `trials` trials at 2^31 − 1 give
+    if prime is not None:
+        schedule = [prime] * trials
+    else:  # as many small primes as the bound needs, if that many exist; else `trials` of them, then 2^31 − 1
+        factor = schwartz_zippel(bound.value, degree, BLAS_PRIMES[-1], 1)
+        needed = trials if factor == 0 else (
+            max(trials, math.ceil(math.log(target) / math.log(factor))) if factor < 1 else len(BLAS_PRIMES) + 1)
+        schedule = list(BLAS_PRIMES[:needed]) if needed <= len(BLAS_PRIMES) else list(BLAS_PRIMES[:trials])
     for t, p in enumerate(schedule):
         ranks.append(trial(t, p))
         primes.append(p)
@@ -220,7 +227,7 @@ def dimension(architecture, seed: int = 0, trials: int = 2, prime: int | None = 
             primes.append(DEFAULT_PRIME)
             if max(ranks) >= bound.value:
                 break
-        ranks, primes = ranks[len(schedule):], primes[len(schedule):]  # the bound is the large prime's
+    # every trial is an independent lower bound: the best rank, and the product of all trials' factors
     best = max(ranks)
     certified = best == bound.value
     error = 0.0 if certified else _bound(bound.value, degree, primes)
