@@ -215,7 +215,7 @@ def test_unisolvent_inputs_are_unisolvent():
     # independently: the monomial Vandermonde at the points is square and invertible (sympy rank over Q)
     from itertools import combinations_with_replacement
 
-    from neuromanifold.geometry.criticality import unisolvent_inputs
+    from neuromanifold.geometry.point_kernel import unisolvent_inputs
 
     for arch, degrees in [(MLP((3, 2, 1), 3), [3]), (MLP((2, 2, 1), "z^2 + z"), [0, 1, 2]),
                           (MLP((3, 2, 1), 2, bias=True), [0, 1, 2])]:

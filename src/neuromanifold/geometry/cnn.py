@@ -531,7 +531,7 @@ def twin_singularity(params_a: Parameters, params_b: Parameters, seed: int = 0, 
     if params_b.architecture != arch:
         raise ValueError("Arguments 'params_a' and 'params_b' must belong to the same CNN.")
     from ..parametrization import Rationals, point_primes
-    from .criticality import unisolvent_inputs
+    from .point_kernel import unisolvent_inputs
 
     if prime is None:  # random, and faithful for both points: no input can target it
         prime = next(p for p in point_primes(params_a, seed, count=8, stream=5)

@@ -18,12 +18,12 @@ How the rank at W is known (for integer or rational W):
   the reduction of the canonical basis of ker dφ(W) over ℚ; rational reconstruction from one or more random
   primes gives candidate rational vectors v, and each is checked **exactly**: the directional derivative
   dφ(W)·v (forward mode, :func:`~neuromanifold.parametrization.directional_derivative`) vanishes at the
-  :func:`unisolvent_inputs`, so it is the zero polynomial.  N − ρ independent verified vectors give
+  :func:`~neuromanifold.geometry.point_kernel.unisolvent_inputs`, so it is the zero polynomial.  N − ρ independent verified vectors give
   rank dφ(W) ≤ ρ, hence = ρ; ρ < (a lower bound on dim V) is a **certified critical** point, and the
-  verified vectors are the exact kernel (:func:`exact_kernel`).  Unlucky choices can only make the
+  verified vectors are the exact kernel (:func:`~neuromanifold.geometry.point_kernel.exact_kernel`).  Unlucky choices can only make the
   candidates fail the check, never pass it.
 * **Exact rank, certified.**  Otherwise, the columns of dφ(W) are vectors of polynomials of total degree
-  ≤ D in the inputs, and evaluation on :func:`unisolvent_inputs` is injective on those, so rank dφ(W) =
+  ≤ D in the inputs, and evaluation on :func:`~neuromanifold.geometry.point_kernel.unisolvent_inputs` is injective on those, so rank dφ(W) =
   rank over ℚ of the Jacobian there: computed exactly (FLINT's fraction-free rank over ℤ) when it is small
   (``exact_limit`` entries).
 * **Otherwise probabilistic, with a proven bound.**  The projected evaluations are recomputed over ℚ at
@@ -55,18 +55,16 @@ import numpy as np
 from ..architectures import Parameters
 from ..limits import check_count
 from ..parametrization import Float64, PrimeField, jacobian, point_primes
-from ..parametrization.rationals import Rationals
 from ..results import Result
 from .bounds import upper_bound
+from .point_kernel import VERIFY_LIMIT, ExactObjects, exact_kernel, integer_rows, unisolvent_inputs
 from .rank import nullspace_mod_p, rank_mod_p
 
 __all__ = ["PointRank", "rank_at_point", "is_critical", "symmetry_directions", "generic_rank"]
 
 #: Largest (rows × N) of the exact grid Jacobian computed over ℚ.
 EXACT_LIMIT = 60_000
-#: Largest (unisolvent inputs × kernel vectors × N) checked exactly by :func:`exact_kernel`.
-VERIFY_LIMIT = 20_000_000
-#: Further random primes :func:`exact_kernel` may draw when reconstruction has not stabilised.
+#: Further random primes :func:`~neuromanifold.geometry.point_kernel.exact_kernel` may draw when reconstruction has not stabilised.
 KERNEL_PRIMES = 3
 #: Largest (rows × N) of the projected evaluations ranked over ℚ when both exact routes are too large.
 PROJECTED_LIMIT = 400_000
@@ -99,7 +97,7 @@ class PointRank(Result):
     them at an exact point nearby (:func:`~neuromanifold.geometry.proximity.exact_point`).
 
     ``method`` is ``"exact-kernel"`` (a rank over F_p matched by N − rank kernel vectors proven over ℚ, see
-    :func:`exact_kernel`), ``"exact"`` (rank over ℚ at unisolvent inputs), ``"mod-p"`` (a lower bound from
+    :func:`~neuromanifold.geometry.point_kernel.exact_kernel`), ``"exact"`` (rank over ℚ at unisolvent inputs), ``"mod-p"`` (a lower bound from
     random projected evaluations) or ``"float"`` (numerical rank from singular values).  ``certified``
     says whether ``critical`` is proven; otherwise ``error_bound`` bounds the probability that the
     verdict is wrong.  ``extra_kernel`` holds (as columns) a basis of ker dφ(W) modulo the rescaling
@@ -216,71 +214,13 @@ def _check(params):
         raise TypeError(f"Argument 'params' must be a Parameters, not {type(params).__name__}.")
 
 
-def unisolvent_inputs(architecture) -> np.ndarray:
-    """Inputs on which a function the architecture can compute is zero only if it is the zero polynomial.
-
-    Every f_θ has total degree ≤ D = ``total_degree`` in x ∈ K^{d_0}, and the lattice simplex
-    {α ∈ ℕ^{d_0} : |α| ≤ D} is unisolvent for polynomials of total degree ≤ D (induction on d_0: a polynomial
-    vanishing there is x_1·q on x_1 = 0, and q vanishes on the simplex of size D − 1 shifted by e_1).  When all
-    outputs are homogeneous of the single degree D (``output_degrees() == {D}``), the slice |α| = D suffices: a
-    homogeneous polynomial vanishing on the hyperplane Σx = D vanishes on the cone over it, and its restriction
-    there is a polynomial of degree ≤ D on the simplex of size D in d_0 − 1 coordinates.  Sizes C(D + d_0, d_0)
-    and C(D + d_0 − 1, d_0 − 1), against (D + 1)^{d_0} for the tensor grid.
-    """
-    D, d0 = architecture.total_degree, architecture.input_dim
-    homogeneous = architecture.output_degrees() == frozenset({D})
-    points = list(_simplex(d0, D, homogeneous))
-    return np.array(points, dtype=np.int64).reshape(-1, d0)
-
-
-def _simplex(d0, D, homogeneous):
-    """Compositions α of at most D (exactly D when homogeneous) into d0 parts, generated without the full grid."""
-    def rec(prefix, left, parts):
-        if parts == 1:
-            if homogeneous:
-                yield prefix + (left,)
-            else:
-                for a in range(left + 1):
-                    yield prefix + (a,)
-            return
-        for a in range(left + 1):
-            yield from rec(prefix + (a,), left - a, parts - 1)
-    yield from rec((), D, d0)
-
-
-class _ExactObjects(Rationals):
-    """ℚ on object arrays, holding integers as Python ints (much faster than Fraction) and only
-    non-integers as Fractions; arithmetic is exact either way."""
-
-    def asarray(self, values):
-        arr = super().asarray(values)
-        flat = [int(v) if v.denominator == 1 else v for v in arr.ravel()]
-        out = np.empty(len(flat), dtype=object)
-        out[:] = flat
-        return out.reshape(arr.shape)
-
-    def zeros(self, shape):
-        out = np.empty(shape, dtype=object)
-        out[...] = 0
-        return out
-
-
 def _exact_matrix(params):
     """The Jacobian at the grid over ℚ with each row scaled to integers, as a FLINT fmpz_mat."""
     import flint
 
     arch = params.architecture
-    J = jacobian(arch, params, unisolvent_inputs(arch).astype(object), _ExactObjects())
-    return flint.fmpz_mat(_integer_rows(J))
-
-
-def _integer_rows(J) -> list[list[int]]:
-    """Each row of a rational matrix scaled by the lcm of its denominators (same rank, same kernel)."""
-    rows = []
-    for row in J:
-        den = lcm(*[Fraction(v).denominator for v in row]) if len(row) else 1
-        rows.append([int(Fraction(v) * den) for v in row])
-    return rows
+    J = jacobian(arch, params, unisolvent_inputs(arch).astype(object), ExactObjects())
+    return flint.fmpz_mat(integer_rows(J))
 
 
 def _complement(kernel_cols: list, sym: np.ndarray, rank_fn) -> list:
@@ -312,9 +252,9 @@ def rank_at_point(params, prime: int | None = None, seed: int = 0, trials: int =
         no input can target a prime it cannot know), or always at ``prime`` when one is given (refused
         when W is not faithful modulo it).
     exact_limit:
-        Compute the rank over ℚ at :func:`unisolvent_inputs` when (rows × N) ≤ this.
+        Compute the rank over ℚ at :func:`~neuromanifold.geometry.point_kernel.unisolvent_inputs` when (rows × N) ≤ this.
     verify_limit:
-        Try the exact kernel certificate (:func:`exact_kernel`) when (unisolvent inputs × kernel vectors × N)
+        Try the exact kernel certificate (:func:`~neuromanifold.geometry.point_kernel.exact_kernel`) when (unisolvent inputs × kernel vectors × N)
         ≤ this (``0``: never).
     tol:
         Float weights only: singular values ≤ tol · σ_max count as zero.
@@ -400,9 +340,9 @@ def rank_at_point(params, prime: int | None = None, seed: int = 0, trials: int =
             rng = np.random.default_rng([seed, t, 13])
             X = rng.integers(0, PROJECTED_RANGE, (U, arch.input_dim)).astype(object)
             C = rng.integers(0, PROJECTED_RANGE, (U, arch.output_dim)).astype(object)
-            ns = _ExactObjects()
+            ns = ExactObjects()
             J = jacobian(arch, ns.asarray(params.flatten()), X, ns, projections=C)
-            ranks.append(flint.fmpz_mat(_integer_rows(J)).rank())
+            ranks.append(flint.fmpz_mat(integer_rows(J)).rank())
             if max(ranks) >= g:
                 break
         rho = max(ranks)
@@ -433,84 +373,6 @@ def _exact_extra(K: np.ndarray, sym: np.ndarray):
     extra = _complement([K[:, j] for j in range(K.shape[1])], sym_z, _rank_q)
     ker = np.stack(extra, axis=1) if extra else np.zeros((K.shape[0], 0), dtype=object)
     return ker, _rank_q(sym_z) if sym.size else 0
-
-
-def exact_kernel(params, jacobians, more=(), limit: int = VERIFY_LIMIT) -> tuple[np.ndarray | None, list[int]]:
-    """A basis of ker dφ(W) over ℚ, proven, from kernels of projected Jacobians over random primes; or None.
-
-    ``jacobians`` are pairs (p, J) with J ∈ F_p^{R × N} the projected evaluations at W of one rank ρ; ``more``
-    pairs (p, thunk) give further ones on demand.  Each canonical kernel basis of J mod p
-    (:func:`~neuromanifold.geometry.rank.canonical_kernel_mod_p`) with the same pivots is combined by the
-    Chinese remainder theorem and rationally reconstructed
-    (:func:`~neuromanifold.parametrization.rational_reconstruction`); every candidate v is then checked
-    **exactly**: the directional derivative dφ(W)·v, evaluated over ℚ on
-    :func:`unisolvent_inputs`, is zero there, so it is the zero polynomial and v ∈ ker dφ(W).  N − ρ such
-    independent vectors give rank dφ(W) ≤ ρ; with ρ ≤ rank dφ(W) (a rank over F_p, docs/math.md §2) the rank is
-    exactly ρ.  Returns (an integer matrix whose N − ρ columns span the kernel, or None when reconstruction
-    does not stabilise on the primes given or the check is too large (inputs × vectors × N > ``limit``); the
-    primes used).
-    """
-    from ..parametrization import directional_derivative
-    from .rank import canonical_kernel_mod_p
-
-    arch = params.architecture
-    grid = unisolvent_inputs(arch)
-    queue = [(p, (lambda J=J: J)) for p, J in jacobians] + list(more)
-    pivots = modulus = residues = None
-    used: list[int] = []
-    for p, get in queue:
-        if modulus is not None and modulus % p == 0:
-            continue
-        piv, K = canonical_kernel_mod_p(get(), p)
-        used.append(p)
-        if pivots is None:
-            pivots = piv
-            if grid.shape[0] * K.shape[1] * max(1, arch.n_params) > limit:
-                return None, used
-            modulus, residues = p, [[int(x) for x in row] for row in K[list(pivots)]]
-        elif piv != pivots:
-            continue  # a different kernel: this prime (or its random functionals) was unlucky
-        else:
-            inv = pow(modulus, -1, p)
-            residues = [[a + modulus * (((int(b) - a) * inv) % p) for a, b in zip(ra, rb)]
-                        for ra, rb in zip(residues, K[list(pivots)])]
-            modulus *= p
-        candidate = _reconstruct(residues, modulus, pivots, arch.n_params)
-        if candidate is None:
-            continue
-        ns = _ExactObjects()
-        theta = ns.asarray(params.flatten())
-        X = grid.astype(object)
-        if all(_is_zero(directional_derivative(arch, theta, candidate[:, j], X, ns))
-               for j in range(candidate.shape[1])):
-            return candidate, used
-    return None, used
-
-
-def _reconstruct(residues, modulus, pivots, n):
-    """Integer columns of the canonical kernel basis with pivot rows reconstructed from ``residues``."""
-    from ..parametrization import rational_reconstruction
-
-    free = [j for j in range(n) if j not in set(pivots)]
-    cols = []
-    for j in range(len(free)):
-        vals = [Fraction(0)] * n
-        vals[free[j]] = Fraction(1)
-        for i, piv in enumerate(pivots):
-            q = rational_reconstruction(residues[i][j], modulus)
-            if q is None:
-                return None
-            vals[piv] = q
-        den = lcm(*[v.denominator for v in vals])
-        cols.append([int(v * den) for v in vals])
-    out = np.empty((n, len(free)), dtype=object)
-    for j, col in enumerate(cols):
-        out[:, j] = col
-    return out
-
-
-def _is_zero(values) -> bool:
-    return all(v == 0 for v in np.asarray(values, dtype=object).ravel())
 
 
 def _integer_columns(sym: np.ndarray) -> np.ndarray:
