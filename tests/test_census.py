@@ -340,3 +340,12 @@ def test_failed_analysis_is_reported_and_retried(tmp_path, monkeypatch):
         second = run_census(tasks, store, workers=1)
         assert (second.computed, second.failed) == (1, 0)
         assert "error" not in store.rows()[0]["extras"]["strata"]
+
+
+def test_a_failing_task_in_a_batch_does_not_lose_the_others():
+    from neuromanifold.experiments.census import CensusTask, run_batch
+
+    good, bad = CensusTask((2, 2, 1), "monomial", 2), CensusTask((2, 0, 1), "monomial", 2)
+    rows = run_batch([good, bad, good])
+    assert rows[0]["dimension"] == rows[2]["dimension"] == 3  # (2,2,1) at r = 2: all binary quadrics
+    assert isinstance(rows[1], str) and "ValueError" in rows[1]

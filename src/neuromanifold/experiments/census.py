@@ -43,6 +43,7 @@ __all__ = [
     "pending_tasks",
     "run_census",
     "run_task",
+    "run_batch",
 ]
 
 #: Activation kinds a census can sweep.
@@ -270,6 +271,42 @@ def run_task(task: CensusTask) -> dict:
     }
 
 
+def run_batch(tasks) -> list:
+    """Several small tasks in one worker call (one round trip instead of many): for each task its row, or the
+    text of the exception it raised (then counted as failed).  ``MemoryError`` is not caught: the batch fails
+    and its tasks are retried one by one."""
+    out = []
+    for task in tasks:
+        try:
+            out.append(run_task(task))
+        except MemoryError:
+            raise
+        except Exception as exc:  # one bad task must not lose the others of its batch
+            out.append(f"{type(exc).__name__}: {exc}")
+    return out
+
+
+#: Tasks with at most this many parameters are sent to workers in batches of :data:`BATCH_SIZE` (their
+#: computation takes milliseconds, less than a round trip to a worker).
+BATCH_MAX_PARAMS = 300
+BATCH_SIZE = 32
+
+
+def _batches(tasks):
+    """The tasks in order, small ones grouped into lists of up to BATCH_SIZE, others alone."""
+    group = []
+    for t in tasks:
+        if sum((t.widths[i] + t.bias) * t.widths[i + 1] for i in range(len(t.widths) - 1)) <= BATCH_MAX_PARAMS:
+            group.append(t)
+            if len(group) == BATCH_SIZE:
+                yield group
+                group = []
+        else:
+            yield [t]
+    if group:
+        yield group
+
+
 def _run_analysis(name: str, arch, res, task: CensusTask) -> dict:
     """One optional analysis as a JSON-able dict (strata / criticality, when their modules exist).
 
@@ -493,8 +530,9 @@ def run_census(tasks, store, executor=None, workers: int = 1, progress: bool = F
     progress:
         Show a tqdm progress bar on stderr.
     max_in_flight:
-        Tasks submitted ahead of the results (default 4 per worker, at least 8): bounds memory and makes
-        Ctrl-C quick.
+        Batches submitted ahead of the results (default 4 per worker, at least 8): bounds memory and makes
+        Ctrl-C quick.  Tasks of at most :data:`BATCH_MAX_PARAMS` parameters travel in batches of
+        :data:`BATCH_SIZE` (:func:`run_batch`) when a pool or cluster runs them.
 
     Ctrl-C (``KeyboardInterrupt``): pending tasks are cancelled, running ones are allowed to finish
     and are stored too, the pool is shut down, and the interrupt is re-raised — every finished result
@@ -517,9 +555,9 @@ def run_census(tasks, store, executor=None, workers: int = 1, progress: bool = F
     limit = max_in_flight or max(8, 4 * (workers if own else 4))
     bar = _progress_bar(len(pending), progress)
     computed, errors = 0, []
-    in_flight: dict = {}
-    queue = iter(pending)
-    retry: list = []  # tasks whose worker died, to submit again
+    in_flight: dict = {}  # future → the batch (list of tasks) it computes
+    queue = _batches(pending) if not isinstance(executor, SerialExecutor) else ([t] for t in pending)
+    retry: list = []  # tasks whose worker died, to submit again (one by one)
     deaths: dict[str, int] = {}
     broken = False
     restarts = 0  # pool restarts since the last finished task
@@ -535,48 +573,55 @@ def run_census(tasks, store, executor=None, workers: int = 1, progress: bool = F
 
     def collect(fut) -> None:
         nonlocal computed, broken, restarts
-        task = in_flight.pop(fut)
+        batch = in_flight.pop(fut)
         exc = fut.exception()
         if own and isinstance(exc, BrokenProcessPool):
             broken = True
-            requeue(task)
+            for task in batch:
+                requeue(task)
             return
-        if exc is not None:
-            errors.append(f"{task.key}: {type(exc).__name__}: {exc}")
-        else:
-            restarts = 0
-            row = fut.result()
-            if not store.put(row):  # stored before without some analysis: add it
-                store.add_extras(row["key"], row["tool_version"], row["extras"])
-            failed = [f"{name}: {value['error']}" for name, value in row["extras"].items()
-                      if isinstance(value, dict) and "error" in value]
-            if failed:  # the dimension is stored; the analysis counts as failed and a re-run retries it
-                errors.append(f"{task.key}: analysis " + "; ".join(failed))
+        if exc is not None and len(batch) > 1 and isinstance(exc, MemoryError):
+            retry.extend(batch)  # alone, each may fit
+            return
+        results = [f"{type(exc).__name__}: {exc}"] * len(batch) if exc is not None else fut.result()
+        for task, row in zip(batch, results):
+            if isinstance(row, str):
+                errors.append(f"{task.key}: {row}")
             else:
-                computed += 1
-        if bar is not None:
-            bar.update(1)
+                restarts = 0
+                if not store.put(row):  # stored before without some analysis: add it
+                    store.add_extras(row["key"], row["tool_version"], row["extras"])
+                failed = [f"{name}: {value['error']}" for name, value in row["extras"].items()
+                          if isinstance(value, dict) and "error" in value]
+                if failed:  # the dimension is stored; the analysis counts as failed and a re-run retries it
+                    errors.append(f"{task.key}: analysis " + "; ".join(failed))
+                else:
+                    computed += 1
+            if bar is not None:
+                bar.update(1)
 
     interrupted = False
     try:
         while True:
             while len(in_flight) < limit and not broken:
-                task = retry.pop() if retry else next(queue, None)
-                if task is None:
+                batch = [retry.pop()] if retry else next(queue, None)
+                if batch is None:
                     break
                 try:
-                    in_flight[executor.submit(run_task, task)] = task
+                    in_flight[executor.submit(run_batch, batch)] = batch
                 except BrokenProcessPool:
                     if not own:
                         raise
                     broken = True
-                    requeue(task)
+                    for task in batch:
+                        requeue(task)
             if broken:  # a worker died: the pool's other futures are lost too; start a new pool
                 for fut in list(in_flight):
                     if fut.done() and not fut.cancelled() and fut.exception() is None:
                         collect(fut)  # finished before the death: keep it
                     else:
-                        requeue(in_flight.pop(fut))
+                        for task in in_flight.pop(fut):
+                            requeue(task)
                 broken = False
                 restarts += 1
                 _shutdown(executor, cancel=True)
