@@ -29,6 +29,15 @@ from .parametrization import Float64, PrimeField, Rationals, evaluate, jacobian
 
 __version__ = "0.1.0"
 
+
+def __getattr__(name):
+    """``from_torch``/``to_torch`` live in :mod:`neuromanifold.nn`, imported (with torch) on first use."""
+    if name in ("from_torch", "to_torch"):
+        from . import nn
+
+        return getattr(nn, name)
+    raise AttributeError(f"module 'neuromanifold' has no attribute {name!r}")
+
 __all__ = [
     "CNN",
     "DimensionResult",
@@ -44,12 +53,14 @@ __all__ = [
     "dimension",
     "evaluate",
     "expected_dimension",
+    "from_torch",
     "generic_polynomial",
     "jacobian",
     "parse_activation",
     "rank_at_point",
     "singular",
     "subnetwork_strata",
+    "to_torch",
     "upper_bound",
     "vanishing_ideal",
     "__version__",

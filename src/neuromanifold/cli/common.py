@@ -115,9 +115,13 @@ def point_from_args(args):
     """The :class:`~neuromanifold.Parameters` of ``--weights FILE``, on the architecture the file stores;
     options given on the command line (WIDTHS, --degree/--activation, --bias) must agree with it — a
     contradiction is a UsageError, never a silent override.  A file without an architecture needs WIDTHS."""
+    from pathlib import Path
+
     from ..architectures import Parameters, architecture_from_json
     from ..architectures.parameters import read_json_file
 
+    if Path(args.weights).suffix.lower() in (".pt", ".pth", ".npz"):
+        return _tensor_point(args)
     data = read_json_file(args.weights, "path")
     stored = None
     if isinstance(data, dict) and data.get("architecture") is not None:
@@ -145,6 +149,65 @@ def point_from_args(args):
         if arch != stored:
             raise UsageError(f"the command line describes {arch!r} but --weights {args.weights!r} holds {stored!r}")
     return Parameters.from_json(data, arch)
+
+
+def _tensor_point(args):
+    """``--weights model.pt|.pth|.npz``: a PyTorch state dict (loaded with ``weights_only=True``, the safe
+    unpickler) or numpy arrays named like one (``0.weight``, ``0.bias``, ``1.coefficients``, …), read by
+    :func:`neuromanifold.nn.from_state_dict`; activations from :class:`~neuromanifold.nn.PolynomialActivation`
+    buffers or from --degree/--activation; WIDTHS, if given, must agree."""
+    from pathlib import Path
+
+    import numpy as np
+
+    from ..architectures.parameters import MAX_WEIGHTS_FILE_BYTES
+
+    path = Path(args.weights)
+    if not path.is_file():
+        raise UsageError(f"--weights {args.weights!r} is not a readable file")
+    if path.stat().st_size > MAX_WEIGHTS_FILE_BYTES:
+        raise UsageError(f"--weights {args.weights!r} is larger than {MAX_WEIGHTS_FILE_BYTES // 2**20} MiB")
+    try:
+        from ..nn import from_state_dict
+    except ImportError as exc:
+        raise UsageError(str(exc)) from None
+    if path.suffix.lower() == ".npz":
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                state = {k: data[k] for k in data.files}
+        except (OSError, ValueError) as exc:
+            raise UsageError(f"--weights {args.weights!r} is not a readable .npz file ({exc})") from None
+    else:
+        import torch
+
+        try:
+            state = torch.load(path, map_location="cpu", weights_only=True)
+        except Exception as exc:  # the safe unpickler refuses code objects and whole modules
+            raise UsageError(f"--weights {args.weights!r}: cannot read it as a state dict "
+                             f"({type(exc).__name__}); save model.state_dict() with torch.save") from None
+        if isinstance(state, dict) and isinstance(state.get("state_dict"), dict):
+            state = state["state_dict"]
+    if not isinstance(state, dict):
+        raise UsageError(f"--weights {args.weights!r} holds a {type(state).__name__}, not a state dict")
+    linears = sum(1 for k in state if str(k).endswith(".weight") or str(k) == "weight")
+    activation = None
+    if args.degree is not None or args.activation is not None:
+        acts = activations_from_args(args, max(0, linears - 1))
+        activation = list(acts) if isinstance(acts, tuple) else [acts] * max(0, linears - 1)
+    try:
+        params = from_state_dict(state, activation=activation)
+    except ValueError as exc:
+        if "activation" in str(exc) and activation is None:
+            raise UsageError(f"--weights {args.weights!r} names no polynomial activation (save a model built with "
+                             "neuromanifold.nn.PolynomialActivation, or give --degree R / --activation P)") from None
+        raise
+    arch = params.architecture
+    if args.widths is not None and parse_widths(args.widths) != arch.widths:
+        raise UsageError(f"the command line describes widths {args.widths} but --weights {args.weights!r} holds "
+                         f"{arch!r}")
+    if args.bias and not arch.bias:
+        raise UsageError(f"--bias given but --weights {args.weights!r} has no biases")
+    return params
 
 
 def add_point_options(parser) -> None:
@@ -186,9 +249,13 @@ def describe_point(params, snapped) -> str | None:
     """One line for text output when the answers hold at W′ ≠ W (float input), else None."""
     if params.kind != "float":
         return None
-    what = ("snapped onto " + "; ".join(e.label for e in snapped.events)) if snapped.events else (
-        f"no subnetwork stratum within tolerance {snapped.tolerance:g} (nearest: "
-        f"{snapped.nearest.label if snapped.nearest else 'none'}, distance {snapped.distance:.3g})")
+    if snapped.events:
+        what = "snapped onto " + "; ".join(e.label for e in snapped.events)
+    elif snapped.nearest is not None and snapped.distance == 0:
+        what = f"already on a subnetwork stratum ({snapped.nearest.label})"
+    else:
+        what = (f"no subnetwork stratum within tolerance {snapped.tolerance:g} (nearest: "
+                f"{snapped.nearest.label if snapped.nearest else 'none'}, distance {snapped.distance:.3g})")
     return (f"float weights: {what}; exact answers below hold at the rational point W′ (denominators ≤ "
             f"{snapped.max_denominator}·2^k) at distance {snapped.distance_to_exact:.3g} from yours")
 
