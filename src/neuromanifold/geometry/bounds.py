@@ -163,3 +163,25 @@ def output_degree_in_all_variables(architecture) -> int:
     for act in architecture.activations:
         deg = act.degree * deg + 1
     return deg
+
+
+def input_bottleneck_rank_bound(architecture, k: int) -> int:
+    """Upper bound on rank dφ(W) at every W with rank W_1 ≤ k < d_0 (σ_1 = z^{r_1} …, no biases).
+
+    Choose input coordinates x = (y, w), y ∈ ℚ^k, with W_1 x = A y.  Directions that keep the
+    w-columns of W_1 zero move f inside {g(y): g ∈ V(k, d_1, …, d_L)}: at most dim V(k, d_1, …, d_L)
+    ≤ ub(k, d_1, …, d_L) (geometry.bounds).  A direction in entry (i, m) of the w-columns gives
+    w_m · ∂f/∂z_{1,i}(y), and span_i ∂f/∂z_{1,i} has dimension ≤ min(d_1, d_L·C(D − 1 + k − 1, k − 1))
+    (polynomials of degree D − 1 in y).  Hence
+
+        rank dφ(W) ≤ ub(k, d_1, …, d_L) + (d_0 − k)·min(d_1, d_L·C(D + k − 2, k − 1)).
+
+    When this is < dim V, every such point is critical (a proof, not a test).  For large r the bound
+    reaches N − Σ d_ℓ (the expected dimension), consistent with the Kohn–Marchetti–Shabir–Shahverdi–Wang
+    theorem (docs/math.md §5)."""
+    d = architecture.widths
+    if not 1 <= k < d[0]:
+        raise ValueError(f"Argument 'k' must satisfy 1 ≤ k < d_0 = {d[0]}, got {k!r}.")
+    small = architecture.with_widths((k,) + tuple(d[1:]))
+    D = architecture.total_degree
+    return upper_bound(small).value + (d[0] - k) * min(d[1], d[-1] * comb(D + k - 2, k - 1))
