@@ -51,7 +51,7 @@ KINDS = ("monomial", "generic")
 
 #: Optional per-architecture analyses → the module that must exist for them.
 _ANALYSES = {
-    "strata": "neuromanifold.geometry.subnetworks",
+    "strata": "neuromanifold.geometry.mlp_strata",
     "criticality": "neuromanifold.geometry.critical_scan",
 }
 #: Entry point of each analysis module: called as fn(architecture[, seed=...]).

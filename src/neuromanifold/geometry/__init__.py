@@ -16,6 +16,7 @@ from .dimension import DimensionResult, dimension
 from .equations import IdealResult, vanishing_ideal
 from .jacobian_criterion import jacobian_certificate, proven_equations
 from .mason import mason
+from .mlp_strata import Stratum, strata_order, subnetwork_strata
 from .rank import nullspace_mod_p, rank_mod_p, schwartz_zippel
 from .singularity import (
     SingularityResult,
@@ -23,14 +24,7 @@ from .singularity import (
     subnetwork_singularity_table,
     tangent_limit,
 )
-from .subnetworks import (
-    Stratum,
-    SubnetworkReport,
-    detect_subnetwork,
-    reduce_network,
-    strata_order,
-    subnetwork_strata,
-)
+from .subnetworks import SubnetworkReport, detect_subnetwork, reduce_network
 
 __all__ = [
     "CNNDimension",

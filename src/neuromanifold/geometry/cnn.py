@@ -339,7 +339,7 @@ def enumerate_strata(architecture, include_zero: bool = True) -> list[Padding]:
     These are the zero-padding strata of docs/math.md §6 (Shahverdi–Marchetti–Kohn; Razor's Edge): away from
     φ^{−1}(0) the parametrisation is regular on each.
     """
-    from .subnetworks import MAX_STRATA
+    from .mlp_strata import MAX_STRATA
 
     arch = _check_cnn(architecture)
     count = prod(k * (k + 1) // 2 for k in arch.filters) + (arch.depth if include_zero else 0)

@@ -4,7 +4,7 @@
 
 (a) random integer points are non-critical (they should be: the generic rank is attained on a dense
     open set);
-(b) every subnetwork stratum type (:func:`~neuromanifold.geometry.subnetworks.subnetwork_strata`, each
+(b) every subnetwork stratum type (:func:`~neuromanifold.geometry.mlp_strata.subnetwork_strata`, each
     with zero outgoing columns and, where σ(0) = 0, zero incoming rows) is critical — this direction
     fails in general for small r (e.g. filling architectures);
 (c) points that are *not* subnetworks are searched for criticality:
@@ -59,7 +59,7 @@ from .critical_points import (
 )
 from .critical_search import numerical_search
 from .criticality import generic_rank
-from .subnetworks import subnetwork_strata
+from .mlp_strata import subnetwork_strata
 
 __all__ = ["PointCheck", "ScanResult", "scan", "DegreeSweep", "degree_sweep", "known_degree_bounds", "numerical_search",
            "structure", "explain", "input_bottleneck_rank_bound"]

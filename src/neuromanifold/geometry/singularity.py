@@ -559,7 +559,7 @@ class StratumSingularity:
 
 
 def subnetwork_singularity_table(architecture, seed: int = 0, curves: int = 3) -> list[StratumSingularity]:
-    """For every subnetwork stratum of an MLP (:func:`~neuromanifold.geometry.subnetworks.subnetwork_strata`)
+    """For every subnetwork stratum of an MLP (:func:`~neuromanifold.geometry.mlp_strata.subnetwork_strata`)
     run :func:`singular` at a random point of the stratum, compute the Thm 4.2 hypotheses
     (:class:`Thm42Hypotheses`, our reading of docs/math.md §6) and compare the prediction with the verdict.
 
@@ -567,7 +567,7 @@ def subnetwork_singularity_table(architecture, seed: int = 0, curves: int = 3) -
     singular verdict outside the hypotheses is no contradiction (the theorem gives sufficient
     conditions)."""
     from .dimension import dimension as _dimension
-    from .subnetworks import subnetwork_strata
+    from .mlp_strata import subnetwork_strata
 
     dres = _dimension(architecture, seed=seed)
     rows = []
