@@ -243,7 +243,7 @@ def exposure_probability(stratum: CoordinateStratum | MergedStratum | None = Non
     parametrisation is not regular (Prop 4.5 concerns the strata away from it).  For a
     :class:`MergedStratum` the reduced problem is the narrower MLP (all its coordinates free) and the test is
     |∇L(ι_α θ')|_∞ ≤ ``crit_tol`` on all coordinates."""
-    from .training import refine_on_stratum
+    from .end_points import refine_on_stratum
 
     if stratum is None:
         if architecture is None:

@@ -399,7 +399,7 @@ def network_llc(architecture, theta_star, X, Y, n: int | None = NETWORK_DEFAULTS
         kwargs["preconditioner"] = np.linalg.inv(n_beta * F + damping * np.eye(F.shape[0]))
     rank = None
     if with_rank:
-        from .training import rank_at
+        from .end_points import rank_at
 
         rank = rank_at(architecture, theta)
     kwargs.setdefault("label", architecture.describe())
@@ -415,7 +415,7 @@ def well_conditioned_point(architecture, seed: int = 0, tries: int = 16) -> np.n
 
     Used to pick a regular teacher w*, where λ = rank dφ(w*)/2 (docs/math.md §7).
     """
-    from .training import rank_at
+    from .end_points import rank_at
 
     X = np.random.default_rng([seed, 13]).standard_normal((64, architecture.input_dim))
     best, score = None, -1.0
