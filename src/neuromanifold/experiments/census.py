@@ -20,10 +20,9 @@ from __future__ import annotations
 
 import inspect
 import itertools
-import signal
 import sys
 import time
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
@@ -31,6 +30,7 @@ from ..architectures import MLP, Monomial, generic_polynomial
 from ..geometry import dimension
 from ..limits import check_count, check_seed
 from ..results import Result
+from .executors import SerialExecutor, dask_executor, local_executor  # noqa: F401  (re-exported)
 
 __all__ = [
     "KINDS",
@@ -343,121 +343,6 @@ def _jsonable(value):
     if hasattr(value, "tolist"):
         return value.tolist()
     return str(value)
-
-
-# --- executors -----------------------------------------------------------------------------
-class SerialExecutor:
-    """A ``concurrent.futures``-style executor that runs each task in the calling process at submit
-    time — for tiny sweeps, tests and claims (no process start-up)."""
-
-    def submit(self, fn, *args, **kwargs) -> Future:
-        fut: Future = Future()
-        try:
-            fut.set_result(fn(*args, **kwargs))
-        except BaseException as exc:  # noqa: BLE001 - delivered through the future
-            if isinstance(exc, KeyboardInterrupt):
-                raise
-            fut.set_exception(exc)
-        return fut
-
-    def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
-        pass
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.shutdown()
-
-
-def _worker_init(parent: int) -> None:
-    """Pool initializer: Ctrl-C is the parent's business, and the worker ends itself once ``parent`` is
-    gone — whatever killed it (SIGKILL, an out-of-memory kill) — instead of idling on as an orphan.
-    (With the forkserver start method the parent of a worker is the fork server, so the census process
-    is watched by its pid.)"""
-    import os
-    import threading
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-    def watch() -> None:
-        while True:
-            time.sleep(0.5)
-            try:
-                os.kill(parent, 0)
-            except ProcessLookupError:
-                os._exit(1)
-            except PermissionError:  # pragma: no cover - the pid was reused by another user's process
-                os._exit(1)
-
-    threading.Thread(target=watch, name="neuromanifold-parent-watch", daemon=True).start()
-
-
-def local_executor(workers: int) -> ProcessPoolExecutor:
-    """A process pool of ``workers`` fresh processes (forkserver) that ignore SIGINT (the parent shuts
-    them down on Ctrl-C)."""
-    check_count(workers, "workers", "MAX_WORKERS")
-    import multiprocessing
-
-    # forkserver, not fork: forking a process whose numeric libraries already run threads (flint,
-    # BLAS — e.g. after an in-process dimension computation) can deadlock the children.
-    methods = multiprocessing.get_all_start_methods()
-    ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    if ctx.get_start_method() == "forkserver":
-        ctx.set_forkserver_preload(["neuromanifold.experiments.census"])
-    import os
-
-    # every worker's BLAS (and FLINT) gets its share of the CPUs: w workers × all-core BLAS would oversubscribe
-    # the machine (measured: 2 workers slower than 1).  Inherited by the fork server and the workers, which
-    # read it when they load numpy; a value the user already set is kept.
-    share = str(max(1, len(os.sched_getaffinity(0)) // workers) if hasattr(os, "sched_getaffinity") else 1)
-    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "NEUROMANIFOLD_THREADS"):
-        os.environ.setdefault(var, share)
-    return ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(os.getpid(),), mp_context=ctx)
-
-
-def dask_executor(address, timeout: str = "10s"):
-    """``(client, executor)`` for the dask.distributed scheduler at ``address`` (or a ``LocalCluster``).
-
-    The executor is dask's ``concurrent.futures``-compatible one (``Client.get_executor()``), so the
-    census runs the same code path as with a local pool.  Close the client when done.
-    """
-    try:
-        from distributed import Client
-    except ImportError:
-        raise ValueError('Argument \'dask\' needs dask.distributed: pip install "neuromanifold[cluster]".') from None
-    if isinstance(address, str):
-        if not address.strip():
-            raise ValueError("Argument 'dask' is empty; name a scheduler address like tcp://host:8786.")
-        _probe(address)
-    try:
-        client = Client(address, timeout=timeout)
-    except (OSError, TimeoutError, ValueError) as exc:  # ValueError: a malformed address
-        raise ValueError(f"Argument 'dask' names no reachable scheduler ({address!r}): {exc}.") from None
-    return client, client.get_executor()
-
-
-def _probe(address: str) -> None:
-    """Fail at once (not after dask's connect timeout) when a tcp scheduler address refuses connections."""
-    import socket
-    from urllib.parse import urlsplit
-
-    text = address if "://" in address else "tcp://" + address
-    parts = urlsplit(text)
-    if parts.scheme != "tcp" or not parts.hostname:
-        return  # other transports (inproc, tls, ucx): leave them to dask
-    try:
-        port = parts.port
-    except ValueError:
-        raise ValueError(f"Argument 'dask' has a malformed port: {address!r}.") from None
-    if port is None:
-        return
-    try:
-        socket.create_connection((parts.hostname, port), timeout=5).close()
-    except ConnectionRefusedError:
-        raise ValueError(f"Argument 'dask' names no reachable scheduler ({address!r}): connection refused.") from None
-    except OSError:
-        return  # unreachable host, timeouts: dask's own timeout reports them
 
 
 # --- the runner ----------------------------------------------------------------------------
