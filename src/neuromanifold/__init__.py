@@ -15,11 +15,11 @@ from .architectures import (
 )
 from .geometry import (
     DimensionResult,
-    critical_scan,
     detect_subnetwork,
     dimension,
     expected_dimension,
     rank_at_point,
+    scan_criticality,
     singular,
     subnetwork_strata,
     upper_bound,
@@ -48,7 +48,7 @@ __all__ = [
     "Polynomial",
     "PrimeField",
     "Rationals",
-    "critical_scan",
+    "scan_criticality",
     "detect_subnetwork",
     "dimension",
     "evaluate",

@@ -10,7 +10,7 @@ from .cnn import (
     twin_singularity,
 )
 from .critical_scan import ScanResult, degree_sweep
-from .critical_scan import scan as critical_scan
+from .critical_scan import scan as scan_criticality
 from .criticality import PointRank, rank_at_point
 from .dimension import DimensionResult, dimension
 from .equations import IdealResult, vanishing_ideal
@@ -37,7 +37,7 @@ __all__ = [
     "SubnetworkReport",
     "UpperBound",
     "cnn_dimension",
-    "critical_scan",
+    "scan_criticality",
     "degree_sweep",
     "detect_padding",
     "detect_subnetwork",
