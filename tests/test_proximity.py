@@ -109,3 +109,19 @@ def test_trained_weights_go_through_critical_singular_and_strata(tmp_path):
         assert "NaN" not in json.dumps(record)
     assert crit["certified"] and crit["numerical"]["rank"] >= 0
     assert strata["point"]["tolerance"] == 0.05
+
+
+def test_cnn_with_biases_and_wide_layers():
+    c = CNN(5, (3, 2), (2, 1), 2, bias=True)
+    p = Parameters(c, [np.array([1e-9, 0.5, 0.3]), np.array([0.2, 0.7])], [np.array([0.1]), np.array([0.4])])
+    s = exact_point(p)
+    assert s.exact.weights[0][0] == 0 and s.exact.biases[0][0] == Fraction(1, 10)
+    # a hidden layer of 120 neurons (7,140 pairs, screened through the Gram matrix): the planted nearly
+    # proportional pair is found, at the distance a direct SVD of the two rows gives (Eckart–Young)
+    rng = np.random.default_rng(3)
+    W1 = rng.standard_normal((120, 4))
+    W1[77] = 2.5 * W1[12] + np.array([1e-7, 0, 0, 0])
+    q = Parameters(MLP((4, 120, 1), 2), [W1, rng.standard_normal((1, 120))])
+    near = distance_to_subnetwork(q)
+    want = np.linalg.svd(np.vstack([W1[12], W1[77]]), compute_uv=False)[1]
+    assert near.units == (12, 77) and near.distance == pytest.approx(want, rel=1e-9)

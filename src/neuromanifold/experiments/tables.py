@@ -75,7 +75,6 @@ def read_table(path) -> list[dict]:
 
 
 def _widths(value, where) -> tuple[int, ...]:
-    from ..architectures import MLP  # noqa: F401  (validation below mirrors MLP's)
     from ..limits import MAX_LAYERS
 
     if isinstance(value, str):

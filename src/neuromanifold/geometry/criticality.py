@@ -48,7 +48,6 @@ import time
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from functools import lru_cache
-from math import lcm
 
 import numpy as np
 
@@ -165,8 +164,6 @@ def symmetry_directions(params) -> np.ndarray:
     σ = a z^r: (row_i, b_i) ↦ t·(row_i, b_i), col_i ↦ t^{−r} col_i.  With biases also σ = a (z − c)^r + d
     (:func:`~neuromanifold.geometry.bounds.rescalable`): b_i ↦ t(b_i − c) + c and b_{ℓ+1} absorbs the constant
     col_i·d·(t^{−r} − 1), so the tangent at t = 1 is (row_i, b_i − c, −r·col_i, r·d·col_i in b_{ℓ+1})."""
-    from fractions import Fraction
-
     from .bounds import rescalable
 
     arch = params.architecture
@@ -376,15 +373,10 @@ def _exact_extra(K: np.ndarray, sym: np.ndarray):
 
 
 def _integer_columns(sym: np.ndarray) -> np.ndarray:
-    """Scale each rescaling tangent (rational entries) to an integer vector."""
+    """Each rescaling tangent (a column with rational entries) scaled to an integer vector."""
     if sym.size == 0:
         return sym
-    out = np.empty(sym.shape, dtype=object)
-    for j in range(sym.shape[1]):
-        col = [Fraction(v) for v in sym[:, j]]
-        den = lcm(*[c.denominator for c in col])
-        out[:, j] = [int(c * den) for c in col]
-    return out
+    return np.array(integer_rows(sym.T), dtype=object).T
 
 
 def _mod_p_extra(J, sym, p):

@@ -148,8 +148,7 @@ def _reconstruct(residues, modulus, pivots, n):
             if q is None:
                 return None
             vals[piv] = q
-        den = lcm(*[v.denominator for v in vals])
-        cols.append([int(v * den) for v in vals])
+        cols.append(integer_rows([vals])[0])
     out = np.empty((n, len(free)), dtype=object)
     for j, col in enumerate(cols):
         out[:, j] = col

@@ -131,15 +131,20 @@ def _check_tol(tol):
 
 
 def _rows(params, ell):
-    """[W_ℓ | b_ℓ] of layer ℓ (0-based) as floats."""
+    """[W_ℓ | b_ℓ] of layer ℓ (0-based) as floats (a CNN filter and its bias: one vector)."""
     W = np.asarray(params.weights[ell], dtype=float)
     if params.biases is None:
         return W
-    return np.hstack([W, np.asarray(params.biases[ell], dtype=float).reshape(-1, 1)])
+    b = np.asarray(params.biases[ell], dtype=float)
+    if W.ndim == 1:
+        return np.concatenate([W, b.ravel()])
+    return np.hstack([W, b.reshape(-1, 1)])
 
 
-def events(params) -> list[Event]:
-    """Every maximal subnetwork stratum of the architecture with the distance from ``params`` to it."""
+def events(params, within: float | None = None) -> list[Event]:
+    """Every maximal subnetwork stratum of the architecture with the distance from ``params`` to it; with
+    ``within``, of the redundancy events (O(d²) per layer) only those within ``within`` × their layer's scale
+    and the nearest few are kept — all that :func:`snap` and :func:`distance_to_subnetwork` need."""
     _check(params)
     arch = params.architecture
     with np.errstate(over="ignore", invalid="ignore"):
@@ -169,20 +174,64 @@ def events(params) -> list[Event]:
             out.append(Event("inactive-out", ell, (i,), float(np.linalg.norm(nxt[:, i])), s_out))
             if constant_ok:
                 out.append(Event("inactive-in", ell, (i,), float(np.linalg.norm(rows[i, : d_in[ell - 1]])), s_in))
-        exps = act.support
-        same_parity = len({e % 2 for e in exps}) == 1
-        for i in range(arch.widths[ell]):
-            for j in range(i + 1, arch.widths[ell]):
-                a, b = rows[i], rows[j]
-                if act.is_monomial:
-                    s = np.linalg.svd(np.vstack([a, b]), compute_uv=False)
-                    dist = float(s[1]) if s.size > 1 else 0.0
-                    c = float(a @ b / (a @ a)) if a @ a > 0 else None
-                    out.append(Event("redundant", ell, (i, j), dist, s_in, c))
-                else:
-                    out.append(Event("redundant", ell, (i, j), float(np.linalg.norm(a - b) / np.sqrt(2)), s_in, 1.0))
-                    if same_parity:
-                        out.append(Event("redundant", ell, (i, j), float(np.linalg.norm(a + b) / np.sqrt(2)), s_in, -1.0))
+        same_parity = len({e % 2 for e in act.support}) == 1
+        out += _pair_events(rows, ell, act.is_monomial, same_parity, s_in, within)
+    return out
+
+
+#: Pairs of a layer computed one SVD at a time; wider layers are screened through the Gram matrix first.
+_EXACT_PAIRS = 2048
+#: Smallest screened pairs of a wide layer recomputed exactly.
+_RECHECK = 64
+
+
+def _pair_events(rows: np.ndarray, ell: int, monomial: bool, same_parity: bool, scale: float,
+                 within: float | None = None) -> list[Event]:
+    """The redundancy events of one hidden layer (module docstring).  Up to :data:`_EXACT_PAIRS` pairs each
+    distance is exact (σ₂ by SVD, ‖r_i ∓ r_j‖/√2 directly); in wider layers all pairs are first evaluated at once
+    from the Gram matrix G = R Rᵀ (σ₂² = det/σ₁² of [[G_ii, G_ij], [G_ij, G_jj]], ‖r_i ∓ r_j‖² = G_ii + G_jj ∓ 2G_ij:
+    absolute error about 1e-8·‖R‖ from cancellation) and the nearest :data:`_RECHECK` of each kind are
+    recomputed exactly — O(d²) numpy work instead of d²/2 Python-level SVDs.  ``within``: keep only the pairs
+    within ``within`` × ``scale`` and the nearest :data:`_RECHECK`."""
+    d = rows.shape[0]
+    iu, ju = np.triu_indices(d, 1)
+    kinds = [None] if monomial else [1.0] + ([-1.0] if same_parity else [])
+
+    def exact(i, j, c):
+        a, b = rows[i], rows[j]
+        if c is None:
+            sv = np.linalg.svd(np.vstack([a, b]), compute_uv=False)
+            return float(sv[1]) if sv.size > 1 else 0.0
+        return float(np.linalg.norm(a - c * b) / np.sqrt(2))
+
+    def factor(i, j, c):
+        if c is not None:
+            return c
+        a, b = rows[i], rows[j]
+        return float(a @ b / (a @ a)) if a @ a > 0 else None
+
+    out = []
+    for c in kinds:
+        if iu.size <= _EXACT_PAIRS:
+            dist = np.array([exact(i, j, c) for i, j in zip(iu, ju)])
+            recheck = []
+        else:
+            G = rows @ rows.T
+            n, g = np.diag(G)[iu], G[iu, ju]
+            n2 = np.diag(G)[ju]
+            if c is None:
+                s1 = (n + n2 + np.sqrt((n - n2) ** 2 + 4 * g * g)) / 2
+                dist = np.sqrt(np.maximum(n * n2 - g * g, 0.0) / np.where(s1 > 0, s1, 1.0))
+            else:
+                dist = np.sqrt(np.maximum(n + n2 - 2 * c * g, 0.0) / 2)
+            recheck = np.argsort(dist)[:_RECHECK]
+            for k in recheck:
+                dist[k] = exact(iu[k], ju[k], c)
+        keep = np.arange(dist.size)
+        if within is not None:
+            keep = np.union1d(np.flatnonzero(dist <= within * scale), np.argsort(dist)[:_RECHECK])
+        out += [Event("redundant", ell, (int(iu[k]), int(ju[k])), float(dist[k]), scale, factor(iu[k], ju[k], c))
+                for k in keep]
     return out
 
 
@@ -218,7 +267,7 @@ def _project(params, e: Event) -> Parameters:
 def distance_to_subnetwork(params) -> Event | None:
     """The nearest maximal subnetwork stratum (an :class:`Event`, by distance relative to its layer's scale),
     or None for an architecture without subnetworks.  ``.distance`` is the Euclidean distance in θ."""
-    found = events(params)
+    found = events(params, within=0.0)
     return min(found, key=lambda e: (e.relative_distance, e.distance)) if found else None
 
 
@@ -231,7 +280,7 @@ def snap(params, tol: float = DEFAULT_TOL) -> Snapped:
     point, done = params, []
     for _ in range(params.architecture.n_params):
         seen = {(d.kind, d.layer, d.units) for d in done}
-        candidates = [e for e in events(point) if e.relative_distance <= tol and e.distance > 0
+        candidates = [e for e in events(point, within=tol) if e.relative_distance <= tol and e.distance > 0
                       and (e.kind, e.layer, e.units) not in seen]
         if not candidates:
             break

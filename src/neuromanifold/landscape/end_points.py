@@ -81,7 +81,7 @@ def snap_candidates(arch, theta, tol: float) -> tuple[list[int], str]:
         return zeros, detail
     from ..geometry.proximity import events
 
-    small = sorted({(e.layer, e.units[0]) for e in events(Parameters.unflatten(arch, theta))
+    small = sorted({(e.layer, e.units[0]) for e in events(Parameters.unflatten(arch, theta), within=0.0)
                     if e.kind in ("inactive-out", "inactive-in") and e.relative_distance <= tol})
     offs = np.cumsum([0] + [layer.n_params for layer in arch.layers]).tolist()
     zeros, parts = set(), []

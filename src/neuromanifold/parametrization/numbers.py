@@ -307,8 +307,11 @@ class BlasPrimeField(PrimeField):
 
     def asarray(self, values) -> np.ndarray:
         arr = values if isinstance(values, np.ndarray) else np.asarray(values, dtype=object)
-        if arr.dtype == np.float64:
-            return self._reduce(arr.copy())  # already residues (this field's own arrays): reduce, never round
+        if arr.dtype == np.float64:  # this field's own arrays: integer-valued residues, reduced (never rounded)
+            if not np.all(np.isfinite(arr)) or not np.array_equal(arr, np.rint(arr)):
+                raise TypeError("BlasPrimeField cannot represent non-integer floats; rationalise them first "
+                                "(geometry.proximity.exact_point).")
+            return self._reduce(arr.copy())
         return super().asarray(arr).astype(np.float64)
 
     def zeros(self, shape) -> np.ndarray:
