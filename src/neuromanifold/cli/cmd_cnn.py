@@ -2,45 +2,20 @@
 
 A CNN report: dim V beside the literature formula (and the degree formula for σ = z^r), the fibre at a
 random point (exact finiteness + numerical preimage search), and the zero-padding strata with their
-image dimensions, rank of dφ, twins and certified node singularities.  Also provides the ``--cnn``
-options of ``neuromanifold dim``.
+image dimensions, rank of dφ, twins and certified node singularities.
 """
 
 from __future__ import annotations
 
 from .common import (
-    UsageError,
-    activations_from_args,
     add_architecture_options,
-    parse_int_list,
+    add_cnn_options,
+    cnn_from_args,
     print_json,
     seed_type,
 )
 
-__all__ = ["add_cnn_options", "cnn_from_args", "register"]
-
-
-def add_cnn_options(parser, flag: bool = True) -> None:
-    """--cnn (selects :func:`cnn_from_args` as ``args.architecture_builder``), --input-length, --filters,
-    --strides."""
-    if flag:
-        parser.add_argument("--cnn", dest="architecture_builder", action="store_const", const=cnn_from_args,
-                            help="a 1-D one-channel CNN instead of an MLP (needs --input-length and --filters)")
-    parser.add_argument("--input-length", type=int, metavar="N", help="CNN input length d_0")
-    parser.add_argument("--filters", metavar="K1,K2,...", help="CNN filter sizes, e.g. 3,2")
-    parser.add_argument("--strides", metavar="S1,S2,...", help="CNN strides (default all 1)")
-
-
-def cnn_from_args(args):
-    from ..architectures import CNN
-
-    if args.filters is None:
-        raise UsageError("--filters is required for a CNN, e.g. --filters 3,2")
-    if args.input_length is None:
-        raise UsageError("--input-length is required for a CNN, e.g. --input-length 5")
-    filters = parse_int_list(args.filters, "--filters")
-    strides = parse_int_list(args.strides, "--strides") if args.strides is not None else None
-    return CNN(args.input_length, filters, strides, activations_from_args(args, len(filters) - 1), bias=args.bias)
+__all__ = ["register"]
 
 
 def register(sub) -> None:

@@ -4,11 +4,10 @@ CNNs: ``neuromanifold dim --cnn --input-length N --filters 3,2 --strides 2,1 --d
 
 from __future__ import annotations
 
-from .cmd_cnn import add_cnn_options
 from .common import (
-    UsageError,
     add_architecture_options,
-    mlp_from_args,
+    add_cnn_options,
+    architecture_from_args,
     print_json,
     seed_type,
 )
@@ -36,17 +35,3 @@ def run(args) -> int:
     else:
         print(result.summary())
     return 0
-
-
-def architecture_from_args(args):
-    """The MLP (or, once registered, another architecture) the arguments describe."""
-    builder = getattr(args, "architecture_builder", None)
-    if builder is not None and getattr(args, "widths", None) is not None:
-        raise UsageError(f"WIDTHS {args.widths!r} describes an MLP; it cannot be combined with --cnn")
-    if builder is None:
-        given = [f"--{n.replace('_', '-')}" for n in ("input_length", "filters", "strides") if getattr(args, n, None) is not None]
-        if given:
-            raise UsageError(f"{', '.join(given)} describe a CNN; add --cnn (and drop WIDTHS)")
-    if builder is None and getattr(args, "widths", "") is None:
-        raise UsageError("the following argument is required: WIDTHS (or --cnn --input-length N --filters K1,K2,...)")
-    return builder(args) if builder else mlp_from_args(args)

@@ -260,6 +260,43 @@ def describe_point(params, snapped) -> str | None:
             f"{snapped.max_denominator}·2^k) at distance {snapped.distance_to_exact:.3g} from yours")
 
 
+def add_cnn_options(parser, flag: bool = True) -> None:
+    """--cnn (selects :func:`cnn_from_args` as ``args.architecture_builder``), --input-length, --filters,
+    --strides."""
+    if flag:
+        parser.add_argument("--cnn", dest="architecture_builder", action="store_const", const=cnn_from_args,
+                            help="a 1-D one-channel CNN instead of an MLP (needs --input-length and --filters)")
+    parser.add_argument("--input-length", type=int, metavar="N", help="CNN input length d_0")
+    parser.add_argument("--filters", metavar="K1,K2,...", help="CNN filter sizes, e.g. 3,2")
+    parser.add_argument("--strides", metavar="S1,S2,...", help="CNN strides (default all 1)")
+
+
+def cnn_from_args(args):
+    from ..architectures import CNN
+
+    if args.filters is None:
+        raise UsageError("--filters is required for a CNN, e.g. --filters 3,2")
+    if args.input_length is None:
+        raise UsageError("--input-length is required for a CNN, e.g. --input-length 5")
+    filters = parse_int_list(args.filters, "--filters")
+    strides = parse_int_list(args.strides, "--strides") if args.strides is not None else None
+    return CNN(args.input_length, filters, strides, activations_from_args(args, len(filters) - 1), bias=args.bias)
+
+
+def architecture_from_args(args):
+    """The MLP (or, once registered, another architecture) the arguments describe."""
+    builder = getattr(args, "architecture_builder", None)
+    if builder is not None and getattr(args, "widths", None) is not None:
+        raise UsageError(f"WIDTHS {args.widths!r} describes an MLP; it cannot be combined with --cnn")
+    if builder is None:
+        given = [f"--{n.replace('_', '-')}" for n in ("input_length", "filters", "strides") if getattr(args, n, None) is not None]
+        if given:
+            raise UsageError(f"{', '.join(given)} describe a CNN; add --cnn (and drop WIDTHS)")
+    if builder is None and getattr(args, "widths", "") is None:
+        raise UsageError("the following argument is required: WIDTHS (or --cnn --input-length N --filters K1,K2,...)")
+    return builder(args) if builder else mlp_from_args(args)
+
+
 def mlp_from_args(args):
     from ..architectures import MLP
 
@@ -267,12 +304,27 @@ def mlp_from_args(args):
     return MLP(widths, activations_from_args(args, len(widths) - 2), bias=args.bias)
 
 
+def add_progress_option(parser) -> None:
+    """--no-progress (progress bars are drawn only when stderr is a terminal anyway)."""
+    parser.add_argument("--no-progress", action="store_true",
+                        help="no progress bar (bars are shown only on a terminal, never in a log file)")
+
+
+def progress_enabled(args) -> bool:
+    """Progress bars only on a terminal, and never with --no-progress."""
+    return not getattr(args, "no_progress", False) and sys.stderr is not None and sys.stderr.isatty()
+
+
+def json_text(obj) -> str:
+    """Strict JSON (RFC 8259) on one line: NaN and ±Infinity, which JSON does not have, become null."""
+    return json.dumps(_finite(obj), indent=None, default=_default, allow_nan=False)
+
+
 def print_json(obj) -> None:
-    """One line of strict JSON (RFC 8259): NaN and ±Infinity, which JSON does not have, become null."""
+    """Print :func:`json_text` of ``obj``."""
     if sys.stdout is None:
         raise UsageError("standard output is closed; --json has nowhere to print")
-    text = json.dumps(_finite(obj), indent=None, default=_default, allow_nan=False)
-    sys.stdout.write(text + "\n")
+    sys.stdout.write(json_text(obj) + "\n")
 
 
 def _finite(value):

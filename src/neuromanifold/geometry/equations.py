@@ -28,19 +28,21 @@ polynomial might take over later).
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
+from functools import lru_cache
 from itertools import combinations_with_replacement
-from math import comb, factorial
+from math import comb
 
 import numpy as np
 
-from ..parametrization import DEFAULT_PRIME, PrimeField, evaluate
+from ..parametrization import DEFAULT_PRIME, Float64, PrimeField, evaluate, rational_reconstruction
 from ..parametrization.monomials import exponents
 from ..results import Result
 from .rank import nullspace_mod_p
 
-__all__ = ["ambient_monomials", "coordinate_symbols", "network_coefficients", "IdealResult", "vanishing_ideal",
+__all__ = ["ambient_monomials", "coordinate_symbols", "coordinates", "coefficients", "network_coefficients",
+           "polynomial_terms", "evaluate_polynomial", "gradient_polynomial", "IdealResult", "vanishing_ideal",
            "rational_reconstruction"]
 
 
@@ -65,6 +67,87 @@ def coordinate_symbols(arch):
         prefix = "c" if arch.output_dim == 1 else f"c{k}"
         names += [f"{prefix}_{sep.join(str(a) for a in al)}" for al in mons]
     return sympy.symbols(names)
+
+
+def coordinates(arch) -> list[tuple[int, tuple[int, ...]]]:
+    """(output k, exponent α) of every ambient coordinate c_{k,α}, in the order of :func:`coordinate_symbols`
+    (output-major, then :func:`ambient_monomials`): c_{k,α} is the coefficient of x^α in output k of f_W."""
+    mons = ambient_monomials(arch)
+    return [(k, al) for k in range(arch.output_dim) for al in mons]
+
+
+def coefficients(params) -> np.ndarray:
+    """c(W) = φ(W): the coefficients of f_W in the ambient coordinates (:func:`coordinates` order).
+
+    Computed from evaluations, not by expansion: f_W at the unisolvent inputs X of
+    :func:`~neuromanifold.geometry.point_kernel.unisolvent_inputs` (where a polynomial of the architecture's
+    degrees is determined by its values) and the collocation system (x^α)_{x ∈ X, α} c = f_W(X), solved through
+    its normal equations.  Integer or rational W: exact over ℚ (an object array of Fractions; the solution is
+    checked to reproduce every value).  Float W: float64 least squares.
+    """
+    from ..architectures import Parameters
+    from .point_kernel import ExactObjects, unisolvent_inputs
+
+    if not isinstance(params, Parameters):
+        raise TypeError(f"Argument 'params' must be a Parameters, not {type(params).__name__}.")
+    arch = params.architecture
+    X = unisolvent_inputs(arch)
+    mons = ambient_monomials(arch)
+    powers = [[int(np.prod([int(x) ** a for x, a in zip(row, al)])) for al in mons] for row in X]
+    if params.kind == "float":
+        V = np.array(powers, dtype=float)
+        values = evaluate(arch, params, X.astype(float), Float64())
+        return np.linalg.lstsq(V, values, rcond=None)[0].T.ravel()
+    import flint
+
+    values = evaluate(arch, params, X.astype(object), ExactObjects())  # m × d_L, ints or Fractions
+    V = flint.fmpz_mat(powers)
+    F = flint.fmpq_mat([[flint.fmpq(int(Fraction(v).numerator), int(Fraction(v).denominator)) for v in row]
+                        for row in values])
+    Vt = V.transpose()
+    C = flint.fmpq_mat(Vt * V).solve(flint.fmpq_mat(Vt) * F)  # M × d_L; VᵀV invertible (X unisolvent)
+    if flint.fmpq_mat(V) * C != F:  # pragma: no cover - f_W has a monomial outside the ambient space
+        raise ArithmeticError("the collocation system is inconsistent: f_W is not in the ambient space")
+    return np.array([Fraction(int(C[i, k].p), int(C[i, k].q)) for k in range(C.ncols()) for i in range(C.nrows())],
+                    dtype=object)
+
+
+@lru_cache(maxsize=4096)
+def polynomial_terms(g, syms: tuple) -> tuple[tuple[Fraction, tuple[int, ...]], ...]:
+    """g (a sympy polynomial in ``syms``) as ((coefficient, exponent vector), …) over ℚ."""
+    import sympy
+
+    return tuple((Fraction(int(sympy.Rational(c).p), int(sympy.Rational(c).q)), tuple(int(e) for e in m))
+                 for m, c in sympy.Poly(g, *syms, domain="QQ").terms())
+
+
+def evaluate_polynomial(g, syms: tuple, point):
+    """g(point), exactly for rational points (Fractions/ints) and in floats for float points."""
+    total = 0
+    for c, m in polynomial_terms(g, tuple(syms)):
+        term = c if not isinstance(point[0], float) else float(c)
+        for v, e in zip(point, m):
+            if e:
+                term = term * v ** e
+        total = total + term
+    return total
+
+
+def gradient_polynomial(g, syms: tuple, point) -> list:
+    """∇g(point) = (∂g/∂c_i)(point), exactly for rational points and in floats for float points."""
+    flt = isinstance(point[0], float)
+    out = [0.0 if flt else Fraction(0)] * len(point)
+    for c, m in polynomial_terms(g, tuple(syms)):
+        for i, e in enumerate(m):
+            if not e:
+                continue
+            term = (float(c) if flt else c) * e
+            for j, f in enumerate(m):
+                k = f - 1 if j == i else f
+                if k:
+                    term = term * point[j] ** k
+            out[i] = out[i] + term
+    return out
 
 
 class _Coefficients:
@@ -127,23 +210,6 @@ def _rref(vectors: np.ndarray, p: int) -> np.ndarray:
     return np.array([int(v) for v in E.entries()], dtype=object).reshape(r, c)[:rank]
 
 
-def rational_reconstruction(a: int, m: int) -> Fraction | None:
-    """r/s ≡ a mod m with |r|, s ≤ √(m/2) (Wang's algorithm), or None if there is none."""
-    a %= m
-    bound = int((m // 2) ** 0.5)
-    r0, r1, s0, s1 = m, a, 0, 1
-    while r1 > bound:
-        q = r0 // r1
-        r0, r1, s0, s1 = r1, r0 - q * r1, s1, s0 - q * s1
-    if s1 == 0 or abs(s1) > bound:
-        return None
-    from math import gcd
-
-    if gcd(r1, abs(s1)) != 1:
-        return None
-    return Fraction(r1, s1)
-
-
 def _primes(count: int, avoid=()) -> list[int]:
     import sympy
 
@@ -190,22 +256,69 @@ class IdealResult(Result):
     primes: tuple[int, ...]
     verified_points: int
     seconds: float
+    degree_method: str = "undetermined"
+    degree_certified: bool = False
 
     @property
     def symbols(self):
         return coordinate_symbols(self.architecture)
 
+    @property
+    def coordinates(self) -> list[tuple[int, tuple[int, ...]]]:
+        """(output k, exponent α) of each coordinate, in the order of :attr:`symbols` (see :func:`coordinates`)."""
+        return coordinates(self.architecture)
+
+    def _point(self, params):
+        c = coefficients(params)
+        if getattr(params, "architecture", None) != self.architecture:
+            raise ValueError("Argument 'params' belongs to another architecture.")
+        return [float(v) for v in c] if c.dtype.kind == "f" else list(c)
+
+    def evaluate(self, params) -> list:
+        """(g_i(c(W)))_i: every generator at the function of W (exact Fractions for integer/rational W, floats
+        for float W).  All zero on V; a value ≠ 0 at a rational W would contradict the lift."""
+        q, syms = self._point(params), tuple(self.symbols)
+        return [evaluate_polynomial(g, syms, q) for g in self.generators]
+
+    def gradient(self, params) -> list[list]:
+        """(∂g_i/∂c_j)(c(W)): one row per generator, one column per coordinate (the matrix of the Jacobian
+        criterion, docs/math.md §6)."""
+        q, syms = self._point(params), tuple(self.symbols)
+        return [gradient_polynomial(g, syms, q) for g in self.generators]
+
+    def to_macaulay2(self) -> str:
+        """A Macaulay2 script: ring, coordinate map, ideal, and dim/degree/Hilbert function (``geometry.cas``)."""
+        from .cas import ideal_script
+
+        return ideal_script(self, "m2")
+
+    def to_singular(self) -> str:
+        """A Singular script: ring, coordinate map, ideal, and dim/degree/Hilbert function (``geometry.cas``)."""
+        from .cas import ideal_script
+
+        return ideal_script(self, "singular")
+
+    def to_sage(self) -> str:
+        """A Sage script: ring, coordinate map, ideal, and dim/degree/Hilbert function (``geometry.cas``)."""
+        from .cas import ideal_script
+
+        return ideal_script(self, "sage")
+
     def to_dict(self) -> dict:
         return {"max_degree": self.max_degree, "generators": [str(g) for g in self.generators],
                 "generator_degrees": list(self.generator_degrees), "hilbert_function": list(self.hilbert_function),
                 "dimension": self.dimension, "ambient_dimension": self.ambient_dimension, "degree": self.degree,
+                "degree_method": self.degree_method, "degree_certified": self.degree_certified,
                 "degree_reason": self.degree_reason, "primes": list(self.primes),
+                "coordinates": [{"name": str(s), "output": k, "exponents": list(al)}
+                                for s, (k, al) in zip(self.symbols, self.coordinates)],
                 "verified_points": self.verified_points, "seconds": round(self.seconds, 6)}
 
     def summary(self) -> str:
         lines = [f"{self.architecture!r}: dim V = {self.dimension} in ambient dimension {self.ambient_dimension}",
                  f"  Hilbert function H(0..{self.max_degree}) = {list(self.hilbert_function)}",
-                 f"  degree of V: {self.degree if self.degree is not None else 'not determined'} ({self.degree_reason})",
+                 f"  degree of V: {self.degree if self.degree is not None else 'not determined'} "
+                 f"[{self.degree_method}{', certified' if self.degree_certified else ''}] ({self.degree_reason})",
                  f"  {len(self.generators)} generator(s) of degree ≤ {self.max_degree}, lifted to ℚ with "
                  f"{len(self.primes)} prime(s), verified at {self.verified_points} fresh points mod a new prime:"]
         for d, g in zip(self.generator_degrees, self.generators):
@@ -284,7 +397,7 @@ def _as_polynomial(row, exps, syms):
 
 
 def vanishing_ideal(arch, max_degree: int, seed: int = 0, verify: int = 20, max_primes: int = 8,
-                    dimension_result=None) -> IdealResult:
+                    dimension_result=None, degree_count: bool = True) -> IdealResult:
     """Minimal generators of I(V) of degree ≤ ``max_degree`` over ℚ (see the module docstring).
 
     I(V) for V ⊂ K^A the Zariski closure of φ (docs/math.md §1) in the coefficient coordinates; e.g. the Razor's Edge
@@ -293,7 +406,10 @@ def vanishing_ideal(arch, max_degree: int, seed: int = 0, verify: int = 20, max_
 
     Each generator is a sympy polynomial in :func:`coordinate_symbols` with coprime integer
     coefficients, verified to vanish at ``verify`` fresh points φ(W) modulo an unused prime.  Practical
-    for small ambient dimensions: the degree-k step works with C(A + k − 1, k) monomials.
+    for small ambient dimensions: the degree-k step works with C(A + k − 1, k) monomials.  The degree of V comes
+    from :func:`~neuromanifold.geometry.degree.variety_degree` (a proven formula, the hypersurface, the Hilbert
+    function, or — with ``degree_count`` and Singular installed — a probabilistic count), with its provenance in
+    ``degree_method``/``degree_certified``/``degree_reason``.
 
     Examples
     --------
@@ -302,6 +418,7 @@ def vanishing_ideal(arch, max_degree: int, seed: int = 0, verify: int = 20, max_
     >>> [str(g) for g in r.generators]
     ['4*c_02*c_20 - c_11**2']
     """
+    from .degree import variety_degree
     from .dimension import dimension as _dimension
 
     if isinstance(max_degree, bool) or not isinstance(max_degree, int) or max_degree < 1:
@@ -326,9 +443,11 @@ def vanishing_ideal(arch, max_degree: int, seed: int = 0, verify: int = 20, max_
         degs += [k] * len(rows)
     fresh = _primes(1, avoid=used)[0]
     _verify(arch, gens, syms, fresh, verify, seed)
-    degree, reason = _degree(hilbert, dres, A, gens, degs)
-    return IdealResult(arch, max_degree, tuple(gens), tuple(degs), tuple(hilbert), dres.dimension, A, degree, reason,
-                       tuple(sorted(used, reverse=True)), verify, time.perf_counter() - start)
+    result = IdealResult(arch, max_degree, tuple(gens), tuple(degs), tuple(hilbert), dres.dimension, A, None, "",
+                         tuple(sorted(used, reverse=True)), verify, 0.0)
+    deg = variety_degree(arch, dres, result, seed=seed, count=degree_count)
+    return replace(result, degree=deg.degree, degree_reason=deg.reason, degree_method=deg.method,
+                   degree_certified=deg.certified, seconds=time.perf_counter() - start)
 
 
 def _verify(arch, gens, syms, p: int, count: int, seed: int) -> None:
@@ -343,35 +462,3 @@ def _verify(arch, gens, syms, p: int, count: int, seed: int) -> None:
         for g, fn in zip(gens, fns):
             if int(fn(*point)) % p != 0:
                 raise RuntimeError(f"lifted equation {g} does not vanish at a fresh point mod {p}: increase max_primes")
-
-
-def _degree(hilbert, dres, A, gens, degs):
-    n = dres.dimension
-    if dres.certified and n == A - 1 and gens:
-        return degs[0], f"hypersurface: I(V) = (F) with deg F = {degs[0]} (dim V = A − 1 certified)"
-    if n == A:
-        return 1, "V fills its ambient space"
-    values = list(enumerate(hilbert))
-    if n >= 1 and len(values) >= n + 1:  # fit degree n−1 through the last n values, check one more
-        pts = values[-n:]
-        check = values[-n - 1]
-
-        def lagrange(x):
-            total = Fraction(0)
-            for i, (xi, yi) in enumerate(pts):
-                term = Fraction(yi)
-                for j, (xj, _) in enumerate(pts):
-                    if j != i:
-                        term *= Fraction(x - xj, xi - xj)
-                total += term
-            return total
-
-        if lagrange(check[0]) == check[1]:
-            # leading coefficient of the interpolant: divided difference of order n−1
-            lead = sum(Fraction(yi) / np.prod([Fraction(xi - xj) for j, (xj, _) in enumerate(pts) if j != i] or [1])
-                       for i, (xi, yi) in enumerate(pts))
-            deg = lead * factorial(n - 1)
-            if deg.denominator == 1 and deg > 0:
-                return int(deg), (f"Hilbert polynomial of degree {n - 1} fits H({check[0]}..{pts[-1][0]}) "
-                                  "(evidence: the Hilbert polynomial is assumed to have taken over)")
-    return None, f"not enough data: need H up to a degree where it is a polynomial of degree {n - 1}"

@@ -9,7 +9,7 @@ irreducible affine space) and **defined over ℚ** (φ has rational coefficients
 T_q V = {v : ∇h(q)·v = 0 for all h ∈ I(V)} and q ∈ V is singular iff dim T_q V > dim V (docs/math.md §6).
 
 **Proven equations.**  A polynomial g ∈ ℚ[c] vanishes on V iff g∘φ = 0 in ℚ[θ].  We *prove* this by
-substituting the symbolic parametrisation (:func:`symbolic_coordinates`, an expansion of f_θ in sympy
+substituting the symbolic parametrisation (:func:`~neuromanifold.parametrization.symbolic.coefficient_polynomials`, an expansion of f_θ in sympy
 that shares only the layer index maps with the evaluation engine) and checking that the result expands
 to 0 exactly.  The candidate equations come from :func:`~neuromanifold.geometry.equations.vanishing_ideal`
 (interpolation mod p + rational reconstruction) — how they were found does not matter, only the proof.
@@ -53,8 +53,9 @@ import numpy as np
 
 from ..parametrization import DEFAULT_PRIME, as_theta
 from ..parametrization.rationals import Rationals
+from .equations import gradient_polynomial
 
-__all__ = ["symbolic_coordinates", "exact_point", "ProvenEquations", "proven_equations", "JacobianCertificate",
+__all__ = ["exact_point", "ProvenEquations", "proven_equations", "JacobianCertificate",
            "jacobian_certificate", "feasible"]
 
 #: Default limits for the automatic use in :func:`~neuromanifold.geometry.singularity.singular`.
@@ -73,50 +74,15 @@ def feasible(architecture, degree: int) -> bool:
     return A <= MAX_AMBIENT and architecture.n_params <= MAX_PARAMS and comb(A + degree - 1, degree) <= MAX_MONOMIALS
 
 
-@lru_cache(maxsize=32)
-def symbolic_coordinates(architecture):
-    """(θ symbols, coordinates) with the coordinates of f_θ as sympy ``Poly`` objects in θ over ℚ, in the
-    order of :func:`~neuromanifold.geometry.equations.coordinate_symbols` (output-major, ambient monomials
-    highest degree first).  Built from :func:`~neuromanifold.parametrization.symbolic.symbolic_outputs`
-    (sympy expansion, independent of the evaluation engine)."""
-    import sympy
-
-    from ..parametrization.symbolic import symbolic_outputs
-    from .equations import ambient_monomials
-
-    outputs, xs, ts = symbolic_outputs(architecture)
-    mons = ambient_monomials(architecture)
-    coords = []
-    for f in outputs:
-        poly = sympy.Poly(f, *xs)
-        known = {m for m in poly.monoms()}
-        if not known <= set(mons):
-            raise ValueError(f"Argument 'architecture': f_θ has monomials outside the ambient space ({known - set(mons)}).")
-        for al in mons:
-            coords.append(sympy.Poly(poly.coeff_monomial(al), *ts, domain="QQ"))
-    return tuple(ts), tuple(coords)
-
-
 def exact_point(architecture, params) -> tuple[Fraction, ...]:
-    """q = φ(W_0) in the coordinates of :func:`~neuromanifold.geometry.equations.coordinate_symbols`,
-    exactly over ℚ (``params`` integers or rationals; floats are refused)."""
-    theta = as_theta(architecture, params, Rationals())
-    _, coords = symbolic_coordinates(architecture)
-    vals = [Fraction(v) for v in theta]
-    return tuple(Fraction(int(r.p), int(r.q)) for r in (_eval_poly(c, vals) for c in coords))
+    """q = φ(W_0) in the coordinates of :func:`~neuromanifold.geometry.equations.coordinate_symbols`, exactly over ℚ
+    (``params`` integers or rationals, a :class:`~neuromanifold.Parameters` or a flat θ; floats are refused) —
+    :func:`~neuromanifold.geometry.equations.coefficients`."""
+    from ..architectures import Parameters
+    from .equations import coefficients
 
-
-def _eval_poly(poly, vals):
-    import sympy
-
-    total = sympy.Rational(0)
-    for monom, coeff in poly.terms():
-        term = sympy.Rational(coeff)
-        for v, e in zip(vals, monom):
-            if e:
-                term *= sympy.Rational(v.numerator, v.denominator) ** e
-        total += term
-    return total
+    theta = as_theta(architecture, params, Rationals())  # refuses floats, checks the length
+    return tuple(coefficients(Parameters.unflatten(architecture, theta)))
 
 
 def _compose_is_zero(g, syms, coords) -> bool:
@@ -195,7 +161,9 @@ def proven_equations(architecture, max_degree: int = 3, equations=None, seed: in
     syms = tuple(coordinate_symbols(architecture))
     A = len(syms)
     delta = _lower_bound(architecture, seed, prime, dimension_result)
-    _, coords = symbolic_coordinates(architecture)
+    from ..parametrization.symbolic import coefficient_polynomials
+
+    _, coords = coefficient_polynomials(architecture)
     if equations is None:
         ideal = _cached_ideal(architecture, max_degree, seed)
         gens = list(ideal.generators)
@@ -275,25 +243,6 @@ def _rank_qq(rows) -> int:
     return int(M.rank())
 
 
-def _gradient_at(g, syms, point) -> list[Fraction]:
-    import sympy
-
-    gp = sympy.Poly(g, *syms, domain="QQ")
-    out = [Fraction(0)] * len(syms)
-    for monom, coeff in gp.terms():
-        c = Fraction(int(sympy.Rational(coeff).p), int(sympy.Rational(coeff).q))
-        for i, e in enumerate(monom):
-            if not e:
-                continue
-            term = c * e
-            for j, f in enumerate(monom):
-                k = f - 1 if j == i else f
-                if k:
-                    term *= point[j] ** k
-            out[i] += term
-    return out
-
-
 def jacobian_certificate(architecture, params, equations: ProvenEquations | None = None, max_degree: int = 3,
                          seed: int = 0, prime: int = DEFAULT_PRIME, dimension_result=None) -> JacobianCertificate:
     """Decide smoothness / singularity of q = φ(``params``) by the Jacobian criterion (module docstring).
@@ -312,7 +261,7 @@ def jacobian_certificate(architecture, params, equations: ProvenEquations | None
         raise ValueError("Argument 'equations' belongs to another architecture.")
     q = exact_point(architecture, params)
     A, delta, syms = equations.ambient_dimension, equations.dimension_lower_bound, equations.symbols
-    rows = [_gradient_at(g, syms, q) for g in equations.equations]
+    rows = [gradient_polynomial(g, syms, q) for g in equations.equations]
     rho = _rank_qq(rows)
     base = dict(ambient_dimension=A, dimension_lower_bound=delta, equations=len(equations.equations),
                 max_degree=equations.max_degree)
@@ -324,7 +273,7 @@ def jacobian_certificate(architecture, params, equations: ProvenEquations | None
             f"{rho} = A − δ = {A} − {delta} at q (exact over Q): dim V ≤ dim T_q V ≤ {A - rho} = δ ≤ dim V, so q "
             "is smooth and dim V is certified"), **base)
     if equations.generator is not None:
-        grad = _gradient_at(equations.generator, syms, q)
+        grad = gradient_polynomial(equations.generator, syms, q)
         if any(grad):  # pragma: no cover - then rho ≥ 1 = A − δ and the branch above was taken
             raise RuntimeError("hypersurface gradient non-zero but Jacobian rank too small")
         return JacobianCertificate(True, "hypersurface-gradient", rho, evidence=(

@@ -12,12 +12,13 @@ and activation coefficients), not its arithmetic.
 from __future__ import annotations
 
 import random
+from functools import lru_cache
 
 import sympy
 from sympy.polys.domains import QQ
 from sympy.polys.matrices import DomainMatrix
 
-__all__ = ["symbolic_outputs", "coefficient_jacobian", "symbolic_rank"]
+__all__ = ["symbolic_outputs", "coefficient_polynomials", "coefficient_jacobian", "symbolic_rank"]
 
 
 def _weight_symbols(architecture):
@@ -45,6 +46,27 @@ def symbolic_outputs(architecture, theta=None):
         else:
             h = [sympy.expand(zi) for zi in z]
     return h, xs, ts
+
+
+@lru_cache(maxsize=32)
+def coefficient_polynomials(architecture):
+    """(θ symbols, coordinates): the ambient coordinates of f_θ — the coefficient of x^α in output k, for the
+    monomials α of ``architecture.output_degrees()`` highest degree first (output-major) — as sympy ``Poly``
+    objects in θ over ℚ.  The parametrisation φ as a polynomial map (docs/math.md §1), for exports and for
+    exact substitution; expanded with sympy, independently of the evaluation engine."""
+    from .monomials import exponents
+
+    outputs, xs, ts = symbolic_outputs(architecture)
+    mons = exponents(architecture.input_dim, architecture.output_degrees(), descending=True)
+    coords = []
+    for f in outputs:
+        poly = sympy.Poly(f, *xs)
+        known = set(poly.monoms())
+        if not known <= set(mons):
+            raise ValueError(f"Argument 'architecture': f_θ has monomials outside the ambient space ({known - set(mons)}).")
+        for al in mons:
+            coords.append(sympy.Poly(poly.coeff_monomial(al), *ts, domain="QQ"))
+    return tuple(ts), tuple(coords)
 
 
 def coefficient_jacobian(architecture, seed: int = 0, height: int = 10**6) -> sympy.Matrix:
