@@ -187,11 +187,45 @@ def test_cli_weights_json_and_bad_weights(tmp_path):
     assert res.returncode == 2 and "one array per layer" in res.stderr
 
 
-def test_cli_scan_shows_progress_and_verdict():
+def test_cli_scan_shows_progress_on_a_terminal_only_and_the_verdict():
+    import os
+    import pty
+    import subprocess
+    import sys
+
     res = run_cli("critical", "2,2,1", "--degree", "3", "--starts", "1", "--steps", "3")
     assert res.returncode == 0, res.stderr
     assert "critical ⇔ subnetwork holds on all tests" in res.stdout
-    assert "scan (2, 2, 1)" in res.stderr  # tqdm bar on stderr
+    assert "scan (2, 2, 1)" not in res.stderr  # stderr is a pipe (a log file): no bar
+    import fcntl
+    import struct
+    import termios
+
+    master, slave = pty.openpty()  # stderr a terminal (80 columns, or tqdm draws an empty bar): the bar is drawn
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    chunks = []
+
+    def read():
+        while True:
+            try:
+                data = os.read(master, 65536)
+            except OSError:
+                return
+            if not data:
+                return
+            chunks.append(data)
+
+    import threading
+
+    reader = threading.Thread(target=read)
+    reader.start()  # read while the child writes: a full pty buffer would block it
+    proc = subprocess.run([sys.executable, "-m", "neuromanifold", "critical", "2,2,1", "--degree", "3", "--starts", "1",
+                           "--steps", "3"], stdout=subprocess.PIPE, stderr=slave, timeout=300)
+    os.close(slave)
+    reader.join(10)
+    os.close(master)
+    assert proc.returncode == 0
+    assert "scan (2, 2, 1)" in b"".join(chunks).decode(errors="replace")
 
 
 @pytest.mark.parametrize("widths, r, seed", [((3, 3, 1), 2, 0), ((2, 3, 2), 3, 1), ((3, 2, 2, 1), 2, 2)])

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 
 from ..limits import MAX_RANGE_VALUES, check_count
-from .common import UsageError, print_json, seed_type
+from .common import UsageError, add_progress_option, print_json, progress_enabled, seed_type
 
 _STORE_HELP = "SQLite store (default neuromanifold.sqlite in the working directory)"
 
@@ -65,7 +65,7 @@ def register(sub) -> None:
     run.add_argument("--workers", "-j", type=int, default=1, help="local worker processes (default 1)")
     run.add_argument("--dask", metavar="ADDRESS", help="run on the dask.distributed scheduler at ADDRESS instead")
     run.add_argument("--store", default=None, help=_STORE_HELP)
-    run.add_argument("--no-progress", action="store_true", help="no progress bar")
+    add_progress_option(run)
     run.add_argument("--dry-run", action="store_true", help="only count the architectures to compute")
     run.add_argument("--json", action="store_true", help="print the sweep summary as JSON")
     run.set_defaults(func=cmd_run)
@@ -208,7 +208,7 @@ def _run_tasks(args, tasks) -> int:
             client, executor = dask_executor(args.dask)
         try:
             summary = run_census(tasks, store, executor=executor, workers=args.workers,
-                                 progress=not args.no_progress and sys.stderr.isatty())
+                                 progress=progress_enabled(args))
         finally:
             if client is not None:
                 client.close()

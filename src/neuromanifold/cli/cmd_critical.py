@@ -10,12 +10,14 @@ from .common import (
     UsageError,
     add_architecture_options,
     add_point_options,
+    add_progress_option,
     describe_point,
     exact_point_from_args,
     mlp_from_args,
     parse_degrees,
     point_provenance,
     print_json,
+    progress_enabled,
     seed_type,
 )
 
@@ -36,7 +38,7 @@ def register(sub) -> None:
     p.add_argument("--random-points", type=int, default=3, help="random points in the scan (default 3)")
     p.add_argument("--starts", type=int, default=2, help="numerical-search starts in the scan (default 2)")
     p.add_argument("--steps", type=int, default=30, help="numerical-search steps per start (default 30)")
-    p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    add_progress_option(p)
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=run)
 
@@ -58,7 +60,7 @@ def run(args) -> int:
     from ..geometry.critical_scan import scan
 
     result = scan(arch, seed=args.seed, random_points=args.random_points, numerical_starts=args.starts,
-                  numerical_steps=args.steps, progress=not args.no_progress)
+                  numerical_steps=args.steps, progress=progress_enabled(args))
     if args.json:
         print_json(result.to_dict())
     else:
@@ -130,7 +132,7 @@ def _sweep(args) -> int:
     if args.bias:
         raise UsageError("--degrees sweeps networks without biases; drop --bias")
     degrees = parse_degrees(args.degrees)
-    sweep = degree_sweep(widths, degrees, seed=args.seed, progress=not args.no_progress,
+    sweep = degree_sweep(widths, degrees, seed=args.seed, progress=progress_enabled(args),
                          random_points=args.random_points, numerical_starts=args.starts, numerical_steps=args.steps)
     if args.json:
         print_json(sweep.to_dict())

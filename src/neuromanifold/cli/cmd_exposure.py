@@ -5,8 +5,10 @@ from __future__ import annotations
 from .common import (
     UsageError,
     add_architecture_options,
+    add_progress_option,
     parse_int_list,
     print_json,
+    progress_enabled,
     seed_type,
 )
 
@@ -22,8 +24,9 @@ def register(sub) -> None:
                    help="MLP only: the stratum where neurons I,J of hidden layer L are merged (redundant) instead of "
                         "one neuron removed (default 1:0,1); the lift splits the outgoing column 1/3 : 2/3")
     p.add_argument("--trials", type=int, default=20, help="Monte-Carlo data sets (default 20; 0 = exact test only)")
-    p.add_argument("--seed", type=seed_type, default=0)
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--seed", type=seed_type, default=0, help="seed of the data sets (default 0)")
+    add_progress_option(p)
+    p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=run)
 
 
@@ -69,7 +72,7 @@ def run(args) -> int:
     else:
         stratum = default_stratum(arch)
     cert = exact_exposure(stratum, seed=args.seed)
-    est = exposure_probability(stratum, trials=args.trials, seed=args.seed, progress=True) if args.trials else None
+    est = exposure_probability(stratum, trials=args.trials, seed=args.seed, progress=progress_enabled(args)) if args.trials else None
     if args.json:
         print_json({"architecture": arch.describe(), "stratum": stratum.label, "exact": cert.to_dict(), "monte_carlo": est.to_dict() if est else None})
     else:
