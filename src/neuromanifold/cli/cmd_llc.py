@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from .common import UsageError, parse_int_list, print_json, seed_type
+import sys
+
+from .common import UsageError, add_progress_option, parse_int_list, print_json, progress_enabled, seed_type
 
 
 def register(sub) -> None:
@@ -13,16 +15,17 @@ def register(sub) -> None:
                                    "Defaults are the calibrated settings of docs/landscape.md.")
     p.add_argument("--n", type=int, default=100_000,
                    help="sample size n (nβ = n/log n; noiseless data, so n sets the temperature; default 100000)")
-    p.add_argument("--chains", type=int, default=8)
-    p.add_argument("--draws", type=int, default=10_000)
-    p.add_argument("--burn-in", type=int, default=2500)
+    p.add_argument("--chains", type=int, default=8, help="independent chains per estimate (default 8)")
+    p.add_argument("--draws", type=int, default=10_000, help="draws per chain after burn-in (default 10000)")
+    p.add_argument("--burn-in", type=int, default=2500, help="discarded steps per chain (default 2500)")
     p.add_argument("--step", type=float, default=0.3, help="MALA step ε in preconditioned coordinates (default 0.3)")
     p.add_argument("--gamma", type=float, default=1.0, help="localisation strength γ (default 1)")
     p.add_argument("--rrr", metavar="M,N,H,R", default="2,3,2,1",
                    help="reduced-rank regression case checked against Aoyagi–Watanabe (default 2,3,2,1: λ = 5/2)")
     p.add_argument("--no-checks", action="store_true", help="skip the closed-form checks")
-    p.add_argument("--seed", type=seed_type, default=0)
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--seed", type=seed_type, default=0, help="seed of the chains (default 0)")
+    add_progress_option(p)
+    p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=run)
 
 
@@ -64,11 +67,14 @@ def run(args) -> int:
         checks.append(reduced_rank_llc(*rrr, chains=max(2, args.chains), draws=args.draws, burn_in=args.burn_in,
                                        seed=args.seed))
     rows = occam_comparison(n=args.n, chains=args.chains, draws=args.draws, burn_in=args.burn_in, step=args.step,
-                            gamma=args.gamma, seed=args.seed, progress=True)
+                            gamma=args.gamma, seed=args.seed, progress=progress_enabled(args))
     if args.json:
         print_json({"checks": [c.to_dict() for c in checks], "networks": [r.to_dict() for r in rows]})
     else:
         for r in checks + rows:
             print(r.summary())
         print("(statistical estimates, not certified: ± is the standard error between chains)")
-    return 0
+    bad = [r for r in checks + rows if not r.usable]
+    for r in bad:
+        print(f"neuromanifold llc: warning: {r.label}: {r.warning}", file=sys.stderr)
+    return 1 if bad else 0

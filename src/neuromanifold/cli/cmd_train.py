@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from .common import print_json
+import sys
+
+from .common import add_progress_option, print_json, progress_enabled
 
 
 def register(sub) -> None:
@@ -11,14 +13,16 @@ def register(sub) -> None:
                                    "seeds; report the fraction of runs ending on a subnetwork and write figures.")
     p.add_argument("--seeds", type=int, default=10, help="runs per setting (default 10)")
     p.add_argument("--steps", type=int, default=4000, help="optimisation steps (default 4000)")
-    p.add_argument("--optimizer", choices=("gd", "sgd", "adam"), default="gd")
-    p.add_argument("--lr", type=float, default=0.01)
-    p.add_argument("--init-scale", type=float, default=0.05)
+    p.add_argument("--optimizer", choices=("gd", "sgd", "adam"), default="gd",
+                   help="full-batch gradient descent, minibatch SGD or Adam (default gd)")
+    p.add_argument("--lr", type=float, default=0.01, help="learning rate (default 0.01)")
+    p.add_argument("--init-scale", type=float, default=0.05, help="standard deviation of the initial weights (default 0.05)")
     p.add_argument("--noise", type=float, default=0.02, help="label noise of the teacher task (default 0.02)")
     p.add_argument("--task", choices=("teacher", "random", "both"), default="teacher")
     p.add_argument("--activation", "-a", default="z^3+z^2", help='activation in z (default "z^3+z^2")')
     p.add_argument("--out", default="neuromanifold-train", help="folder for results.json and figures")
-    p.add_argument("--no-figures", action="store_true")
+    p.add_argument("--no-figures", action="store_true", help="skip the figures")
+    add_progress_option(p)
     p.add_argument("--json", action="store_true", help="print one JSON object (groups, paths)")
     p.set_defaults(func=run)
 
@@ -34,7 +38,7 @@ def run(args) -> int:
     specs = default_specs(steps=args.steps, optimizer=args.optimizer, activation=args.activation, tasks=tasks,
                           lr=args.lr, init_scale=args.init_scale, noise=args.noise)
     out = Path(args.out)
-    result = run_experiment(specs, range(args.seeds), path=out / "results.json", progress=True)
+    result = run_experiment(specs, range(args.seeds), path=out / "results.json", progress=progress_enabled(args))
     weights = result.save_weights(out / "weights")
     figures = []
     if not args.no_figures:
@@ -51,4 +55,10 @@ def run(args) -> int:
                   f"{weights[0]})")
         for f in figures:
             print(f"figure: {f}")
-    return 0
+    failed = False
+    for g in result.groups():
+        if g["diverged"]:
+            print(f"neuromanifold train: warning: {g['diverged']} of {g['runs']} {g['kind']} runs ({g['task']}) diverged "
+                  f"(non-finite loss); lower --lr", file=sys.stderr)
+            failed = failed or g["diverged"] == g["runs"]
+    return 1 if failed else 0

@@ -70,8 +70,26 @@ class LLCEstimate(Result):
     laplace: float | None = None  # Σ ½ nβμ/(nβμ + γ) over the Gauss–Newton eigenvalues (quadratic model)
     damping: float | None = None  # κ of the preconditioner (nβF + κI)^{-1}, when used
 
+    @property
+    def usable(self) -> bool:
+        """False when the chains never moved (MALA acceptance 0) or the estimate is not finite: then λ̂ means
+        nothing and is reported as null."""
+        import math
+
+        return math.isfinite(self.llc) and not (self.sampler == "mala" and self.acceptance == 0)
+
+    @property
+    def warning(self) -> str | None:
+        """Why the estimate should not be trusted, or None."""
+        if not self.usable:
+            return (f"no proposal accepted (acceptance {self.acceptance:.2f}, step {self.step:g}): the chains did not "
+                    "move; lower --step" if self.sampler == "mala" else "the estimate is not finite (diverged)")
+        if self.sampler == "mala" and self.acceptance < 0.2:
+            return f"acceptance {self.acceptance:.2f} < 0.2: the chains may not have mixed"
+        return None
+
     def to_dict(self) -> dict:
-        return {"llc": self.llc, "stderr": self.stderr, "chains": list(self.chains), "n": self.n,
+        return {"llc": self.llc if self.usable else None, "warning": self.warning, "stderr": self.stderr, "chains": list(self.chains), "n": self.n,
                 "n_beta": self.n_beta, "step": self.step, "gamma": self.gamma, "draws": self.draws,
                 "burn_in": self.burn_in, "rank": self.rank,
                 "rank_over_2": None if self.rank is None else self.rank / 2, "label": self.label,
@@ -84,8 +102,8 @@ class LLCEstimate(Result):
         extra = "" if self.rank is None else f"   [rank dφ = {self.rank}, rank/2 = {self.rank / 2:g}]"
         if self.laplace is not None:
             extra += f"   [Laplace (quadratic) value {self.laplace:.3f}]"
-        if self.sampler == "mala" and self.acceptance < 0.2:
-            extra += f"   [WARNING: acceptance {self.acceptance:.2f} < 0.2, chains may not have mixed]"
+        if self.warning:
+            extra += f"   [WARNING: {self.warning}]"
         if self.reference is not None:
             extra += f"   [closed form λ = {self.reference:g}]"
         return f"{self.label + ': ' if self.label else ''}λ̂ = {self.llc:.3f} ± {self.stderr:.3f}{extra}"

@@ -179,10 +179,12 @@ class ExperimentResult(Result):
         for (kind, arch, act, task, opt), runs in table.items():
             k, n = sum(r.on_subnetwork for r in runs), len(runs)
             lo, hi = wilson_interval(k, n)
+            finite = [r.final_loss for r in runs if np.isfinite(r.final_loss)]
             out.append({"kind": kind, "architecture": arch, "activation": act, "task": task, "optimizer": opt,
                         "runs": n, "on_subnetwork": k, "near_subnetwork": sum(r.near_subnetwork for r in runs), "confirmed_by_rank": sum(r.confirmed for r in runs),
                         "fraction": k / n, "wilson95": [lo, hi],
-                        "median_final_loss": float(np.median([r.final_loss for r in runs]))})
+                        "diverged": n - len(finite),
+                        "median_final_loss": float(np.median(finite)) if finite else None})
         return out
 
     def to_dict(self) -> dict:
