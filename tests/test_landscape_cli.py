@@ -88,3 +88,26 @@ def test_llc_json(capsys):
                                   ["llc", "--draws", "0"]])
 def test_llc_bad_input(argv, capsys):
     _one_line_error(capsys, argv)
+
+
+def _refuse(name):
+    raise ValueError(f"non-standard JSON constant {name}")
+
+
+def test_llc_that_never_moved_is_null_with_a_warning_and_fails(capsys):
+    # a step of 1e300 rejects every MALA proposal: λ̂ would come out 0.0, which is not an estimate
+    assert main(["llc", "--no-checks", "--chains", "2", "--draws", "20", "--burn-in", "5", "--step", "1e300",
+                 "--json"]) == 1
+    captured = capsys.readouterr()
+    data = json.loads(captured.out, parse_constant=_refuse)
+    assert all(r["llc"] is None and "did not move" in r["warning"] for r in data["networks"])
+    assert "warning" in captured.err
+
+
+def test_diverged_training_is_counted_and_fails(tmp_path, capsys):
+    assert main(["train", "--seeds", "2", "--steps", "30", "--lr", "1e300", "--no-figures", "--json",
+                 "--out", str(tmp_path / "div")]) == 1
+    captured = capsys.readouterr()
+    data = json.loads(captured.out, parse_constant=_refuse)
+    assert all(g["diverged"] == 2 and g["median_final_loss"] is None for g in data["groups"])
+    assert "diverged" in captured.err
