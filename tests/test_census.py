@@ -170,6 +170,103 @@ def test_dask_local_cluster_matches_local_run(serial_small):
             client.close()
 
 
+class _VanishingCluster:
+    """An executor whose cluster goes away after ``keep`` tasks: later futures come back cancelled, as dask's do
+    when the client loses its scheduler."""
+
+    def __init__(self, keep: int):
+        self.keep, self.inner = keep, SerialExecutor()
+
+    def submit(self, fn, *args):
+        from concurrent.futures import Future
+
+        if self.keep > 0:
+            self.keep -= 1
+            return self.inner.submit(fn, *args)
+        fut = Future()
+        fut.cancel()
+        fut.set_running_or_notify_cancel()  # what an executor does with a cancelled future: waiters see it done
+        return fut
+
+
+def test_lost_cluster_stops_with_a_clear_error_and_the_sweep_resumes(tmp_path):
+    from neuromanifold.experiments.census import ClusterLost
+
+    tasks = enumerate_tasks(**SMALL)
+    with ResultStore(tmp_path / "lost.sqlite") as store:
+        with pytest.raises(ClusterLost, match="run the same command again"):
+            run_census(tasks, store, executor=_VanishingCluster(keep=3), max_in_flight=1)
+        assert len(store) > 0  # what finished before the loss is stored (batches of several tasks)
+        again = run_census(tasks, store, workers=1)
+        assert again.failed == 0 and again.skipped + again.computed == len(tasks)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="uses POSIX process control")
+def test_killing_the_dask_scheduler_gives_one_line_and_a_resumable_store(tmp_path):
+    pytest.importorskip("distributed")
+    import shutil
+    import socket
+
+    if shutil.which("dask") is None:
+        pytest.skip("the dask command is not installed")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    address = f"tcp://127.0.0.1:{port}"
+    quiet = dict(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    scheduler = subprocess.Popen(["dask", "scheduler", "--port", str(port), "--no-dashboard"], **quiet)
+    worker = None
+    try:
+        time.sleep(3)
+        worker = subprocess.Popen(["dask", "worker", address, "--nworkers", "1", "--nthreads", "1", "--no-dashboard"],
+                                  **quiet)
+        time.sleep(3)
+        store = tmp_path / "dask.sqlite"
+        run = subprocess.Popen([sys.executable, "-m", "neuromanifold", "census", "run", "-L", "3..4", "-w", "2..9",
+                                "-r", "2..6", "--dask", address, "--store", str(store), "--no-progress"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.time() + 60
+        while time.time() < deadline and not (store.exists() and _count_rows(store) > 0):
+            time.sleep(0.5)
+        scheduler.kill()
+        out, err = run.communicate(timeout=120)
+    finally:
+        for proc in (scheduler, worker):
+            if proc is not None and proc.poll() is None:
+                proc.kill()
+    assert run.returncode == 1, err
+    assert err.strip().count("\n") == 0 and "scheduler lost" in err and "Traceback" not in err
+    with ResultStore(store, readonly=True) as kept:
+        assert len(kept) > 0
+
+
+def _count_rows(path) -> int:
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1) as db:
+            return db.execute("SELECT COUNT(*) FROM results").fetchone()[0]
+    except sqlite3.Error:
+        return 0
+
+
+def test_a_busy_store_is_waited_for_with_a_report_then_refused(tmp_path, monkeypatch, capsys):
+    import neuromanifold.experiments.store as store_module
+
+    monkeypatch.setattr(store_module, "LOCK_WAIT", 1.0)
+    monkeypatch.setattr(store_module, "LOCK_WAIT_STEP", 0.25)
+    path = tmp_path / "busy.sqlite"
+    with ResultStore(path) as store:
+        other = sqlite3.connect(path)
+        other.execute("BEGIN IMMEDIATE")  # another program holds the write lock
+        start = time.time()
+        with pytest.raises(ValueError, match="locked by another program"):
+            run_census(enumerate_tasks(depths=2, widths=(1,), degrees=(2,)), store, workers=1)
+        assert time.time() - start >= 0.9
+        assert "waiting up to 1 s" in capsys.readouterr().err
+        other.rollback()  # the lock is released: the same store works again
+        assert run_census(enumerate_tasks(depths=2, widths=(1,), degrees=(2,)), store, workers=1).failed == 0
+        other.close()
+
+
 def test_dask_unreachable_address_is_a_value_error():
     pytest.importorskip("distributed")
     from neuromanifold.experiments.census import dask_executor
@@ -337,6 +434,8 @@ def test_failed_analysis_is_reported_and_retried(tmp_path, monkeypatch):
         assert (first.computed, first.failed) == (0, 1) and "strata refused" in first.errors[0]
         assert len(store) == 1 and store.rows()[0]["dimension"] == 3  # (2,2,1), z²: all binary quadrics
         monkeypatch.setattr(subnetworks, "subnetwork_strata", real)
+        kept = run_census(tasks, store, workers=1, retry_failed=False)  # --no-retry: the failure stays
+        assert (kept.computed, kept.skipped) == (0, 1) and "error" in store.rows()[0]["extras"]["strata"]
         second = run_census(tasks, store, workers=1)
         assert (second.computed, second.failed) == (1, 0)
         assert "error" not in store.rows()[0]["extras"]["strata"]

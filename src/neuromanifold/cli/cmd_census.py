@@ -65,6 +65,11 @@ def register(sub) -> None:
     run.add_argument("--workers", "-j", type=int, default=1, help="local worker processes (default 1)")
     run.add_argument("--dask", metavar="ADDRESS", help="run on the dask.distributed scheduler at ADDRESS instead")
     run.add_argument("--store", default=None, help=_STORE_HELP)
+    retry = run.add_mutually_exclusive_group()
+    retry.add_argument("--retry-failed", dest="retry_failed", action="store_true", default=True,
+                       help="compute again the analyses an earlier sweep stored as failed (the default)")
+    retry.add_argument("--no-retry", dest="retry_failed", action="store_false",
+                       help="leave analyses stored as failed as they are")
     add_progress_option(run)
     run.add_argument("--dry-run", action="store_true", help="only count the architectures to compute")
     run.add_argument("--json", action="store_true", help="print the sweep summary as JSON")
@@ -181,7 +186,7 @@ def _family_tasks(args, analyses):
 
 
 def _run_tasks(args, tasks) -> int:
-    from ..experiments.census import dask_executor, pending_tasks, run_census
+    from ..experiments.census import ClusterLost, dask_executor, pending_tasks, run_census
 
     if args.dry_run:  # reads the store if there is one, writes nothing
         from pathlib import Path
@@ -191,7 +196,7 @@ def _run_tasks(args, tasks) -> int:
         path = args.store or DEFAULT_STORE
         if Path(path).exists():
             with _open(args) as store:
-                todo = len(pending_tasks(tasks, store))
+                todo = len(pending_tasks(tasks, store, args.retry_failed))
         elif not Path(path).parent.is_dir():
             raise UsageError(f"--store {path!r}: the folder {str(Path(path).parent)!r} does not exist")
         else:
@@ -205,13 +210,26 @@ def _run_tasks(args, tasks) -> int:
     with _open(args, must_exist=False) as store:
         client = executor = None
         if args.dask is not None:
+            import logging
+
             client, executor = dask_executor(args.dask)
+            # a lost scheduler is reported in one line below; dask's and tornado's reconnect tracebacks (their
+            # loggers are configured when distributed is imported, so only now) would bury it
+            for name in list(logging.root.manager.loggerDict):
+                if name.split(".")[0] in ("distributed", "tornado"):
+                    logging.getLogger(name).setLevel(logging.CRITICAL + 1)
         try:
             summary = run_census(tasks, store, executor=executor, workers=args.workers,
-                                 progress=progress_enabled(args))
+                                 progress=progress_enabled(args), retry_failed=args.retry_failed)
+        except ClusterLost as exc:
+            print(f"neuromanifold census: error: {exc}", file=sys.stderr)
+            return 1
         finally:
             if client is not None:
-                client.close()
+                try:
+                    client.close(timeout=5)
+                except Exception:  # a lost scheduler: nothing left to close
+                    pass
     if args.json:
         print_json(summary.to_dict())
     else:

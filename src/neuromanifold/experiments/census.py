@@ -30,7 +30,7 @@ from ..architectures import MLP, Monomial, generic_polynomial
 from ..geometry import dimension
 from ..limits import check_count, check_seed
 from ..results import Result
-from .executors import SerialExecutor, dask_executor, local_executor  # noqa: F401  (re-exported)
+from .executors import ClusterLost, SerialExecutor, dask_executor, local_executor  # noqa: F401  (re-exported)
 
 __all__ = [
     "KINDS",
@@ -378,12 +378,15 @@ class CensusSummary(Result):
         return text + (" — interrupted, finished results kept" if self.interrupted else "")
 
 
-def pending_tasks(tasks, store) -> list[CensusTask]:
+def pending_tasks(tasks, store, retry_failed: bool = True) -> list[CensusTask]:
     """The tasks still to compute: not stored for this tool version (or stored without one of their
-    requested analyses, or with that analysis stored as failed), each key once, in order."""
+    requested analyses, or — with ``retry_failed`` — with that analysis stored as failed), each key once, in
+    order."""
     from .. import __version__
 
-    stored = store.analyses(__version__, succeeded=True)  # key → analyses already in its row (failed ones: again)
+    if not isinstance(retry_failed, bool):
+        raise TypeError(f"Argument 'retry_failed' must be a bool, not {type(retry_failed).__name__}.")
+    stored = store.analyses(__version__, succeeded=retry_failed)  # key → analyses already in its row (failed ones: again)
     seen, pending = set(), []
     for t in tasks:
         done = t.key in stored and set(t.analyses) <= stored[t.key]
@@ -394,7 +397,7 @@ def pending_tasks(tasks, store) -> list[CensusTask]:
 
 
 def run_census(tasks, store, executor=None, workers: int = 1, progress: bool = False,
-               max_in_flight: int | None = None) -> CensusSummary:
+               max_in_flight: int | None = None, retry_failed: bool = True) -> CensusSummary:
     """Run every task not yet in ``store``, committing each result as soon as it arrives.
 
     Each row holds dim V, edim, A, the proven upper bound and how the value is known (certified or
@@ -414,6 +417,8 @@ def run_census(tasks, store, executor=None, workers: int = 1, progress: bool = F
         Size of the default process pool (1: the tasks run in this process, no pool is started).
     progress:
         Show a tqdm progress bar on stderr.
+    retry_failed:
+        Compute again the analyses stored as failed by an earlier sweep (default); ``False`` leaves them failed.
     max_in_flight:
         Batches submitted ahead of the results (default 4 per worker, at least 8): bounds memory and makes
         Ctrl-C quick.  Tasks of at most :data:`BATCH_MAX_PARAMS` parameters travel in batches of
@@ -432,7 +437,7 @@ def run_census(tasks, store, executor=None, workers: int = 1, progress: bool = F
         raise TypeError("Argument 'tasks' must hold CensusTask objects (see enumerate_tasks).")
     check_count(workers, "workers", "MAX_WORKERS")
     start = time.perf_counter()
-    pending = pending_tasks(tasks, store)
+    pending = pending_tasks(tasks, store, retry_failed)
     skipped = len(tasks) - len(pending)
     own = executor is None
     if own:
@@ -459,6 +464,9 @@ def run_census(tasks, store, executor=None, workers: int = 1, progress: bool = F
     def collect(fut) -> None:
         nonlocal computed, broken, restarts
         batch = in_flight.pop(fut)
+        if fut.cancelled():  # not by us (we cancel only while stopping): the cluster behind the executor is gone
+            raise ClusterLost(f"the cluster cancelled the running tasks (scheduler lost?) after {computed} results; "
+                              "they are stored — run the same command again to resume")
         exc = fut.exception()
         if own and isinstance(exc, BrokenProcessPool):
             broken = True
@@ -500,6 +508,11 @@ def run_census(tasks, store, executor=None, workers: int = 1, progress: bool = F
                     broken = True
                     for task in batch:
                         requeue(task)
+                except (OSError, RuntimeError) as exc:
+                    if own:
+                        raise
+                    raise ClusterLost(f"the cluster refused new tasks ({type(exc).__name__}: {exc}) after {computed} "
+                                      "results; they are stored — run the same command again to resume") from None
             if broken:  # a worker died: the pool's other futures are lost too; start a new pool
                 for fut in list(in_flight):
                     if fut.done() and not fut.cancelled() and fut.exception() is None:

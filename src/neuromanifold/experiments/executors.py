@@ -13,7 +13,12 @@ from concurrent.futures import Future, ProcessPoolExecutor
 
 from ..limits import check_count
 
-__all__ = ["SerialExecutor", "local_executor", "dask_executor"]
+__all__ = ["SerialExecutor", "local_executor", "dask_executor", "ClusterLost"]
+
+
+class ClusterLost(RuntimeError):
+    """The cluster behind a given executor went away (a dask scheduler that died or became unreachable): its
+    futures were cancelled.  Results that finished before are stored; re-running the sweep resumes it."""
 
 
 class SerialExecutor:

@@ -19,6 +19,7 @@ import csv
 import json
 import os
 import sqlite3
+import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -31,6 +32,11 @@ DEFAULT_STORE = "neuromanifold.sqlite"
 
 #: Version of the table layout below; bump it (and add a migration in ``_migrate``) on any change.
 SCHEMA_VERSION = 1
+
+#: Seconds a write waits for a store that another program holds locked (reported on stderr once), in steps of
+#: LOCK_WAIT_STEP; then a one-line error.
+LOCK_WAIT = 30.0
+LOCK_WAIT_STEP = 5.0
 
 #: (column, SQLite type) of the ``results`` table, in order; ``id`` is added as the primary key.
 COLUMNS = (
@@ -124,14 +130,15 @@ class ResultStore:
                 # read it as immutable (an archive) instead.
                 immutable = not os.access(Path(self.path).resolve().parent, os.W_OK)
                 uri = Path(self.path).resolve().as_uri() + "?mode=ro" + ("&immutable=1" if immutable else "")
-                self._db = sqlite3.connect(uri, uri=True, timeout=30.0)
+                self._db = sqlite3.connect(uri, uri=True, timeout=LOCK_WAIT)
             else:
-                self._db = sqlite3.connect(self.path, timeout=30.0)
+                self._db = sqlite3.connect(self.path, timeout=LOCK_WAIT)
             self._check_schema()
             if not readonly:
                 self._db.execute("PRAGMA journal_mode=WAL")
                 self._db.execute("PRAGMA synchronous=NORMAL")  # durable against process kills in WAL mode
                 self._migrate()
+                self._db.execute(f"PRAGMA busy_timeout = {int(LOCK_WAIT_STEP * 1000)}")  # writes wait in steps
         except sqlite3.DatabaseError as exc:
             self._close_quietly()
             raise ValueError(f"Argument 'path' is not a neuromanifold store ({self.path}): {_reason(exc)}.") \
@@ -236,11 +243,21 @@ class ResultStore:
         held past the 30 s timeout, a full disk) become one ValueError naming the store."""
         if self.readonly:
             raise ValueError(f"Argument 'path' ({self.path}) was opened read-only; writing needs readonly=False.")
-        try:
-            with self._db:
-                return self._db.execute(sql, args)
-        except sqlite3.DatabaseError as exc:
-            raise ValueError(f"Cannot write to the store {self.path}: {_reason(exc)}.") from None
+        waited = 0.0
+        while True:
+            try:
+                with self._db:
+                    return self._db.execute(sql, args)
+            except sqlite3.OperationalError as exc:
+                # SQLite already waited LOCK_WAIT_STEP s; report once, then keep waiting up to LOCK_WAIT s in all
+                if "locked" not in str(exc) or waited + LOCK_WAIT_STEP >= LOCK_WAIT:
+                    raise ValueError(f"Cannot write to the store {self.path}: {_reason(exc)}.") from None
+                if waited == 0.0:
+                    print(f"neuromanifold: the store {self.path} is locked by another program; waiting up to "
+                          f"{LOCK_WAIT:g} s", file=sys.stderr)
+                waited += LOCK_WAIT_STEP
+            except sqlite3.DatabaseError as exc:
+                raise ValueError(f"Cannot write to the store {self.path}: {_reason(exc)}.") from None
 
     def add_extras(self, key: str, tool_version: str, extras: dict) -> bool:
         """Merge ``extras`` (analysis name → JSON-able dict) into a stored row and commit; False if the
@@ -370,7 +387,7 @@ def _reason(exc: Exception) -> str:
     if "readonly" in text or "read-only" in text:
         return "it is read-only (open it with readonly=True to analyse it)"
     if "locked" in text:
-        return "it is locked by another program (waited 30 s)"
+        return f"it is locked by another program (waited {LOCK_WAIT:g} s)"
     return text
 
 
