@@ -341,6 +341,28 @@ def test_pool_workers_exit_when_the_parent_is_killed(tmp_path):
     assert table(store) == table(tmp_path / "whole.sqlite") and len(table(store)) == 2500
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="process accounting via /proc")
+@pytest.mark.parametrize("delay", [0.15, 0.3, 0.45, 0.6, 0.9])
+def test_ctrl_c_at_any_moment_of_start_up_is_one_line_and_leaves_no_process(tmp_path, delay):
+    """A terminal's Ctrl-C (SIGINT to the whole process group) while the command line loads, the fork server
+    preloads or the workers start used to print tracebacks from the children (40 lines) or the import."""
+    import subprocess
+
+    store = tmp_path / "c.sqlite"
+    proc = subprocess.Popen([sys.executable, "-m", "neuromanifold", "census", "run", "-L", "3", "-w", "2..6", "-r",
+                             "2..5", "--workers", "2", "--store", str(store), "--no-progress"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    time.sleep(delay)
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert err.count("\n") == 1 and "interrupted" in err and "Traceback" not in err
+    deadline = time.time() + 15
+    while time.time() < deadline and _descendants(proc.pid):
+        time.sleep(0.2)
+    assert not [pid for pid in _descendants(proc.pid) if _alive(pid)]
+
+
 def _count(store) -> int:
     try:
         db = sqlite3.connect(f"file:{store}?mode=ro", uri=True)

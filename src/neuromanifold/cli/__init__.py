@@ -54,7 +54,11 @@ def main(argv=None) -> int:
     import signal
     import threading
 
-    parser = build_parser()
+    try:
+        parser = build_parser()  # imports the command modules: a Ctrl-C here ends quietly too
+    except KeyboardInterrupt:
+        print("neuromanifold: interrupted.", file=sys.stderr)
+        return 130
     args = parser.parse_args(argv)
     previous = None
     if threading.current_thread() is threading.main_thread():

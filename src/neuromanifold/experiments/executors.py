@@ -45,7 +45,7 @@ class SerialExecutor:
         self.shutdown()
 
 
-def _worker_init(parent: int) -> None:
+def _worker_init(parent: int, barrier=None) -> None:
     """Pool initializer: Ctrl-C is the parent's business, and the worker ends itself once ``parent`` is
     gone — whatever killed it (SIGKILL, an out-of-memory kill) — instead of idling on as an orphan.
     (With the forkserver start method the parent of a worker is the fork server, so the census process
@@ -66,6 +66,8 @@ def _worker_init(parent: int) -> None:
                 os._exit(1)
 
     threading.Thread(target=watch, name="neuromanifold-parent-watch", daemon=True).start()
+    if barrier is not None:  # every worker is up before the parent may act on a Ctrl-C (local_executor)
+        barrier.wait(timeout=START_TIMEOUT)
 
 
 def local_executor(workers: int) -> ProcessPoolExecutor:
@@ -88,7 +90,49 @@ def local_executor(workers: int) -> ProcessPoolExecutor:
     share = str(max(1, len(os.sched_getaffinity(0)) // workers) if hasattr(os, "sched_getaffinity") else 1)
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "NEUROMANIFOLD_THREADS"):
         os.environ.setdefault(var, share)
-    return ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(os.getpid(),), mp_context=ctx)
+    # Ctrl-C while the fork server and the workers start used to leave them half-born (40-line tracebacks from
+    # the fork server's preload or a worker unpickling a semaphore the exiting parent had removed).  The fork
+    # server is started with SIGINT ignored — inherited across exec, and kept by Python and by every worker it
+    # forks (workers ignore SIGINT anyway: the parent shuts them down).  During the rest of the start-up the
+    # parent only notes a Ctrl-C, waits until every worker has met the others at a barrier, then raises it.
+    import threading
+
+    main = threading.current_thread() is threading.main_thread()
+    interrupted: list = []
+    previous = signal.getsignal(signal.SIGINT) if main else None
+    try:
+        if main and ctx.get_start_method() == "forkserver":
+            from multiprocessing import forkserver
+
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            forkserver.ensure_running()
+        if main:
+            signal.signal(signal.SIGINT, lambda *_: interrupted.append(True))
+        barrier = ctx.Barrier(workers + 1)
+        pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(os.getpid(), barrier),
+                                   mp_context=ctx)
+        for _ in range(workers):  # each submit starts one more worker while none is idle
+            pool.submit(_ready)
+        try:
+            barrier.wait(timeout=START_TIMEOUT)
+        except threading.BrokenBarrierError:  # workers that cannot start: the caller sees BrokenProcessPool
+            pass
+    finally:
+        if main:
+            signal.signal(signal.SIGINT, previous)
+    if interrupted:  # the Ctrl-C that came during start-up, now that the pool can be shut down cleanly
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise KeyboardInterrupt
+    return pool
+
+
+#: Seconds the workers of a new local pool get to start before the pool is used anyway (and reports itself
+#: broken if they never come up).
+START_TIMEOUT = 60.0
+
+
+def _ready() -> None:
+    """A no-op task: the submit that starts a worker."""
 
 
 def dask_executor(address, timeout: str = "10s"):
