@@ -89,3 +89,22 @@ def check_seed(seed, name: str = "seed") -> int:
     if seed < 0 or seed > MAX_SEED:
         raise ValueError(f"Argument '{name}' must be an int in [0, 2^63 - 1], got {seed}.")
     return seed
+
+
+def check_architecture(architecture, name: str = "architecture"):
+    """An architecture (an MLP or CNN: it has ``layers`` and ``activations``), else a TypeError naming ``name``."""
+    if not hasattr(architecture, "layers") or not hasattr(architecture, "activations"):
+        raise TypeError(f"Argument '{name}' must be an MLP or CNN, not {type(architecture).__name__}.")
+    return architecture
+
+
+def check_tolerance(value, name: str = "tol") -> float:
+    """A tolerance: a finite float > 0, else a TypeError/ValueError naming ``name``."""
+    import math
+
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"Argument '{name}' must be a positive number, not {type(value).__name__} {value!r}.")
+    if not (math.isfinite(value) and value > 0):
+        raise ValueError(f"Argument '{name}' must be a finite number > 0, got {value!r}.")
+    return float(value)
+

@@ -170,7 +170,10 @@ class Parameters:
     def random(cls, architecture, seed: int = 0, kind: str = "int", low: int = -5, high: int = 5) -> "Parameters":
         """A random point: ``kind='int'`` draws integers uniformly in [low, high]; ``kind='float'``
         draws N(0, 1/fan-in) entries (the usual initialisation scale)."""
-        rng = np.random.default_rng(seed)
+        from ..limits import check_architecture, check_seed
+
+        check_architecture(architecture)
+        rng = np.random.default_rng(check_seed(seed))
         if kind == "int":
             theta = rng.integers(low, high + 1, size=architecture.n_params, dtype=np.int64)
         elif kind == "float":

@@ -186,10 +186,19 @@ def enumerate_tasks(
     8
     """
     depths = _int_values(depths, "depths", 1)
+    from ..limits import MAX_LAYERS
+
+    if max(depths) > MAX_LAYERS:  # before counting: width choices ** depth would not finish for a huge depth
+        raise ValueError(f"Argument 'depths' must be <= {MAX_LAYERS} (MAX_LAYERS), got {max(depths)}.")
     widths = _int_values(widths, "widths", 1)
     degrees = _int_values(degrees, "degrees", 1)
     d_in = widths if input_widths is None else _int_values(input_widths, "input_widths", 1)
     d_out = widths if output_widths is None else _int_values(output_widths, "output_widths", 1)
+    from ..architectures.mlp import MAX_INDEX_ENTRIES
+
+    for name, values in (("widths", widths), ("input_widths", d_in), ("output_widths", d_out)):
+        if max(values) > MAX_INDEX_ENTRIES:  # no layer of such a width fits the layer-map limit
+            raise ValueError(f"Argument '{name}' must hold widths <= {MAX_INDEX_ENTRIES:.0e}, got {max(values)}.")
     if isinstance(kinds, str):
         kinds = (kinds,)
     kinds = tuple(kinds)

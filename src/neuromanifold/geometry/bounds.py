@@ -34,6 +34,7 @@ from functools import lru_cache
 from math import comb
 
 from ..architectures.mlp import MLP, output_degree_set
+from ..limits import check_architecture
 
 __all__ = [
     "UpperBound",
@@ -88,6 +89,7 @@ def expected_dimension(architecture) -> int:
     For σ = z^r on an MLP this is the Kileel–Trager–Bruna expected dimension
     min{d_L + Σ_{i=1}^L (d_{i−1} − 1) d_i, A(d, r)}; for a generic polynomial σ it is min{N, A}
     (Razor's Edge Thm 4.1: generic fibres are finite)."""
+    check_architecture(architecture)
     return min(architecture.n_params - symmetry_dimension(architecture), architecture.ambient_dimension)
 
 
@@ -106,6 +108,7 @@ def upper_bound(architecture) -> UpperBound:
     m(d_0 + d_L − m) for linear networks, Alexander–Hirschowitz for (d_0, d_1, 1), narrow input/output and
     composition bounds); :func:`dimension` certifies when its mod-p lower bound meets it.
     """
+    check_architecture(architecture)
     if isinstance(architecture, MLP):
         return _mlp_bound(architecture)
     candidates = [

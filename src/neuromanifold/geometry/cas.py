@@ -213,9 +213,11 @@ def parametrization_script(architecture, system: str, ideal=None) -> str:
     I(V) = ker φ^♯ by elimination, with dim/degree/Hilbert function.  With ``ideal`` (an ``IdealResult`` of
     this architecture) the script also prints whether the tool's generators lie in the kernel and whether the
     two ideals are equal."""
+    from ..limits import check_architecture
     from ..parametrization.symbolic import coefficient_polynomials
     from .equations import coordinates, polynomial_terms
 
+    check_architecture(architecture)
     system = _check_system(system)
     if ideal is not None and ideal.architecture != architecture:
         raise ValueError("Argument 'ideal' belongs to another architecture.")

@@ -52,7 +52,7 @@ from functools import lru_cache
 import numpy as np
 
 from ..architectures import Parameters
-from ..limits import check_count
+from ..limits import check_count, check_seed, check_tolerance
 from ..parametrization import Float64, PrimeField, jacobian, point_primes
 from ..results import Result
 from .bounds import upper_bound
@@ -261,6 +261,10 @@ def rank_at_point(params, prime: int | None = None, seed: int = 0, trials: int =
     See the module docstring for how each answer is certified.
     """
     _check(params)
+    seed = check_seed(seed)
+    tol = check_tolerance(tol)
+    if tol >= 1:
+        raise ValueError(f"Argument 'tol' is relative to the largest singular value and must be < 1, got {tol!r}.")
     arch = params.architecture
     start = time.perf_counter()
     gen = _generic(arch)

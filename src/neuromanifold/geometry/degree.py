@@ -123,8 +123,11 @@ def variety_degree(arch, dimension_result=None, ideal=None, seed: int = 0, count
     stopped after ``timeout`` seconds, then undetermined); ``method``: ``"auto"``
     (the order of the module docstring) or one of ``"formula"``, ``"count"`` to force a route (a forced route
     that does not apply is reported as undetermined)."""
+    from ..limits import check_architecture, check_seed
     from .dimension import dimension as _dimension
 
+    check_architecture(arch, "arch")
+    check_seed(seed)
     if method not in ("auto", "formula", "count"):
         raise ValueError(f"Argument 'method' must be 'auto', 'formula' or 'count', not {method!r}.")
     start = time.perf_counter()

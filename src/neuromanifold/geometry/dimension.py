@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..limits import check_count, check_seed
+from ..limits import check_architecture, check_count, check_seed
 from ..parametrization import DEFAULT_PRIME, PrimeField, jacobian
 from ..parametrization.numbers import BLAS_PRIMES, BlasPrimeField
 from ..results import Result
@@ -178,8 +178,7 @@ def dimension(architecture, seed: int = 0, trials: int = 2, prime: int | None = 
     >>> dimension(MLP((3, 5, 1), 4)).dimension          # AH exception (3, 4, 5): 15 − 1
     14
     """
-    if not hasattr(architecture, "layers") or not hasattr(architecture, "activations"):
-        raise TypeError(f"Argument 'architecture' must be an MLP or CNN, not {type(architecture).__name__}.")
+    check_architecture(architecture)
     seed = check_seed(seed)
     trials = check_count(trials, "trials", "MAX_TRIALS")
     if prime is not None:

@@ -418,9 +418,12 @@ def vanishing_ideal(arch, max_degree: int, seed: int = 0, verify: int = 20, max_
     >>> [str(g) for g in r.generators]
     ['4*c_02*c_20 - c_11**2']
     """
+    from ..limits import check_architecture, check_seed
     from .degree import variety_degree
     from .dimension import dimension as _dimension
 
+    check_architecture(arch, "arch")
+    check_seed(seed)
     if isinstance(max_degree, bool) or not isinstance(max_degree, int) or max_degree < 1:
         raise ValueError(f"Argument 'max_degree' must be an int >= 1, got {max_degree!r}.")
     start = time.perf_counter()
