@@ -8,6 +8,7 @@ import sys
 import numpy as np
 import pytest
 
+from neuromanifold import MLP, Parameters, parse_activation
 from neuromanifold.cli import main
 
 
@@ -140,3 +141,44 @@ def test_broken_pipe_that_is_not_stdout_is_a_failure(capsys):
     assert _run(args) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "pipe" in err[0]
+
+
+def _strict(text):
+    def refuse(name):
+        raise ValueError(f"non-standard JSON constant {name}")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+JSON_COMMANDS = [
+    ["dim", "3,2,1"],
+    ["dim", "--cnn", "--input-length", "5", "--filters", "3,2", "--strides", "2,1"],
+    ["cnn", "--input-length", "5", "--filters", "3,2", "--strides", "2,1"],
+    ["critical", "2,2,1", "--degree", "3", "--starts", "1", "--steps", "3"],
+    ["strata", "3,2,1"],
+    ["singular", "--weights", "{weights}"],
+    ["equations", "2,1,1", "-k", "2"],
+    ["exposure", "--mlp", "3,3,1", "--trials", "2"],
+    ["llc", "--no-checks", "--chains", "2", "--draws", "20", "--burn-in", "5"],
+    ["train", "--seeds", "1", "--steps", "10", "--no-figures", "--out", "{tmp}/train"],
+    ["census", "run", "-w", "1..2", "-r", "2", "--store", "{tmp}/c.sqlite", "--dry-run"],
+    ["census", "run", "-w", "1..2", "-r", "2", "--store", "{tmp}/c.sqlite"],
+    ["census", "list", "--store", "{tmp}/c.sqlite"],
+    ["census", "thresholds", "--store", "{tmp}/c.sqlite"],
+    ["census", "defective", "--store", "{tmp}/c.sqlite"],
+    ["census", "filling", "-L", "2", "--input", "2", "--output", "1", "-r", "2", "--store", "{tmp}/c.sqlite"],
+    ["demo"],
+]
+
+
+def test_every_json_output_is_strict_json(tmp_path, capsys):
+    """Every command's --json prints one strict JSON document (no NaN/Infinity), in the order a user would run
+    them (the census commands read the store the run wrote)."""
+    weights = tmp_path / "w.json"
+    Parameters(MLP((2, 2, 1), parse_activation("z^3+z^2")), [[[1, 2], [3, -1]], [[1, 0]]]).save(weights)
+    for argv in JSON_COMMANDS:
+        argv = [a.format(tmp=tmp_path, weights=weights) for a in argv] + ["--json"]
+        code = main(argv)
+        out = capsys.readouterr().out
+        assert code == 0, argv
+        assert isinstance(_strict(out), (dict, list)), argv

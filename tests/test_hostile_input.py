@@ -363,6 +363,31 @@ def test_ctrl_c_at_any_moment_of_start_up_is_one_line_and_leaves_no_process(tmp_
     assert not [pid for pid in _descendants(proc.pid) if _alive(pid)]
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="process accounting via /proc")
+def test_sigterm_keeps_results_exits_143_and_leaves_no_process(tmp_path):
+    """SIGTERM (what `timeout` and job schedulers send, to the parent only) is handled like Ctrl-C."""
+    import subprocess
+
+    store = tmp_path / "t.sqlite"
+    proc = subprocess.Popen([sys.executable, "-m", "neuromanifold", "census", "run", "-L", "3", "-w", "2..6", "-r",
+                             "2..5", "--workers", "2", "--store", str(store), "--no-progress"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.time() + 60
+    while time.time() < deadline and _count(store) < 50:
+        time.sleep(0.1)
+    children = _descendants(proc.pid)
+    assert children, "the pool never started"
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 143
+    assert err.strip() == "neuromanifold census: interrupted; finished results were kept."
+    deadline = time.time() + 15
+    while time.time() < deadline and any(_alive(pid) for pid in children):
+        time.sleep(0.2)
+    assert not [pid for pid in children if _alive(pid)], "pool processes outlived a SIGTERM of their parent"
+    assert _count(store) >= 50
+
+
 def _count(store) -> int:
     try:
         db = sqlite3.connect(f"file:{store}?mode=ro", uri=True)
