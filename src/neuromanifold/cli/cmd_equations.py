@@ -67,11 +67,11 @@ def run(args) -> int:
         else:
             print(text, end="" if text.endswith("\n") else "\n")
         return 0
-    path = Path(args.output)
-    if not path.parent.is_dir():
-        raise UsageError(f"--output: folder {str(path.parent)!r} does not exist")
+    from ..outputs import output_file
+
     if text is None:
         text = json_text(data) + "\n"
-    path.write_text(text, encoding="utf-8")
-    print(f"wrote {path}")
+    with output_file(args.output, "output") as tmp:  # atomic: a full disk leaves no partial script
+        Path(tmp).write_text(text, encoding="utf-8")
+    print(f"wrote {args.output}")
     return 0

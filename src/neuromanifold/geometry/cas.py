@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-__all__ = ["SYSTEMS", "ideal_script", "parametrization_script", "parameter_names", "singular_available",
+__all__ = ["SYSTEMS", "ideal_script", "parametrization_script", "parameter_names", "polynomial_text", "singular_available",
            "run_singular", "SINGULAR_TIMEOUT"]
 
 #: The systems a script can be written for.
@@ -101,12 +101,12 @@ def _number(c: Fraction) -> str:
     return str(c.numerator) if c.denominator == 1 else f"{c.numerator}/{c.denominator}"
 
 
-def _polynomial(terms, names, system: str) -> str:
-    """Σ c·Π v^e from ((c, exponents), …) with explicit ``*`` and ``^``; "0" for no terms."""
-    power = "^"
+def polynomial_text(terms, names) -> str:
+    """Σ c·Π v^e from ((c, exponents), …) with explicit ``*`` and ``^`` (read alike by Macaulay2, Singular and
+    Sage); "0" for no terms."""
     out = []
     for c, exps in terms:
-        factors = [n if e == 1 else f"{n}{power}{e}" for n, e in zip(names, exps) if e]
+        factors = [n if e == 1 else f"{n}^{e}" for n, e in zip(names, exps) if e]
         mag = abs(c)
         if not factors:
             body = _number(mag)
@@ -114,8 +114,6 @@ def _polynomial(terms, names, system: str) -> str:
             body = "*".join(factors)
         else:
             body = _number(mag) + "*" + "*".join(factors)
-        if system == "sage" and not factors and mag.denominator != 1:
-            body = f"QQ({mag.numerator})/{mag.denominator}"
         out.append(("-" if c < 0 else "+") + " " + body)
     if not out:
         return "0"
@@ -160,7 +158,7 @@ def _checks(system: str, ideal: str, ring: str, max_degree: int) -> list[str]:
                 f'if (k < {max_degree}) {{ h = h + ","; }} }}',
                 'print("neuromanifold-check hilbert " + h);']
     return [f'print("neuromanifold-check dim", {ideal}.dimension())',
-            f"P = {ideal}.hilbert_polynomial()",
+            f"P = {ideal}.hilbertpolynomial_text()",
             'print("neuromanifold-check degree", P.leading_coefficient() * factorial(P.degree()))',
             f"S = PowerSeriesRing(QQ, 'T', default_prec={max_degree + 1})({ideal}.hilbert_series())",
             f'print("neuromanifold-check hilbert", ",".join(str(S[k]) for k in range({max_degree + 1})))']
@@ -183,7 +181,7 @@ def ideal_script(result, system: str) -> str:
     arch = result.architecture
     names = [_coordinate_name(system, k, al) for k, al in coordinates(arch)]
     syms = tuple(result.symbols)
-    gens = [_polynomial(polynomial_terms(g, syms), names, system) for g in result.generators]
+    gens = [polynomial_text(polynomial_terms(g, syms), names) for g in result.generators]
     reported = [f"The tool reports: dim V = {result.dimension} (affine cone = Krull dimension of R/I), "
                 f"ambient dimension {result.ambient_dimension}, degree of V "
                 f"{result.degree if result.degree is not None else 'not determined'} ({result.degree_reason}), "
@@ -224,7 +222,7 @@ def parametrization_script(architecture, system: str, ideal=None) -> str:
     ts, polys = coefficient_polynomials(architecture)
     pnames = [_parameter_name(system, j) for j in range(len(ts))]
     cnames = [_coordinate_name(system, k, al) for k, al in coordinates(architecture)]
-    images = [_polynomial([(Fraction(int(c.p), int(c.q)), m) for m, c in p.terms()], pnames, system) for p in polys]
+    images = [polynomial_text([(Fraction(int(c.p), int(c.q)), m) for m, c in p.terms()], pnames) for p in polys]
     max_degree = ideal.max_degree if ideal is not None else 3
     cm = _comment(system)
     lines = _header(system, f"parametrisation phi of {architecture!r}: theta -> coefficients of f_theta",
@@ -246,7 +244,7 @@ def parametrization_script(architecture, system: str, ideal=None) -> str:
     lines += [ln for ln in _checks(system, "J", "R", max_degree)]
     if ideal is not None:
         syms = tuple(ideal.symbols)
-        gens = [_polynomial(polynomial_terms(g, syms), cnames, system) for g in ideal.generators] or ["0"]
+        gens = [polynomial_text(polynomial_terms(g, syms), cnames) for g in ideal.generators] or ["0"]
         if system == "m2":
             lines += ["I = ideal(" + ", ".join(gens) + ");",
                       'print("neuromanifold-check contains " | toString isSubset(I, J));',

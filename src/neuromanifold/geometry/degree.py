@@ -26,6 +26,7 @@ number of points of V ∩ L for a generic affine-linear space L of codimension n
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 from fractions import Fraction
@@ -41,7 +42,7 @@ __all__ = ["DegreeResult", "variety_degree", "determinantal_degree", "symmetric_
 #: Largest Bézout number (product of the degrees of the n equations in u) that the count hands to Singular.
 COUNT_LIMIT = 20_000
 
-#: Seconds one Singular count may take before the degree is reported as undetermined.
+#: Seconds all Singular runs of one count may take together before the degree is reported as undetermined.
 COUNT_TIMEOUT = 60
 
 
@@ -119,8 +120,8 @@ def variety_degree(arch, dimension_result=None, ideal=None, seed: int = 0, count
 
     ``dimension_result``: a :class:`~neuromanifold.geometry.dimension.DimensionResult` of ``arch`` (computed when
     omitted); ``ideal``: an :class:`~neuromanifold.geometry.equations.IdealResult` for the hypersurface and
-    Hilbert-function routes; ``count``: allow the Singular count when nothing proven applies (each Singular run
-    stopped after ``timeout`` seconds, then undetermined); ``method``: ``"auto"``
+    Hilbert-function routes; ``count``: allow the Singular count when nothing proven applies (all its Singular
+    runs together stopped after ``timeout`` seconds, then undetermined); ``method``: ``"auto"``
     (the order of the module docstring) or one of ``"formula"``, ``"count"`` to force a route (a forced route
     that does not apply is reported as undetermined)."""
     from ..limits import check_architecture, check_seed
@@ -205,14 +206,17 @@ def _count(arch, n: int, seed: int, timeout: float) -> tuple[int | None, str]:
     """(deg V, reason) from two independent counts over random primes, or (None, why not)."""
     from ..parametrization import random_prime
     from ..parametrization.symbolic import coefficient_polynomials
+    from .singularity import parameter_degree
 
+    # checked before the symbolic expansion, which is itself expensive for the architectures it refuses
+    bezout = parameter_degree(arch) ** n  # every coordinate of f_θ has degree ≤ deg_θ f_θ in θ
+    if bezout > COUNT_LIMIT:
+        return None, (f"count too large: Bézout bound {parameter_degree(arch)}^{n} of the sliced system exceeds "
+                      f"COUNT_LIMIT = {COUNT_LIMIT}")
+    deadline = time.monotonic() + timeout
     ts, polys = coefficient_polynomials(arch)
     N = len(ts)
     gauge = _gauge(arch)
-    degs = sorted((p.total_degree() for p in polys if not p.is_zero), reverse=True)
-    bezout = int(np.prod([max(d, 1) for d in degs[:n]], dtype=object)) if degs else 1
-    if bezout > COUNT_LIMIT:
-        return None, f"count too large: Bézout number {bezout} of the sliced system exceeds COUNT_LIMIT = {COUNT_LIMIT}"
     found = []
     for trial in range(2):
         rng = np.random.default_rng([seed, 15_015, trial])
@@ -220,8 +224,8 @@ def _count(arch, n: int, seed: int, timeout: float) -> tuple[int | None, str]:
         for kind in ("coordinate", "dense"):
             free = [j for j in range(N) if j not in gauge]
             chosen = None if kind == "dense" else frozenset(int(j) for j in rng.choice(free, n, replace=False))
-            total = _vdim(polys, N, n, p, rng, gauge, chosen, False, timeout)
-            fibre = _vdim(polys, N, n, p, rng, gauge, chosen, True, timeout)
+            total = _vdim(polys, N, n, p, rng, gauge, chosen, False, _left(deadline, timeout))
+            fibre = _vdim(polys, N, n, p, rng, gauge, chosen, True, _left(deadline, timeout))
             if total is not None and fibre is not None and fibre > 0 and total % fibre == 0:
                 break
         else:
@@ -234,6 +238,14 @@ def _count(arch, n: int, seed: int, timeout: float) -> tuple[int | None, str]:
     return deg, (f"counted: {total} solutions of φ(θ) ∈ L on a random {n}-dimensional {kind} slice of parameter "
                  f"space over F_{p}, generic fibre degree {fibre} on the same kind of slice; two independent draws "
                  "agree (Singular, probabilistic)")
+
+
+def _left(deadline: float, timeout: float) -> float:
+    """Seconds left of the count's budget (TimeoutError once it is spent)."""
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise TimeoutError(f"the count used its {timeout:g} s")
+    return left
 
 
 def _gauge(arch) -> frozenset[int]:
@@ -258,7 +270,7 @@ def _vdim(polys, N: int, n: int, p: int, rng, gauge, chosen, fibre: bool, timeou
     The slice θ = θ_0 + B·u is ``dense`` (B random; ``chosen`` None) or a ``coordinate`` slice (θ_j = u_k for the
     n indices j in ``chosen``, every other θ_j a random constant): sparse equations, much faster; the fibre degree
     depends on which coordinates are free, so both counts of one draw use the same ``chosen``."""
-    from .cas import run_singular
+    from .cas import polynomial_text, run_singular
 
     theta0 = rng.integers(0, p, N)
     if chosen is None:
@@ -270,12 +282,12 @@ def _vdim(polys, N: int, n: int, p: int, rng, gauge, chosen, fibre: bool, timeou
         slot = {j: k + 1 for k, j in enumerate(sorted(chosen))}
         subst = ["1" if j in gauge else (f"u({slot[j]})" if j in slot else str(int(theta0[j]))) for j in range(N)]
     names = [f"t({j + 1})" for j in range(N)]
-    coords = [_poly_mod(poly, names, p) for poly in polys]
+    reduced = [[(_mod(Fraction(int(c.p), int(c.q)), p), m) for m, c in poly.terms()] for poly in polys]  # over F_p
+    coords = [polynomial_text([(Fraction(c), m) for c, m in terms if c], names) for terms in reduced]
     if fibre:
         star = [1 if j in gauge else int(v) for j, v in enumerate(rng.integers(0, p, N))]
-        values = [sum(_mod(Fraction(int(c.p), int(c.q)), p) * int(np.prod([pow(star[j], e, p) for j, e in enumerate(m)],
-                                                                           dtype=object)) for m, c in poly.terms()) % p
-                  for poly in polys]
+        values = [sum(c * math.prod(pow(star[j], e, p) for j, e in enumerate(m)) for c, m in terms) % p
+                  for terms in reduced]  # c(θ*)
         eqs = [f"({c}) - {v}" for c, v in zip(coords, values)]
     else:
         lam = rng.integers(0, p, (n, len(polys)))
@@ -299,13 +311,3 @@ def _vdim(polys, N: int, n: int, p: int, rng, gauge, chosen, fibre: bool, timeou
             v = int(line.split()[1])
             return v if v >= 0 else None
     raise RuntimeError(f"Singular gave no answer: {out[-300:]}")
-
-
-def _poly_mod(poly, names, p: int) -> str:
-    terms = []
-    for m, c in poly.terms():
-        cc = _mod(Fraction(int(c.p), int(c.q)), p)
-        if cc:
-            mono = "*".join(f"{names[j]}^{e}" if e > 1 else names[j] for j, e in enumerate(m) if e)
-            terms.append(f"{cc}*{mono}" if mono else str(cc))
-    return " + ".join(terms) or "0"

@@ -27,6 +27,7 @@ polynomial might take over later).
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
@@ -45,6 +46,9 @@ __all__ = ["ambient_monomials", "coordinate_symbols", "coordinates", "coefficien
            "polynomial_terms", "evaluate_polynomial", "gradient_polynomial", "IdealResult", "vanishing_ideal",
            "rational_reconstruction"]
 
+
+#: Largest (inputs × ambient monomials) of the exact collocation system of :func:`coefficients`.
+MAX_COLLOCATION_ENTRIES = 4_000_000
 
 #: Largest number M of degree-k monomials in the ambient coordinates that interpolation will evaluate
 #: (an (M + 16) × M matrix over F_p; 3,000 takes seconds and ~0.5 GB, 7,770 exhausted memory).
@@ -91,9 +95,15 @@ def coefficients(params) -> np.ndarray:
     if not isinstance(params, Parameters):
         raise TypeError(f"Argument 'params' must be a Parameters, not {type(params).__name__}.")
     arch = params.architecture
-    X = unisolvent_inputs(arch)
+    d0 = arch.input_dim
+    m = comb(arch.total_degree + d0, d0)  # ≥ the number of unisolvent inputs
+    M = sum(comb(d0 + k - 1, k) for k in arch.output_degrees())  # ambient monomials, counted before listing them
+    if m * M > MAX_COLLOCATION_ENTRIES:
+        raise ValueError(f"Argument 'params': the collocation system of {arch!r} has about {m} × {M} entries, "
+                         f"more than MAX_COLLOCATION_ENTRIES = {MAX_COLLOCATION_ENTRIES}.")
     mons = ambient_monomials(arch)
-    powers = [[int(np.prod([int(x) ** a for x, a in zip(row, al)])) for al in mons] for row in X]
+    X = unisolvent_inputs(arch)
+    powers = [[math.prod(int(x) ** a for x, a in zip(row, al)) for al in mons] for row in X]  # exact Python ints
     if params.kind == "float":
         V = np.array(powers, dtype=float)
         values = evaluate(arch, params, X.astype(float), Float64())
