@@ -14,16 +14,44 @@ from neuromanifold.parametrization import Float64, evaluate
 torch = pytest.importorskip("torch")
 torch.set_num_threads(1)
 
-from neuromanifold.landscape.torch_backend import TorchNetwork  # noqa: E402
 from neuromanifold.landscape.training import TrainSpec, run_experiment, train_run  # noqa: E402
+from neuromanifold.parametrization import Torch, jacobian  # noqa: E402
 
 
-@pytest.mark.parametrize("arch", [MLP((2, 3, 2), "z^3+z^2", bias=True), CNN(7, (3, 2), (2, 1), "z^2+z")])
-def test_torch_forward_matches_numpy_algebra(arch):
+def _torch_reference(arch, p, X):
+    """f_θ(X) written with torch's own layers (nn.functional.linear / conv1d), independently of the index maps."""
+    F = torch.nn.functional
+    h = torch.tensor(X)
+    for ell in range(len(arch.layers)):
+        w = torch.tensor(np.asarray(p.weights[ell], dtype=np.float64))
+        b = torch.tensor(np.asarray(p.biases[ell], dtype=np.float64)) if arch.bias else None
+        if isinstance(arch, CNN):
+            h = F.conv1d(h[:, None, :], w.reshape(1, 1, -1), bias=None if b is None else b.reshape(1), stride=arch.strides[ell])[:, 0, :]
+        else:
+            h = F.linear(h, w, b)
+        if ell < len(arch.layers) - 1:
+            h = sum(float(c) * h**k for k, c in enumerate(arch.activations[ell].coeffs))
+    return h
+
+
+@pytest.mark.parametrize("arch", [MLP((2, 3, 2), "z^3+z^2", bias=True), CNN(7, (3, 2), (2, 1), "z^2+z"),
+                                  CNN(8, (3, 2), (2, 2), "z^2", bias=True)])
+def test_torch_number_system_forward_and_gradient(arch):
+    # The one network algebra on torch tensors: values against torch's own linear/conv1d layers, a batch of θ
+    # against the rows one by one, and autograd's gradient against the hand-written backpropagation.
     p = Parameters.random(arch, seed=1, kind="float")
     X = np.random.default_rng(0).normal(size=(5, arch.input_dim))
-    got = TorchNetwork(arch)(torch.tensor(p.flatten()), torch.tensor(X)).detach().numpy()
-    assert np.allclose(got, evaluate(arch, p, X, Float64()), rtol=1e-12, atol=1e-12)
+    ns = Torch()
+    th = torch.tensor(p.flatten(), requires_grad=True)
+    out = evaluate(arch, th, torch.tensor(X), ns)
+    assert torch.allclose(out, _torch_reference(arch, p, X), rtol=1e-12, atol=1e-12)
+    out[:, 0].sum().backward()
+    J = jacobian(arch, p, X, Float64())
+    assert np.allclose(th.grad.numpy(), J[:: arch.output_dim].sum(axis=0), rtol=1e-10, atol=1e-10)
+    batch = torch.tensor(np.stack([p.flatten(), 2 * p.flatten()]))
+    both = evaluate(arch, batch, torch.tensor(X), ns)
+    assert both.shape == (2, 5, arch.output_dim)
+    assert torch.allclose(both[1], evaluate(arch, batch[1], torch.tensor(X), ns))
 
 
 def test_planted_teacher_ends_on_subnetwork():

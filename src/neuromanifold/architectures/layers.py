@@ -16,6 +16,7 @@ description, so MLPs and CNNs share one code path.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -50,6 +51,12 @@ class LinearLayer:
         """Each parameter occupies exactly one entry of [M | b] (dense layers)."""
         flat = self.index.ravel()
         return bool(np.all(flat >= 0)) and flat.size == self.n_params
+
+    @cached_property
+    def gather(self) -> np.ndarray:
+        """``index`` with −1 replaced by ``n_params``: [M | b] = [θ_ℓ, 0][gather], the layer matrix as one
+        gather from the layer's parameters followed by one zero (any number system, batched θ too)."""
+        return np.where(self.index >= 0, self.index, self.n_params)
 
     def incidence(self) -> np.ndarray:
         """0/1 matrix P of shape (d_out·(d_in+bias), n_params) with P[e, j] = 1 iff entry e holds θ_j."""

@@ -14,8 +14,9 @@ from fractions import Fraction
 import numpy as np
 
 from ..architectures import Parameters
+from ..parametrization import require_torch
+from .objective import mse
 from .strata import is_cnn
-from .torch_backend import TorchNetwork, require_torch
 
 __all__ = ["unit_norms", "unit_labels", "snap_candidates", "refine_on_stratum", "detect_end_point", "rank_at"]
 
@@ -101,7 +102,6 @@ def refine_on_stratum(arch, X, Y, theta, zeros, max_iter: int = 400):
     exposure).
     """
     torch = require_torch()
-    net = TorchNetwork(arch)
     Xt, Yt = torch.as_tensor(X), torch.as_tensor(Y)
     mask = np.ones(arch.n_params, dtype=bool)
     mask[list(zeros)] = False
@@ -118,13 +118,13 @@ def refine_on_stratum(arch, X, Y, theta, zeros, max_iter: int = 400):
 
     def closure():
         opt.zero_grad()
-        loss = ((net(full(free), Xt) - Yt) ** 2).sum(dim=1).mean()
+        loss = mse(arch, full(free), Xt, Yt)
         loss.backward()
         return loss
 
     def evaluate_at(f):
         th = full(f.detach()).requires_grad_(True)
-        loss = ((net(th, Xt) - Yt) ** 2).sum(dim=1).mean()
+        loss = mse(arch, th, Xt, Yt)
         loss.backward()
         return th.detach().numpy().copy(), th.grad.numpy().copy(), float(loss.detach())
 

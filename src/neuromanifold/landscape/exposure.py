@@ -222,11 +222,12 @@ def exact_exposure(stratum: CoordinateStratum | MergedStratum, theta_free=None, 
 
 def _lift_gradient(arch, X, Y, theta) -> np.ndarray:
     """∇L(θ) for L = (1/m) Σ |f_θ(x_i) − y_i|² (float, torch autograd) — the loss of :func:`refine_on_stratum`."""
-    from .torch_backend import TorchNetwork, require_torch
+    from ..parametrization import require_torch
+    from .objective import mse
 
     torch = require_torch()
     th = torch.tensor(np.asarray(theta, dtype=np.float64), requires_grad=True)
-    loss = ((TorchNetwork(arch)(th, torch.as_tensor(X)) - torch.as_tensor(Y)) ** 2).sum(dim=1).mean()
+    loss = mse(arch, th, torch.as_tensor(X), torch.as_tensor(Y))
     loss.backward()
     return th.grad.numpy().copy()
 

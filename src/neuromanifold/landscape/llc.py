@@ -36,8 +36,9 @@ from fractions import Fraction
 import numpy as np
 
 from ..limits import MAX_SAMPLER_VALUES, check_count, check_seed
+from ..parametrization import Float64, jacobian, require_torch
 from ..results import Result
-from .torch_backend import TorchNetwork, require_torch
+from .objective import mse
 
 __all__ = ["LLCEstimate", "estimate_llc", "network_llc", "normal_crossing_loss", "occam_comparison",
            "reduced_rank_rlct", "reduced_rank_loss", "reduced_rank_llc", "gauss_newton", "laplace_value",
@@ -332,12 +333,9 @@ def gauss_newton(architecture, theta, X) -> np.ndarray:
     For enough generic inputs rank F = rank dφ(θ) (docs/math.md §2), and λ = rank/2 where that rank is locally
     constant (docs/math.md §7).
     """
-    torch = require_torch()
-    net = TorchNetwork(architecture)
-    Xt = torch.as_tensor(np.asarray(X, dtype=np.float64))
-    th = torch.as_tensor(np.asarray(theta, dtype=np.float64))
-    J = torch.autograd.functional.jacobian(lambda t: net(t, Xt).reshape(-1), th)
-    return (J.T @ J).numpy() / Xt.shape[0]
+    X = np.asarray(X, dtype=np.float64)
+    J = jacobian(architecture, np.asarray(theta, dtype=np.float64), X, Float64())
+    return (J.T @ J) / X.shape[0]
 
 
 def laplace_value(F, n_beta: float, gamma: float, tol: float = 1e-12) -> float:
@@ -387,13 +385,12 @@ def network_llc(architecture, theta_star, X, Y, n: int | None = NETWORK_DEFAULTS
     theta = theta_star.flatten() if isinstance(theta_star, Parameters) else np.asarray(theta_star, dtype=np.float64)
     X = np.asarray(X, dtype=np.float64)
     Y = np.asarray(Y, dtype=np.float64).reshape(X.shape[0], -1)
-    net = TorchNetwork(architecture)
     Xt, Yt = torch.as_tensor(X), torch.as_tensor(Y)
     m = X.shape[0]
     n = n if n is not None else m
 
     def loss(w):  # batched: (chains, N) -> (chains,)
-        return ((net(w, Xt) - Yt) ** 2).sum((-1, -2)) / (2 * m)
+        return mse(architecture, w, Xt, Yt) / 2
 
     for key in ("gamma", "step", "chains", "draws", "burn_in", "metropolis"):
         kwargs.setdefault(key, NETWORK_DEFAULTS[key])

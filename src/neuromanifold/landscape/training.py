@@ -36,10 +36,11 @@ import numpy as np
 from ..architectures import Parameters, architecture_from_json
 from ..geometry.criticality import generic_rank
 from ..limits import MAX_RUNS, MAX_SEED, check_count
+from ..parametrization import require_torch
 from ..results import Result
 from .end_points import detect_end_point, rank_at, unit_labels, unit_norms
+from .objective import mse
 from .strata import default_stratum, is_cnn, wilson_interval
-from .torch_backend import TorchNetwork, require_torch
 
 __all__ = ["TrainSpec", "RunResult", "ExperimentResult", "train_run", "run_experiment", "detect_end_point",
            "unit_norms", "default_specs"]
@@ -251,7 +252,6 @@ def train_run(spec: TrainSpec, seed: int) -> RunResult:
     arch = spec.architecture
     X, Y = _data(spec, seed)
     theta0 = Parameters.random(arch, seed=seed, kind="float").flatten() * spec.init_scale
-    net = TorchNetwork(arch)
     Xt, Yt = torch.tensor(X), torch.tensor(Y)
     theta = torch.tensor(theta0, requires_grad=True)
     if spec.optimizer == "adam":
@@ -261,7 +261,7 @@ def train_run(spec: TrainSpec, seed: int) -> RunResult:
     gen = torch.Generator().manual_seed(seed)
 
     def full_loss():
-        return ((net(theta, Xt) - Yt) ** 2).sum(dim=1).mean()
+        return mse(arch, theta, Xt, Yt)
 
     steps, losses, norms = [], [], []
     labels = unit_labels(arch)
@@ -278,7 +278,7 @@ def train_run(spec: TrainSpec, seed: int) -> RunResult:
         opt.zero_grad()
         if spec.optimizer == "sgd":
             idx = torch.randperm(spec.n_data, generator=gen)[: spec.batch_size]
-            loss = ((net(theta, Xt[idx]) - Yt[idx]) ** 2).sum(dim=1).mean()
+            loss = mse(arch, theta, Xt[idx], Yt[idx])
         else:
             loss = full_loss()
         loss.backward()

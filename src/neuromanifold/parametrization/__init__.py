@@ -12,6 +12,7 @@ from .numbers import (
            random_prime,
 )
 from .rationals import Rationals, rational_reconstruction
+from .torch_numbers import Torch, require_torch
 
-__all__ = ["BLAS_PRIMES", "BlasPrimeField", "DEFAULT_PRIME", "Float64", "NumberSystem", "PrimeField", "Rationals", "as_theta", "directional_derivative", "evaluate", "jacobian", "layer_matrices",
-           "random_prime", "point_primes", "rational_reconstruction"]
+__all__ = ["BLAS_PRIMES", "BlasPrimeField", "DEFAULT_PRIME", "Float64", "NumberSystem", "PrimeField", "Rationals", "Torch", "as_theta", "directional_derivative", "evaluate", "jacobian", "layer_matrices",
+           "random_prime", "point_primes", "rational_reconstruction", "require_torch"]

@@ -25,41 +25,46 @@ from .numbers import NumberSystem
 __all__ = ["as_theta", "directional_derivative", "evaluate", "jacobian", "layer_matrices"]
 
 
-def as_theta(architecture, params, ns: NumberSystem) -> np.ndarray:
+def as_theta(architecture, params, ns: NumberSystem):
     """The flat parameter vector θ ∈ K^N in the number system ``ns``.
 
-    ``params`` is a :class:`Parameters` of this architecture or a flat vector of length N
-    (already in ``ns`` when it has ns's dtype)."""
+    ``params`` is a :class:`Parameters` of this architecture or a flat vector of length N (already in ``ns``
+    when ``ns.is_native`` says so: then it may carry leading batch axes, shape (…, N))."""
     if isinstance(params, Parameters):
         if params.architecture != architecture:
             raise ValueError(f"Argument 'params' belongs to {params.architecture!r}, not {architecture!r}.")
         return ns.asarray(params.flatten())
+    if ns.is_native(params):
+        if params.ndim < 1 or params.shape[-1] != architecture.n_params:
+            raise ValueError(f"Argument 'params' must have last axis N = {architecture.n_params}, not shape {tuple(params.shape)}.")
+        return params
     theta = np.asarray(params) if not isinstance(params, np.ndarray) else params
     if theta.ndim != 1 or theta.shape[0] != architecture.n_params:
         raise ValueError(f"Argument 'params' must have length N = {architecture.n_params}, not shape {theta.shape}.")
-    return theta if theta.dtype == ns.dtype else ns.asarray(theta)
+    return ns.asarray(theta)
 
 
-def layer_matrices(architecture, theta: np.ndarray, ns: NumberSystem) -> list[np.ndarray]:
-    """[M_ℓ(θ_ℓ) | b_ℓ] for every layer (zeros where the index map has −1)."""
+def layer_matrices(architecture, theta, ns: NumberSystem) -> list:
+    """[M_ℓ(θ_ℓ) | b_ℓ] for every layer (zeros where the index map has −1): one gather of [θ_ℓ, 0] through
+    the layer's ``gather`` map, so a batch θ of shape (…, N) gives matrices of shape (…, d_out, d_in + bias)."""
     mats, pos = [], 0
+    zero = ns.zeros(tuple(theta.shape[:-1]) + (1,))
     for layer in architecture.layers:
-        block = theta[pos : pos + layer.n_params]
+        block = ns.concat([theta[..., pos : pos + layer.n_params], zero])
         pos += layer.n_params
-        idx = layer.index
-        mats.append(np.where(idx >= 0, block[np.maximum(idx, 0)], ns.zeros(())).astype(ns.dtype))
+        mats.append(ns.take(block, layer.gather))
     return mats
 
 
-def _inputs(architecture, X, ns: NumberSystem) -> np.ndarray:
+def _inputs(architecture, X, ns: NumberSystem):
+    if ns.is_native(X):
+        if X.ndim != 2 or X.shape[1] != architecture.input_dim:
+            raise ValueError(f"Argument 'X' must have shape (m, {architecture.input_dim}), not {tuple(X.shape)}.")
+        return X
     X = X if isinstance(X, np.ndarray) else np.asarray(X, dtype=object)
     if X.ndim != 2 or X.shape[1] != architecture.input_dim:
         raise ValueError(f"Argument 'X' must have shape (m, {architecture.input_dim}), not {X.shape}.")
-    return X if X.dtype == ns.dtype else ns.asarray(X)
-
-
-def _append_one(h: np.ndarray, ns: NumberSystem) -> np.ndarray:
-    return np.hstack([h, np.ones((h.shape[0], 1), dtype=ns.dtype)])
+    return ns.asarray(X)
 
 
 def _forward(architecture, theta, X, ns, keep: bool):
@@ -67,12 +72,12 @@ def _forward(architecture, theta, X, ns, keep: bool):
     h = X
     inputs, slopes = [], []
     for ell, M in enumerate(mats):
-        h_in = _append_one(h, ns) if architecture.bias else h
-        z = ns.matmul(h_in, M.T)
+        h_in = ns.append_one(h) if architecture.bias else h
+        z = ns.matmul(h_in, M.swapaxes(-1, -2))
         if keep:
             inputs.append(h_in)
         if ell < len(mats) - 1:
-            h, dh = ns.horner(architecture.activations[ell].coeffs, z)
+            h, dh = ns.horner(architecture.activations[ell].coeffs, z, derivative=keep)
             if keep:
                 slopes.append(dh)
         else:
@@ -80,8 +85,9 @@ def _forward(architecture, theta, X, ns, keep: bool):
     return h, mats, inputs, slopes
 
 
-def evaluate(architecture, params, X, ns: NumberSystem) -> np.ndarray:
-    """f_θ(x_i) for every row x_i of X, as an (m × d_L) array in ``ns``.
+def evaluate(architecture, params, X, ns: NumberSystem):
+    """f_θ(x_i) for every row x_i of X, as an (m × d_L) array in ``ns`` ((…, m, d_L) for a batch θ of
+    shape (…, N) given natively in ``ns``, e.g. torch tensors: autograd flows through).
 
     f_θ(x) = W_L σ(W_{L−1} σ(⋯ σ(W_1 x))) of docs/math.md §1 (CNNs: the same algebra with convolutional index maps),
     computed exactly in F_p or ℚ, or in float64.
@@ -91,7 +97,7 @@ def evaluate(architecture, params, X, ns: NumberSystem) -> np.ndarray:
     return out
 
 
-def directional_derivative(architecture, params, direction, X, ns: NumberSystem) -> np.ndarray:
+def directional_derivative(architecture, params, direction, X, ns: NumberSystem):
     """d/dt f_{θ+tv}(x_i) at t = 0 for every row x_i of X: the (m × d_L) array dφ(θ)·v evaluated at X.
 
     Forward mode, one pass beside the forward pass itself: with ż_ℓ = Ṁ_ℓ [h_{ℓ−1}; 1] + M_ℓ [ḣ_{ℓ−1}; 0] and
@@ -106,10 +112,10 @@ def directional_derivative(architecture, params, direction, X, ns: NumberSystem)
     dmats = layer_matrices(architecture, v, ns)
     h, dh = X, ns.zeros(X.shape)
     for ell, (M, dM) in enumerate(zip(mats, dmats)):
-        h_in = _append_one(h, ns) if architecture.bias else h
-        dh_in = np.hstack([dh, ns.zeros((dh.shape[0], 1))]) if architecture.bias else dh
-        z = ns.matmul(h_in, M.T)
-        dz = ns.add(ns.matmul(h_in, dM.T), ns.matmul(dh_in, M.T))
+        h_in = ns.append_one(h) if architecture.bias else h
+        dh_in = ns.concat([dh, ns.zeros(tuple(dh.shape[:-1]) + (1,))]) if architecture.bias else dh
+        z = ns.matmul(h_in, M.swapaxes(-1, -2))
+        dz = ns.add(ns.matmul(h_in, dM.swapaxes(-1, -2)), ns.matmul(dh_in, M.swapaxes(-1, -2)))
         if ell < len(mats) - 1:
             h, slope = ns.horner(architecture.activations[ell].coeffs, z)
             dh = ns.mul(slope, dz)
@@ -118,7 +124,7 @@ def directional_derivative(architecture, params, direction, X, ns: NumberSystem)
     return dh
 
 
-def jacobian(architecture, params, X, ns: NumberSystem, projections=None) -> np.ndarray:
+def jacobian(architecture, params, X, ns: NumberSystem, projections=None):
     """d(ev_X ∘ φ)(θ): the (m·d_L) × N matrix of ∂f_θ(x_i)_k / ∂θ_j, rows ordered (i, k).
 
     This is the evaluation trick of docs/math.md §2: for generic inputs with enough rows,
@@ -138,11 +144,11 @@ def jacobian(architecture, params, X, ns: NumberSystem, projections=None) -> np.
     m = X.shape[0]
     if projections is None:
         dL = architecture.output_dim
-        delta = np.tile(np.eye(dL, dtype=ns.dtype), (m, 1))  # δ_L: row (i, k) is e_k
+        delta = ns.asarray(np.tile(np.eye(dL, dtype=np.int64), (m, 1)))  # δ_L: row (i, k) is e_k
     else:
-        C = projections if isinstance(projections, np.ndarray) and projections.dtype == ns.dtype else ns.asarray(projections)
-        if C.shape != (m, architecture.output_dim):
-            raise ValueError(f"Argument 'projections' must have shape ({m}, {architecture.output_dim}), not {C.shape}.")
+        C = projections if ns.is_native(projections) else ns.asarray(projections)
+        if tuple(C.shape) != (m, architecture.output_dim):
+            raise ValueError(f"Argument 'projections' must have shape ({m}, {architecture.output_dim}), not {tuple(C.shape)}.")
         dL, delta = 1, C  # δ_L: row i is c_i
     rows = m * dL
     J = ns.zeros((rows, architecture.n_params))
@@ -154,9 +160,9 @@ def jacobian(architecture, params, X, ns: NumberSystem, projections=None) -> np.
         outer = ns.mul(delta.reshape(m, dL, out_dim, 1), h_in.reshape(m, 1, 1, in_dim)).reshape(rows, out_dim * in_dim)
         block = slice(offsets[ell], offsets[ell + 1])
         if layer.one_to_one:
-            J[:, offsets[ell] + layer.index.ravel()] = outer
+            ns.scatter_columns(J, offsets[ell] + layer.index.ravel(), outer)
         else:
-            J[:, block] = ns.matmul(outer, layer.incidence())
+            J[:, block] = ns.matmul(outer, ns.asarray(layer.incidence()))
         if ell > 0:
             back = ns.matmul(delta, mats[ell])[:, : layer.in_dim]
             delta = ns.mul(back.reshape(m, dL, -1), slopes[ell - 1].reshape(m, 1, -1)).reshape(rows, -1)

@@ -59,6 +59,29 @@ class NumberSystem:
     def zeros(self, shape) -> np.ndarray:
         return np.zeros(shape, dtype=self.dtype)
 
+    def full(self, shape, value) -> np.ndarray:
+        """An array of ``shape`` filled with ``value``, already an element of this number system."""
+        return np.full(shape, value, dtype=self.dtype)
+
+    def is_native(self, values) -> bool:
+        """Whether ``values`` is already an array of this number system (no conversion needed)."""
+        return isinstance(values, np.ndarray) and values.dtype == self.dtype
+
+    def concat(self, arrays, axis: int = -1):
+        return np.concatenate(arrays, axis=axis)
+
+    def append_one(self, h):
+        """[h, 1] along the last axis (the constant input that multiplies the bias column)."""
+        return self.concat([h, self.full(h.shape[:-1] + (1,), self.scalar(1))])
+
+    def take(self, values, index: np.ndarray):
+        """values[..., index] for an integer numpy ``index`` (gather along the last axis)."""
+        return values[..., index]
+
+    def scatter_columns(self, matrix, columns: np.ndarray, values) -> None:
+        """matrix[:, columns] = values, in place."""
+        matrix[:, columns] = values
+
     # Plain operators by default (fields whose numpy dtype already does the arithmetic);
     # PrimeField overrides them with reductions mod p.
     def add(self, a, b):
@@ -73,14 +96,16 @@ class NumberSystem:
     def matmul(self, a, b):
         return a @ b
 
-    def horner(self, coeffs, z):
-        """(σ(z), σ'(z)) for σ = Σ coeffs[k] z^k, elementwise, by Horner's rule."""
+    def horner(self, coeffs, z, derivative: bool = True):
+        """(σ(z), σ'(z)) for σ = Σ coeffs[k] z^k, elementwise, by Horner's rule (σ'(z) is None when
+        ``derivative`` is false: the forward pass alone needs only σ)."""
         cs = [self.scalar(c) for c in coeffs]
-        val = np.full(z.shape, cs[-1], dtype=self.dtype)
-        der = self.zeros(z.shape)
+        val = self.full(z.shape, cs[-1])
+        der = self.zeros(z.shape) if derivative else None
         for c in reversed(cs[:-1]):
-            der = self.add(self.mul(der, z), val)
-            val = self.add(self.mul(val, z), np.full(z.shape, c, dtype=self.dtype))
+            if derivative:
+                der = self.add(self.mul(der, z), val)
+            val = self.add(self.mul(val, z), self.full(z.shape, c))
         return val, der
 
 

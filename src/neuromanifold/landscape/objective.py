@@ -1,0 +1,27 @@
+"""The training objective on torch tensors, through the project's one network algebra.
+
+L(θ) = (1/m) Σ_i |f_θ(x_i) − y_i|² (docs/math.md §6), with f_θ computed by
+:func:`neuromanifold.parametrization.evaluate` in the :class:`~neuromanifold.parametrization.Torch` number
+system, so autograd differentiates the same forward pass the exact ranks use.  Training, end-point
+refinement, critical exposure and the LLC sampler all call :func:`mse`; the sampler's L_n is mse/2.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from ..parametrization import Torch, evaluate
+
+__all__ = ["mse", "torch_numbers"]
+
+
+@lru_cache(maxsize=1)
+def torch_numbers() -> Torch:
+    """The float64 CPU torch number system (made once: it imports torch)."""
+    return Torch()
+
+
+def mse(architecture, theta, X, Y):
+    """(1/m) Σ_i |f_θ(x_i) − y_i|² for torch θ of shape (N,) — a scalar — or (c, N) — one value per row."""
+    residual = evaluate(architecture, theta, X, torch_numbers()) - Y
+    return (residual**2).sum((-1, -2)) / X.shape[0]
