@@ -418,7 +418,7 @@ def test_strata_analysis_is_stored_and_added_to_existing_rows():
 def test_failed_analysis_is_reported_and_retried(tmp_path, monkeypatch):
     """An analysis that raises used to be stored as a finished {"error": …} entry, counted as computed and
     never retried.  Now the dimension is stored, the analysis counts as failed, and the next run retries it."""
-    import neuromanifold.geometry.mlp_strata as subnetworks
+    import neuromanifold.geometry.strata.mlp as subnetworks
     from neuromanifold.experiments.census import enumerate_tasks, run_census
     from neuromanifold.experiments.store import ResultStore
 

@@ -18,17 +18,16 @@ import sympy
 from neuromanifold import CNN, MLP, Float64, Parameters, Polynomial, PrimeField, dimension, evaluate, generic_polynomial
 from neuromanifold.architectures import architecture_from_json
 from neuromanifold.cli import main
-from neuromanifold.geometry.cnn import (
+from neuromanifold.geometry.degree import degree_formula, hilbert_degree
+from neuromanifold.geometry.dimension import cnn_dimension
+from neuromanifold.geometry.fibers import identifiability
+from neuromanifold.geometry.singular_strata import twin_singularity
+from neuromanifold.geometry.strata.cnn import (
     Padding,
-    cnn_dimension,
-    degree_formula,
     detect_padding,
     enumerate_strata,
-    hilbert_degree,
-    identifiability,
     stratum_report,
     transport,
-    twin_singularity,
     twins,
 )
 
@@ -182,7 +181,7 @@ def test_detect_padding_by_hand():
     pad = detect_padding(p)
     assert pad.leading == (2, 1, 2) and pad.trailing == (1, 0, 0)
     assert pad.kept == (1, 2, 0) and pad.zero_layers == (3,)
-    assert pad.label() == "(00*0, 0**, 00)"
+    assert pad.label == "(00*0, 0**, 00)"
     # shift τ = a_1 + a_2·s_1 (+ a_3 s_1 s_2, but layer 3 is zero) on the non-zero analogue
     q = Parameters(net, ([0, 0, 5, 0], [0, 7, 1], [0, 3]))
     assert detect_padding(q).shift == 2 + 1 * 2 + 1 * 2
@@ -197,13 +196,13 @@ def test_enumerate_strata_count_and_twins():
     strata = enumerate_strata(net)
     # Π k(k+1)/2 = 6 · 3 non-zero patterns, plus one zero filter per layer
     assert len(strata) == 6 * 3 + 2
-    with_twin = {p.label(): [t.label() for t in twins(p)] for p in strata if twins(p)}
+    with_twin = {p.label: [t.label for t in twins(p)] for p in strata if twins(p)}
     # hand derivation: moving the layer-2 window by one position moves the input by s_1 = 2, which the
     # size-3 layer-1 filter can absorb only when its kept part has size 1
     assert with_twin == {"(*00, 0*)": ["(00*, *0)"], "(00*, *0)": ["(*00, 0*)"]}
     # with stride 1 the kept size-2 filter can move by one as well
     net1 = CNN(4, (3, 2), (1, 1), "z^2+z")
-    assert [t.label() for t in twins(Padding(net1, (1, 0), (0, 1)))] == ["(**0, 0*)"]
+    assert [t.label for t in twins(Padding(net1, (1, 0), (0, 1)))] == ["(**0, 0*)"]
     assert twins(Padding(net, (1, 0), (0, 1))) == []
 
 
@@ -228,7 +227,7 @@ def test_regular_away_from_zero_fibre():
             assert rep.rank_bound < 5 and rep.rank_at_point <= rep.rank_bound
             assert rep.image_dimension == 0
         else:
-            assert rep.regular, pad.label()
+            assert rep.regular, pad.label
             # φ(stratum) is a translate of the smaller CNN's neuromanifold: |k'| for generic σ
             assert rep.image_dimension == sum(pad.kept) and rep.image_certified
 

@@ -134,7 +134,7 @@ def test_given_direction_through_single_point_is_not_enough_for_inactive_neuron(
 def test_subnetwork_strata_table_discriminates():
     # non-filling (3,2,1) z²: both strata are rank-≤1 matrices, singular on {det = 0} (oracle above);
     # filling (2,2,1) z²: V = R³, no singular points at all.
-    from neuromanifold.geometry.singularity import subnetwork_singularity_table
+    from neuromanifold.geometry.singular_strata import subnetwork_singularity_table
 
     rows = subnetwork_singularity_table(ARCH, seed=3)
     assert rows and all(r.result.singular is True and r.result.certified for r in rows)

@@ -118,7 +118,7 @@ def test_bar_chart_survives_all_or_nothing_counts(n, tmp_path):
     """0/n and n/n (the expected CNN and MLP outcomes) once crashed the figure step: the hand-written
     Wilson interval of 0/n had a lower end of +3e-17, so the error bar came out negative."""
     from neuromanifold.landscape.figures import fraction_bar_chart
-    from neuromanifold.landscape.strata import wilson_interval
+    from neuromanifold.landscape.statistics import wilson_interval
 
     assert wilson_interval(0, n)[0] == 0.0 and wilson_interval(n, n)[1] == 1.0
 

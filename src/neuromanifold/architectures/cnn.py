@@ -30,7 +30,7 @@ from .activations import Polynomial
 from .layers import conv_layer
 from .mlp import Architecture, _activations, _check_size
 
-__all__ = ["CNN"]
+__all__ = ["CNN", "check_cnn", "is_cnn"]
 
 
 def _int_tuple(values, name: str) -> tuple[int, ...]:
@@ -241,3 +241,16 @@ class CNN(Architecture):
             acts,
             bool(data.get("bias", False)),
         )
+
+
+def check_cnn(architecture) -> CNN:
+    """``architecture`` if it is a CNN, else a TypeError naming the argument."""
+    if not isinstance(architecture, CNN):
+        raise TypeError(f"Argument 'architecture' must be a CNN, not {type(architecture).__name__}.")
+    return architecture
+
+
+def is_cnn(architecture) -> bool:
+    """Whether ``architecture`` is a 1-D CNN: its subnetwork strata are zero-padded filters, which are not
+    critically exposed (Razor's Edge Prop 4.5, docs/math.md §6), unlike MLP strata."""
+    return isinstance(architecture, CNN)

@@ -78,6 +78,33 @@ class Architecture:
         """N, the number of parameters (docs/math.md §1: N = Σ d_i d_{i−1} for an MLP without bias)."""
         return sum(layer.n_params for layer in self.layers)
 
+    @property
+    def offsets(self) -> tuple[int, ...]:
+        """Where each layer's block starts in the flat θ: layer ℓ (1-based) owns θ[offsets[ℓ−1] : offsets[ℓ]]."""
+        out = [0]
+        for layer in self.layers:
+            out.append(out[-1] + layer.n_params)
+        return tuple(out)
+
+    def neuron_coordinates(self, ell: int, i: int, part: str = "both") -> tuple[int, ...]:
+        """The coordinates of θ that belong to neuron ``i`` (0-based) of hidden layer ``ell`` (1 ≤ ℓ ≤ L − 1):
+        its incoming row with its bias (``part='in'``), its outgoing column (``'out'``), or both — read off
+        the layer index maps, so for a CNN they are the filter entries the neuron uses.  An inactive neuron
+        (docs/math.md §4) is one whose 'out' (σ(0) = 0: or 'in') coordinates vanish."""
+        if part not in ("in", "out", "both"):
+            raise ValueError(f"Argument 'part' must be 'in', 'out' or 'both', got {part!r}.")
+        if isinstance(ell, bool) or not isinstance(ell, int) or not 1 <= ell < self.depth:
+            raise ValueError(f"Argument 'ell' must be a hidden layer 1..{self.depth - 1}, got {ell!r}.")
+        width = self.layers[ell - 1].out_dim
+        if isinstance(i, bool) or not isinstance(i, int) or not 0 <= i < width:
+            raise ValueError(f"Argument 'i' must be a neuron 0..{width - 1} of layer {ell}, got {i!r}.")
+        offs, out = self.offsets, set()
+        if part in ("in", "both"):
+            out |= {offs[ell - 1] + int(j) for j in self.layers[ell - 1].index[i, :] if j >= 0}
+        if part in ("out", "both"):
+            out |= {offs[ell] + int(j) for j in self.layers[ell].index[:, i] if j >= 0}
+        return tuple(sorted(out))
+
     def rescaling_units(self, ell: int) -> int:
         """Independent rescaling symmetries of hidden layer ell+1 when σ_{ell+1} is homogeneous:
         one per neuron (row × c, outgoing column × c^{−r})."""

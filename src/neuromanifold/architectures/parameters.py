@@ -34,6 +34,8 @@ def _entry(value, where: str):
                              f"at most {_MAX_ENTRY_BITS} bits ({MAX_NUMBER_DIGITS} digits) are accepted.")
         return value
     if isinstance(value, Fraction):
+        # Fraction(np.int64(3)) keeps numpy integers as numerator/denominator: normalise to Python ints
+        value = Fraction(int(value.numerator), int(value.denominator))
         if max(value.numerator.bit_length(), value.denominator.bit_length()) > _MAX_ENTRY_BITS:
             raise ValueError(f"Argument 'weights' has a rational of more than {_MAX_ENTRY_BITS} bits at {where}.")
         return value

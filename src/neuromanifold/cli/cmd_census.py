@@ -60,7 +60,7 @@ def register(sub) -> None:
     run.add_argument("--max-params", type=int, metavar="N", help="skip architectures with more than N parameters")
     run.add_argument("--seed", type=seed_type, default=0, help="seed of the random points and generic activations (default 0)")
     run.add_argument("--trials", type=int, default=2, help="random points per architecture while uncertified (default 2)")
-    run.add_argument("--strata", action="store_true", help="also scan subnetwork strata (needs geometry.mlp_strata)")
+    run.add_argument("--strata", action="store_true", help="also scan subnetwork strata (geometry.strata.mlp)")
     run.add_argument("--criticality", action="store_true", help="also run the criticality scan (needs geometry.criticality)")
     run.add_argument("--workers", "-j", type=int, default=1, help="local worker processes (default 1)")
     run.add_argument("--dask", metavar="ADDRESS", help="run on the dask.distributed scheduler at ADDRESS instead")

@@ -32,15 +32,11 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..geometry.cnn import (
-        cnn_dimension,
-        degree_formula,
-        enumerate_strata,
-        identifiability,
-        stratum_report,
-        transport,
-        twin_singularity,
-    )
+    from ..geometry.degree import degree_formula
+    from ..geometry.dimension import cnn_dimension
+    from ..geometry.fibers import identifiability
+    from ..geometry.singular_strata import twin_singularity
+    from ..geometry.strata.cnn import enumerate_strata, stratum_report, transport
 
     arch = cnn_from_args(args)
     dim = cnn_dimension(arch, seed=args.seed)

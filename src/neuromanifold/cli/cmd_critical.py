@@ -70,8 +70,8 @@ def run(args) -> int:
 
 def _point(args) -> int:
     from ..architectures.cnn import CNN
-    from ..geometry.cnn import detect_padding
     from ..geometry.criticality import rank_at_point
+    from ..geometry.strata.cnn import detect_padding
     from ..geometry.subnetworks import detect_subnetwork
 
     params, snapped = exact_point_from_args(args)
@@ -82,8 +82,8 @@ def _point(args) -> int:
         pad = detect_padding(exact)
         structure = {"padding": pad.to_dict()}
         reduced = list(pad.kept)
-        text = (f"zero-padded filters {pad.label()} (kept filter sizes {reduced})" if not pad.is_generic
-                else f"not a subnetwork: no zero-padded filter {pad.label()}")
+        text = (f"zero-padded filters {pad.label} (kept filter sizes {reduced})" if not pad.is_generic
+                else f"not a subnetwork: no zero-padded filter {pad.label}")
     else:
         sub = detect_subnetwork(exact)
         structure = {"inactive": sub.to_dict()["inactive"], "redundant": sub.to_dict()["redundant"]}

@@ -52,8 +52,8 @@ def _architecture(args):
 
 
 def run(args) -> int:
+    from ..geometry.strata import default_stratum, merged_stratum
     from ..landscape.exposure import exact_exposure, exposure_probability
-    from ..landscape.strata import default_stratum, merged_stratum
 
     arch = _architecture(args)
     if args.trials < 0:

@@ -1,6 +1,6 @@
 """neuromanifold strata WIDTHS --degree R [--weights FILE] [--json]
 
-The subnetwork strata of an MLP (docs/math.md §4; :func:`~neuromanifold.geometry.mlp_strata.subnetwork_strata`):
+The subnetwork strata of an MLP (docs/math.md §4; :func:`~neuromanifold.geometry.strata.mlp.subnetwork_strata`):
 per hidden layer how many neurons are removed (inactive) and merged (redundant), the reduced widths
 d', dim V(d') (computed, certified or with its error bound), the codimension dim V − dim V(d') and the
 covering pairs of the inclusion order V(d') ⊆ V(d'') (d' ≤ d'' componentwise).  With ``--weights``, also which
@@ -39,7 +39,7 @@ def register(sub) -> None:
 def run(args) -> int:
     from ..architectures import MLP
     from ..geometry.criticality import generic_rank
-    from ..geometry.mlp_strata import strata_order, subnetwork_strata
+    from ..geometry.strata.mlp import strata_order, subnetwork_strata
     from ..geometry.subnetworks import detect_subnetwork
 
     point = None

@@ -19,17 +19,30 @@ cluster, or :class:`SerialExecutor` in-process.  Only the calling process writes
 from __future__ import annotations
 
 import inspect
-import itertools
 import sys
 import time
 from concurrent.futures import FIRST_COMPLETED, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
-from ..architectures import MLP, Monomial, generic_polynomial
-from ..geometry import dimension
-from ..limits import check_count, check_seed
+from ..limits import check_count
 from ..results import Result
+from .census_tasks import (  # noqa: F401  (re-exported: the census API in one module)
+    KINDS,
+    MAX_TASK_RETRIES,
+    MAX_TASKS,
+    CensusTask,
+    available_analyses,
+    check_analyses,
+    enumerate_tasks,
+)
+from .census_worker import (  # noqa: F401
+    BATCH_MAX_PARAMS,
+    BATCH_SIZE,
+    _batches,
+    run_batch,
+    run_task,
+)
 from .executors import ClusterLost, SerialExecutor, dask_executor, local_executor  # noqa: F401  (re-exported)
 
 __all__ = [
@@ -46,315 +59,13 @@ __all__ = [
     "run_batch",
 ]
 
-#: Activation kinds a census can sweep.
-KINDS = ("monomial", "generic")
-
-#: Optional per-architecture analyses → the module that must exist for them.
-_ANALYSES = {
-    "strata": "neuromanifold.geometry.mlp_strata",
-    "criticality": "neuromanifold.geometry.critical_scan",
-}
-#: Entry point of each analysis module: called as fn(architecture[, seed=...]).
-_ENTRY = {"strata": "subnetwork_strata", "criticality": "scan"}
-
-
-@dataclass(frozen=True)
-class CensusTask:
-    """One unit of work: the dimension (and optional analyses) of one architecture.
-
-    Each task computes dim V with :func:`~neuromanifold.geometry.dimension.dimension` (certified or with its
-    Schwartz–Zippel error bound, docs/math.md §2) and stores it with edim, A and the bound used.
-
-    Plain picklable data, so it travels to process-pool and dask workers alike.
-    """
-
-    widths: tuple[int, ...]
-    kind: str
-    degree: int
-    bias: bool = False
-    seed: int = 0
-    trials: int = 2
-    prime: int | None = None  # None: dimension()'s default (BLAS primes); the prime used is stored
-    analyses: tuple[str, ...] = ()
-
-    @property
-    def key(self) -> str:
-        """Identity of architecture × activation, e.g. ``'mlp:3,5,1:monomial:4'`` (``':bias'`` appended
-        with biases).  A generic activation is identified by its degree: its seeded coefficients are
-        one realisation of "general position", recorded in the ``activation`` column."""
-        text = f"mlp:{','.join(map(str, self.widths))}:{self.kind}:{self.degree}"
-        return text + (":bias" if self.bias else "")
-
-    def architecture(self) -> MLP:
-        act = Monomial(self.degree) if self.kind == "monomial" else generic_polynomial(self.degree, seed=self.seed)
-        return MLP(self.widths, act, bias=self.bias)
-
-
-def _int_values(values, name: str, minimum: int) -> tuple[int, ...]:
-    if isinstance(values, (int,)) and not isinstance(values, bool):
-        values = (values,)
-    if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
-        raise TypeError(f"Argument '{name}' must be an int or a sequence of ints, not {type(values).__name__}.")
-    out = []
-    for v in values:
-        if isinstance(v, bool) or not isinstance(v, int):
-            raise TypeError(f"Argument '{name}' must hold ints, not {type(v).__name__} {v!r}.")
-        if v < minimum:
-            raise ValueError(f"Argument '{name}' must hold integers >= {minimum}, got {v}.")
-        out.append(v)
-    if not out:
-        raise ValueError(f"Argument '{name}' must not be empty.")
-    return tuple(sorted(set(out)))
-
-
-def available_analyses() -> tuple[str, ...]:
-    """The optional analyses whose geometry modules are installed (subset of ``('strata', 'criticality')``)."""
-    import importlib.util
-
-    out = []
-    for name, module in _ANALYSES.items():
-        try:
-            if importlib.util.find_spec(module) is not None:
-                out.append(name)
-        except ImportError:  # pragma: no cover
-            pass
-    return tuple(out)
-
-
-def check_analyses(analyses) -> tuple[str, ...]:
-    """``analyses`` as a tuple, each one known and installed (:func:`available_analyses`)."""
-    analyses = tuple(analyses)
-    have = available_analyses()
-    for a in analyses:
-        if a not in _ANALYSES:
-            raise ValueError(f"Argument 'analyses' holds {a!r}; known analyses: {', '.join(_ANALYSES)}.")
-        if a not in have:
-            raise ValueError(f"Argument 'analyses' holds {a!r}, which needs {_ANALYSES[a]} (not installed yet).")
-    return analyses
-
-
-#: Largest census :func:`enumerate_tasks` enumerates (before --max-params filtering).
-MAX_TASKS = 1_000_000
-
-#: How often a task whose worker process died is submitted again before it counts as failed.
-MAX_TASK_RETRIES = 3
-
-
-def enumerate_tasks(
-    depths=2,
-    widths=(1, 2, 3),
-    degrees=(2, 3),
-    kinds=("monomial",),
-    input_widths=None,
-    output_widths=None,
-    bias: bool = False,
-    max_params: int | None = None,
-    seed: int = 0,
-    trials: int = 2,
-    prime: int | None = None,
-    analyses=(),
-) -> list[CensusTask]:
-    """Every architecture × activation of the family, in a deterministic order.
-
-    Each task is one architecture d = (d_0, …, d_L) with σ = z^r (``monomial``) or a seeded generic polynomial
-    of degree r (``generic``), whose dim V the census computes (docs/math.md §2–3).
-
-    Parameters
-    ----------
-    depths:
-        The depths L (number of layers, ≥ 1; L − 1 hidden layers).
-    widths:
-        The hidden widths d_1..d_{L−1} (each ranges over these values independently).
-    degrees:
-        The activation degrees r ≥ 1.
-    kinds:
-        Subset of :data:`KINDS`.
-    input_widths, output_widths:
-        The values of d_0 and d_L (default: ``widths``).
-    bias:
-        Networks with biases.
-    max_params:
-        Skip architectures with more than this many parameters N.
-    seed, trials, prime:
-        Passed to :func:`~neuromanifold.geometry.dimension.dimension` (and seed the generic activation).
-    analyses:
-        Optional extra analyses per architecture, from :func:`available_analyses`.
-
-    Examples
-    --------
-    >>> len(enumerate_tasks(depths=2, widths=(1, 2), degrees=(2, 3), output_widths=(1,)))
-    8
-    """
-    depths = _int_values(depths, "depths", 1)
-    from ..limits import MAX_LAYERS
-
-    if max(depths) > MAX_LAYERS:  # before counting: width choices ** depth would not finish for a huge depth
-        raise ValueError(f"Argument 'depths' must be <= {MAX_LAYERS} (MAX_LAYERS), got {max(depths)}.")
-    widths = _int_values(widths, "widths", 1)
-    degrees = _int_values(degrees, "degrees", 1)
-    d_in = widths if input_widths is None else _int_values(input_widths, "input_widths", 1)
-    d_out = widths if output_widths is None else _int_values(output_widths, "output_widths", 1)
-    from ..architectures.mlp import MAX_INDEX_ENTRIES
-
-    for name, values in (("widths", widths), ("input_widths", d_in), ("output_widths", d_out)):
-        if max(values) > MAX_INDEX_ENTRIES:  # no layer of such a width fits the layer-map limit
-            raise ValueError(f"Argument '{name}' must hold widths <= {MAX_INDEX_ENTRIES:.0e}, got {max(values)}.")
-    if isinstance(kinds, str):
-        kinds = (kinds,)
-    kinds = tuple(kinds)
-    if not kinds or any(k not in KINDS for k in kinds):
-        raise ValueError(f"Argument 'kinds' must be a non-empty subset of {', '.join(KINDS)}, got {list(kinds)}.")
-    if not isinstance(bias, bool):
-        raise TypeError(f"Argument 'bias' must be a bool, not {type(bias).__name__}.")
-    if max_params is not None and (isinstance(max_params, bool) or not isinstance(max_params, int) or max_params < 1):
-        raise ValueError(f"Argument 'max_params' must be a positive int or None, got {max_params!r}.")
-    from ..architectures.activations import MAX_DEGREE
-
-    if max(degrees) > MAX_DEGREE:
-        raise ValueError(f"Argument 'degrees' must be <= {MAX_DEGREE}, got {max(degrees)}.")
-    check_seed(seed)
-    check_count(trials, "trials", "MAX_TRIALS")
-    count = sum(len(kinds) * len(degrees) * len(d_in) * len(widths) ** (L - 1) * len(d_out) for L in depths)
-    if count > MAX_TASKS:
-        raise ValueError(f"Arguments 'depths'/'widths'/'degrees' span {count} architectures; a census of more than "
-                         f"{MAX_TASKS} is refused (narrow the ranges).")
-    analyses = check_analyses(analyses)
-    tasks = []
-    for L in depths:
-        for kind in kinds:
-            for r in degrees:
-                for d0 in d_in:
-                    for hidden in itertools.product(widths, repeat=L - 1):
-                        for dL in d_out:
-                            w = (d0, *hidden, dL)
-                            if max_params is not None:
-                                n = sum((w[i] + bias) * w[i + 1] for i in range(L))
-                                if n > max_params:
-                                    continue
-                            tasks.append(CensusTask(w, kind, r, bias, seed, trials, prime, analyses))
-    return tasks
-
 
 # --- the worker ----------------------------------------------------------------------------
-def run_task(task: CensusTask) -> dict:
-    """Compute one task; returns the store row (see :data:`~neuromanifold.experiments.store.COLUMNS`).
-
-    Runs in a worker process (or on a dask worker): a module-level function of plain data.
-    """
-    from .. import __version__
-
-    start = time.perf_counter()
-    arch = task.architecture()
-    res = dimension(arch, seed=task.seed, trials=task.trials, prime=task.prime)
-    extras = {name: _run_analysis(name, arch, res, task) for name in task.analyses}
-    acts = sorted({str(a) for a in arch.activations})
-    return {
-        "key": task.key,
-        "tool_version": __version__,
-        "kind": task.kind,
-        "widths": ",".join(map(str, task.widths)),
-        "depth": len(task.widths) - 1,
-        "input_dim": task.widths[0],
-        "output_dim": task.widths[-1],
-        "degree": task.degree,
-        "activation": "; ".join(acts) if acts else "none",
-        "bias": task.bias,
-        "dimension": res.dimension,
-        "expected_dimension": res.expected_dimension,
-        "ambient_dimension": res.ambient_dimension,
-        "parameters": res.parameters,
-        "symmetry_dimension": res.symmetry_dimension,
-        "upper_bound": res.upper_bound,
-        "upper_bound_source": res.upper_bound_source,
-        "certified": res.certified,
-        "error_bound": res.error_bound,
-        "defective": res.defective,
-        "filling": res.filling,
-        "identifiable": res.identifiable,
-        "seed": task.seed,
-        "trials": task.trials,
-        "prime": res.prime,
-        "seconds": time.perf_counter() - start,
-        "extras": extras,
-        "architecture": arch.to_json(),
-    }
-
-
-def run_batch(tasks) -> list:
-    """Several small tasks in one worker call (one round trip instead of many): for each task its row, or the
-    text of the exception it raised (then counted as failed).  ``MemoryError`` is not caught: the batch fails
-    and its tasks are retried one by one."""
-    out = []
-    for task in tasks:
-        try:
-            out.append(run_task(task))
-        except MemoryError:
-            raise
-        except Exception as exc:  # one bad task must not lose the others of its batch
-            out.append(f"{type(exc).__name__}: {exc}")
-    return out
-
-
-#: Tasks with at most this many parameters are sent to workers in batches of :data:`BATCH_SIZE` (their
-#: computation takes milliseconds, less than a round trip to a worker).
-BATCH_MAX_PARAMS = 300
-BATCH_SIZE = 32
-
-
-def _batches(tasks):
-    """The tasks in order, small ones grouped into lists of up to BATCH_SIZE, others alone."""
-    group = []
-    for t in tasks:
-        if sum((t.widths[i] + t.bias) * t.widths[i + 1] for i in range(len(t.widths) - 1)) <= BATCH_MAX_PARAMS:
-            group.append(t)
-            if len(group) == BATCH_SIZE:
-                yield group
-                group = []
-        else:
-            yield [t]
-    if group:
-        yield group
-
-
-def _run_analysis(name: str, arch, res, task: CensusTask) -> dict:
-    """One optional analysis as a JSON-able dict (strata / criticality, when their modules exist).
-
-    The geometry modules are written independently; we call their documented entry point and keep
-    whatever ``to_dict()`` gives, so new fields flow into the store without changes here.
-    """
-    import importlib
-    import json
-
-    module = importlib.import_module(_ANALYSES[name])
-    fn = getattr(module, _ENTRY[name], None)
-    if fn is None:
-        return {"error": f"{_ANALYSES[name]} has no {_ENTRY[name]}()"}
-    try:
-        kwargs = {"seed": task.seed} if "seed" in inspect.signature(fn).parameters else {}
-        out = fn(arch, **kwargs)
-    except MemoryError:
-        raise  # the task fails (nothing stored), it is not a finished analysis
-    except Exception as exc:  # an analysis failing must not lose the dimension; stored as failed, retried
-        return {"error": f"{type(exc).__name__}: {exc}"}
-    if hasattr(out, "to_dict"):
-        out = out.to_dict()
-    elif isinstance(out, (list, tuple)):
-        out = {"items": [o.to_dict() if hasattr(o, "to_dict") else o for o in out]}
-    elif not isinstance(out, dict):
-        out = {"value": str(out)}
-    # JSON-safe now (Fractions, numpy scalars → text), so pickling and the store never choke on it
-    return json.loads(json.dumps(out, default=_jsonable))
-
-
-def _jsonable(value):
-    if hasattr(value, "item") and callable(value.item):  # numpy scalar
-        return value.item()
-    if hasattr(value, "tolist"):
-        return value.tolist()
-    return str(value)
 
 
 # --- the runner ----------------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class CensusSummary(Result):
     """What a sweep did: tasks requested, already stored (skipped), computed now, failed."""

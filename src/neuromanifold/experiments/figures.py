@@ -1,28 +1,16 @@
-"""Figures for census analyses and reproduce reports (matplotlib, Agg backend, PNG + SVG).
-
-matplotlib is imported lazily and forced to the non-interactive Agg backend, so figures work on
-headless machines and inside worker processes.
-"""
+"""Figures for census analyses and reproduce reports, in the project's figure style (:mod:`neuromanifold.plotting`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from ..outputs import check_output_path, output_file
+from ..outputs import check_output_path
+from ..plotting import pyplot, save
 
 __all__ = ["census_heatmap"]
 
 #: What a census heatmap can colour each (architecture, degree) cell by.
 HEATMAP_VALUES = ("defect", "fill")
-
-
-def _pyplot():
-    import matplotlib
-
-    matplotlib.use("Agg", force=True)
-    import matplotlib.pyplot as plt
-
-    return plt
 
 
 def census_heatmap(rows, path, value: str = "defect", title: str | None = None) -> tuple[str, str]:
@@ -68,7 +56,7 @@ def census_heatmap(rows, path, value: str = "defect", title: str | None = None) 
         grid[i, j] = v
         text[i][j] = label + ("" if r["certified"] else "?")
 
-    plt = _pyplot()
+    plt = pyplot()
     height = min(2.0 + 0.28 * len(archs), 40.0)
     width = min(3.0 + 0.7 * len(degrees), 20.0)
     fig, ax = plt.subplots(figsize=(width, height))
@@ -89,11 +77,5 @@ def census_heatmap(rows, path, value: str = "defect", title: str | None = None) 
     fig.colorbar(im, ax=ax, label="edim − dim" if value == "defect" else "dim / A")
     ax.set_title(title or ("defect edim − dim" if value == "defect" else "dim / ambient dimension"))
     fig.tight_layout()
-    try:
-        with output_file(png, "path") as tmp:
-            fig.savefig(tmp, dpi=120, format="png")
-        with output_file(svg, "path") as tmp:
-            fig.savefig(tmp, format="svg")
-    finally:
-        plt.close(fig)
+    save(fig, stem, "path")
     return png, svg

@@ -1,30 +1,21 @@
-"""Geometry of neurovarieties: dimension and its certificates, subnetworks, critical points of the
-parametrisation, singular points, implicit equations, CNN-specific geometry."""
+"""Geometry of neurovarieties, filed by concept: dimension (and its bounds), degree, strata (MLP and CNN
+subnetworks, one protocol), subnetwork detection and proximity, criticality of the parametrisation, tangent
+limits and singularity, fibres and identifiability, implicit equations and CAS export."""
 
 from .bounds import UpperBound, expected_dimension, symmetry_dimension, upper_bound
-from .cnn import (
-    CNNDimension,
-    cnn_dimension,
-    detect_padding,
-    enumerate_strata,
-    twin_singularity,
-)
 from .critical_scan import ScanResult, degree_sweep
 from .critical_scan import scan as scan_criticality
 from .criticality import PointRank, rank_at_point
-from .dimension import DimensionResult, dimension
+from .dimension import CNNDimension, DimensionResult, cnn_dimension, dimension
 from .equations import IdealResult, vanishing_ideal
 from .jacobian_criterion import jacobian_certificate, proven_equations
 from .mason import mason
-from .mlp_strata import Stratum, strata_order, subnetwork_strata
 from .rank import nullspace_mod_p, rank_mod_p, schwartz_zippel
-from .singularity import (
-    SingularityResult,
-    singular,
-    subnetwork_singularity_table,
-    tangent_limit,
-)
+from .singular_strata import subnetwork_singularity_table, twin_singularity
+from .singularity import SingularityResult, singular
+from .strata import Stratum, SubnetworkStratum, detect_padding, enumerate_strata, strata_order, subnetwork_strata
 from .subnetworks import SubnetworkReport, detect_subnetwork, reduce_network
+from .tangent_limits import tangent_limit
 
 __all__ = [
     "CNNDimension",
@@ -35,6 +26,7 @@ __all__ = [
     "SingularityResult",
     "Stratum",
     "SubnetworkReport",
+    "SubnetworkStratum",
     "UpperBound",
     "cnn_dimension",
     "scan_criticality",

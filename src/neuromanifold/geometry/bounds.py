@@ -41,7 +41,7 @@ __all__ = [
     "symmetry_dimension",
     "expected_dimension",
     "upper_bound",
-    "output_degree_in_all_variables",
+    "degree_bound",
     "alexander_hirschowitz",
 ]
 
@@ -157,14 +157,20 @@ def _bound(d: tuple[int, ...], acts: tuple, bias: bool) -> UpperBound:
     return min(best, key=lambda b: b.value)
 
 
-def output_degree_in_all_variables(architecture) -> int:
-    """Total degree of f_θ(x) as a polynomial in (θ, x) jointly: z_1 has degree 2 (1 with only a bias),
-    h_ℓ = deg σ_ℓ · deg z_ℓ, z_{ℓ+1} = deg h_ℓ + 1.  Every Jacobian entry has degree ≤ this − 1 (≤ this
-    after projecting onto a random output direction c), so a ρ × ρ minor has degree ≤ ρ·deg — the δ of
-    the Schwartz–Zippel bound."""
-    deg = 2
-    for act in architecture.activations:
-        deg = act.degree * deg + 1
+def degree_bound(architecture, layers=None, inputs: bool = False) -> int:
+    """deg f_θ(x) in the chosen variables: the parameters of ``layers`` (1-based; default all) and, with
+    ``inputs``, the input x — the one degree recurrence of the project:
+
+        deg z_1 = [1 ∈ layers] + [inputs],   deg z_{ℓ+1} = deg σ_ℓ · deg z_ℓ + [ℓ + 1 ∈ layers].
+
+    All parameters: deg_θ f_θ (the t-degree of a Jacobian along a curve, the Bézout number of a count);
+    (θ, x) jointly: every Jacobian entry has degree ≤ this − 1 (≤ this after projecting onto a random output
+    direction), so a ρ × ρ minor has degree ≤ ρ·deg — the δ of the Schwartz–Zippel bound; one layer ℓ alone:
+    Π_{k ≥ ℓ} deg σ_k (the interpolation degree of a loss along one coordinate)."""
+    chosen = set(range(1, architecture.depth + 1)) if layers is None else {int(ell) for ell in layers}
+    deg = (1 in chosen) + bool(inputs)
+    for ell, act in enumerate(architecture.activations, start=2):
+        deg = act.degree * deg + (ell in chosen)
     return deg
 
 

@@ -10,6 +10,7 @@ from math import comb
 import numpy as np
 
 from ..architectures import MLP, Parameters
+from ..randomness import stream
 from .critical_points import nonzero_ints, random_weights
 from .mason import mason
 
@@ -44,7 +45,7 @@ def constructions(arch: MLP, seed: int = 0) -> list[tuple[str, Parameters]]:
     if arch.bias:
         return out
     d = arch.widths
-    rng = np.random.default_rng([seed, 101])
+    rng = stream(seed, "critical.constructions")
     if d[0] >= 3 and d[1] >= 2 and arch.activations[0].is_monomial:
         W = random_weights(arch, rng)
         W[0] = nonzero_ints(rng, (d[1], d[0] - 1)) @ nonzero_ints(rng, (d[0] - 1, d[0]))

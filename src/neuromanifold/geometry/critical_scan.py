@@ -4,7 +4,7 @@
 
 (a) random integer points are non-critical (they should be: the generic rank is attained on a dense
     open set);
-(b) every subnetwork stratum type (:func:`~neuromanifold.geometry.mlp_strata.subnetwork_strata`, each
+(b) every subnetwork stratum type (:func:`~neuromanifold.geometry.strata.mlp.subnetwork_strata`, each
     with zero outgoing columns and, where σ(0) = 0, zero incoming rows) is critical — this direction
     fails in general for small r (e.g. filling architectures);
 (c) points that are *not* subnetworks are searched for criticality:
@@ -41,10 +41,9 @@ import time
 from dataclasses import dataclass
 from math import comb
 
-import numpy as np
-
 from ..architectures import MLP, Monomial, Parameters
 from ..limits import check_count, check_seed
+from ..randomness import stream
 from ..results import Result
 from .bounds import input_bottleneck_rank_bound
 from .critical_constructions import constructions
@@ -59,7 +58,7 @@ from .critical_points import (
 )
 from .critical_search import numerical_search
 from .criticality import generic_rank
-from .mlp_strata import subnetwork_strata
+from .strata.mlp import subnetwork_strata
 
 __all__ = ["PointCheck", "ScanResult", "scan", "DegreeSweep", "degree_sweep", "known_degree_bounds", "numerical_search",
            "structure", "explain", "input_bottleneck_rank_bound"]
@@ -209,7 +208,7 @@ def scan(architecture, seed: int = 0, random_points: int = 3, numerical_starts: 
     bar = tqdm(total=_total_steps(arch, strata, random_points, numerical_starts), desc=f"scan {arch.widths}",
                file=sys.stderr, disable=not progress, leave=False)
     checks, notes = [], []
-    rng = np.random.default_rng([seed, 303])
+    rng = stream(seed, "critical.scan")
     for i in range(random_points):
         checks.append(check_point("random", f"random point {i}", Parameters(arch, random_weights(arch, rng)), exact_limit, seed))
         bar.update(1)

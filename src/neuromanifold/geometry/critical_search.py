@@ -9,6 +9,7 @@ import numpy as np
 
 from ..architectures import MLP, Parameters
 from ..parametrization import Float64, jacobian
+from ..randomness import stream
 from .critical_points import SCAN_EXACT_LIMIT, PointCheck, check_point, explain
 from .criticality import generic_rank
 from .subnetworks import detect_subnetwork
@@ -217,7 +218,7 @@ def numerical_search(arch: MLP, seed: int = 0, starts: int = 2, steps: int = 40,
     g = generic_rank(arch).dimension
     if max_reopt is None:
         max_reopt = 12 if arch.n_params <= 24 else 0
-    rng = np.random.default_rng([seed, 202])
+    rng = stream(seed, "critical.search")
     X = rng.standard_normal((g + 4, arch.input_dim))
     C = rng.standard_normal((g + 4, arch.output_dim))
     stats = {"starts": starts, "steps": steps, "best_ratio": 1.0, "candidates": 0, "confirmed": 0,

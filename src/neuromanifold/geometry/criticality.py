@@ -47,13 +47,13 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
-from functools import lru_cache
 
 import numpy as np
 
 from ..architectures import Parameters
 from ..limits import check_count, check_seed, check_tolerance
 from ..parametrization import Float64, PrimeField, jacobian, point_primes
+from ..randomness import stream
 from ..results import Result
 from .bounds import upper_bound
 from .point_kernel import VERIFY_LIMIT, ExactObjects, exact_kernel, integer_rows, unisolvent_inputs
@@ -71,17 +71,12 @@ PROJECTED_LIMIT = 400_000
 PROJECTED_RANGE = 2**24
 
 
-@lru_cache(maxsize=512)
-def _generic(arch):
-    from .dimension import dimension
-
-    return dimension(arch)
-
-
 def generic_rank(architecture):
     """dim V = the generic rank of dφ, with its certificate (a cached
     :class:`~neuromanifold.geometry.DimensionResult`)."""
-    return _generic(architecture)
+    from .dimension import cached_dimension
+
+    return cached_dimension(architecture)
 
 
 @dataclass(frozen=True)
@@ -267,7 +262,7 @@ def rank_at_point(params, prime: int | None = None, seed: int = 0, trials: int =
         raise ValueError(f"Argument 'tol' is relative to the largest singular value and must be < 1, got {tol!r}.")
     arch = params.architecture
     start = time.perf_counter()
-    gen = _generic(arch)
+    gen = generic_rank(arch)
     g = gen.dimension
     if params.kind == "float":
         return _float_rank(params, gen, seed, tol, start)
@@ -284,7 +279,7 @@ def rank_at_point(params, prime: int | None = None, seed: int = 0, trials: int =
 
     def projected(t, p):  # the R × N matrix J of projected evaluations at draw t, over F_p
         ns = PrimeField(p)
-        rng = np.random.default_rng([seed, t, 7])
+        rng = stream(seed, "criticality.projected", t)
         X = ns.random(rng, (U, arch.input_dim))
         C = ns.random(rng, (U, arch.output_dim))
         return jacobian(arch, params, X, ns, projections=C)
@@ -338,7 +333,7 @@ def rank_at_point(params, prime: int | None = None, seed: int = 0, trials: int =
 
         ranks = []
         for t in range(trials):
-            rng = np.random.default_rng([seed, t, 13])
+            rng = stream(seed, "criticality.exact_ranks", t)
             X = rng.integers(0, PROJECTED_RANGE, (U, arch.input_dim)).astype(object)
             C = rng.integers(0, PROJECTED_RANGE, (U, arch.output_dim)).astype(object)
             ns = ExactObjects()
@@ -403,7 +398,7 @@ def _float_rank(params, gen, seed, tol, start):
     arch = params.architecture
     ns = Float64()
     U = max(1, upper_bound(arch).value)
-    rng = np.random.default_rng([seed, 11])
+    rng = stream(seed, "criticality.kernel")
     X = rng.standard_normal((2 * U, arch.input_dim))
     C = rng.standard_normal((2 * U, arch.output_dim))
     with np.errstate(over="ignore", invalid="ignore"):

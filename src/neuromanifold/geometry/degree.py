@@ -26,6 +26,7 @@ number of points of V ∩ L for a generic affine-linear space L of codimension n
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from dataclasses import dataclass
@@ -34,10 +35,15 @@ from math import comb, factorial
 
 import numpy as np
 
+from ..architectures.cnn import check_cnn
+from ..parametrization import DEFAULT_PRIME, PrimeField, evaluate
+from ..randomness import stream
 from ..results import Result
+from .dimension import dimension
+from .rank import rank_mod_p
 
 __all__ = ["DegreeResult", "variety_degree", "determinantal_degree", "symmetric_determinantal_degree",
-           "COUNT_LIMIT", "COUNT_TIMEOUT"]
+           "degree_formula", "hilbert_degree", "COUNT_LIMIT", "COUNT_TIMEOUT"]
 
 #: Largest Bézout number (product of the degrees of the n equations in u) that the count hands to Singular.
 COUNT_LIMIT = 20_000
@@ -95,8 +101,6 @@ def _formula(arch) -> tuple[int, str] | None:
     if arch.bias or not all(a.is_monomial for a in acts):
         return None
     if isinstance(arch, CNN):
-        from .cnn import degree_formula
-
         if len({a.degree for a in acts}) <= 1:
             return degree_formula(arch), "CNN degree formula (Shahverdi–Marchetti–Kohn 2025)"
         return None
@@ -125,14 +129,13 @@ def variety_degree(arch, dimension_result=None, ideal=None, seed: int = 0, count
     (the order of the module docstring) or one of ``"formula"``, ``"count"`` to force a route (a forced route
     that does not apply is reported as undetermined)."""
     from ..limits import check_architecture, check_seed
-    from .dimension import dimension as _dimension
 
     check_architecture(arch, "arch")
     check_seed(seed)
     if method not in ("auto", "formula", "count"):
         raise ValueError(f"Argument 'method' must be 'auto', 'formula' or 'count', not {method!r}.")
     start = time.perf_counter()
-    dres = dimension_result if dimension_result is not None else _dimension(arch, seed=seed)
+    dres = dimension_result if dimension_result is not None else dimension(arch, seed=seed)
     n, A = int(dres.dimension), int(arch.ambient_dimension)
 
     def done(degree, how, certified, reason):
@@ -206,12 +209,12 @@ def _count(arch, n: int, seed: int, timeout: float) -> tuple[int | None, str]:
     """(deg V, reason) from two independent counts over random primes, or (None, why not)."""
     from ..parametrization import random_prime
     from ..parametrization.symbolic import coefficient_polynomials
-    from .singularity import parameter_degree
+    from .bounds import degree_bound
 
     # checked before the symbolic expansion, which is itself expensive for the architectures it refuses
-    bezout = parameter_degree(arch) ** n  # every coordinate of f_θ has degree ≤ deg_θ f_θ in θ
+    bezout = degree_bound(arch) ** n  # every coordinate of f_θ has degree ≤ deg_θ f_θ in θ
     if bezout > COUNT_LIMIT:
-        return None, (f"count too large: Bézout bound {parameter_degree(arch)}^{n} of the sliced system exceeds "
+        return None, (f"count too large: Bézout bound {degree_bound(arch)}^{n} of the sliced system exceeds "
                       f"COUNT_LIMIT = {COUNT_LIMIT}")
     deadline = time.monotonic() + timeout
     ts, polys = coefficient_polynomials(arch)
@@ -219,7 +222,7 @@ def _count(arch, n: int, seed: int, timeout: float) -> tuple[int | None, str]:
     gauge = _gauge(arch)
     found = []
     for trial in range(2):
-        rng = np.random.default_rng([seed, 15_015, trial])
+        rng = stream(seed, "degree.count", trial)
         p = random_prime(rng)
         for kind in ("coordinate", "dense"):
             free = [j for j in range(N) if j not in gauge]
@@ -311,3 +314,63 @@ def _vdim(polys, N: int, n: int, p: int, rng, gauge, chosen, fibre: bool, timeou
             v = int(line.split()[1])
             return v if v >= 0 else None
     raise RuntimeError(f"Singular gave no answer: {out[-300:]}")
+
+
+def degree_formula(architecture) -> int:
+    """deg V = (|k| − L)! · Π_{j=0}^{L−1} r^{(L−j−1)(k_j − 1)} / (k_j − 1)!  for σ = z^r, no bias
+    ([SMK25], docs/math.md §6; j = 0 the input-side filter).  ValueError otherwise."""
+    arch = check_cnn(architecture)
+    acts = arch.activations
+    if arch.bias or any(not a.is_monomial for a in acts) or len({a.degree for a in acts}) > 1:
+        raise ValueError("Argument 'architecture' must have one monomial activation z^r and no bias for the degree formula.")
+    r = acts[0].degree if acts else 1
+    L = arch.depth
+    value = Fraction(factorial(arch.filter_sum - L))
+    for j, k in enumerate(arch.filters):
+        value *= Fraction(r ** ((L - j - 1) * (k - 1)), factorial(k - 1))
+    if value.denominator != 1:  # pragma: no cover - the formula is an integer
+        raise ArithmeticError(f"degree formula gave a non-integer {value}")
+    return int(value)
+
+
+def hilbert_degree(architecture, max_t: int = 6, seed: int = 0, prime: int = DEFAULT_PRIME) -> dict:
+    """The projective degree of V (σ = z^r, no bias: V is a cone) from its Hilbert function.
+
+    HF(t) = dim of the degree-t forms on span(V) restricted to V = rank of the matrix
+    [y(θ_i)^α]_{i, |α| = t}, where y = (⟨c_j, f_θ(x_j)⟩)_{j ≤ A} are A generic linear coordinates (A ≥
+    dim span V, an injective linear map preserves HF) and θ_i are random points; enough θ_i make the
+    rank the dimension of the restriction (probabilistic, Schwartz–Zippel in θ).  For t beyond the
+    regularity HF(t) = HP(t) = deg·t^n/n! + …, n = dim V − 1, so the n-th finite difference of HF is
+    deg.  Returns the HF values and ``degree``, read off by the same Hilbert-polynomial fit as
+    :func:`variety_degree` (None when the last values do not fit yet).  Probabilistic, and the regularity is
+    not certified.
+    """
+    arch = check_cnn(architecture)
+    if arch.bias or not all(a.is_monomial for a in arch.activations):
+        raise ValueError("Argument 'architecture' must be homogeneous (monomial σ, no bias) for a projective degree.")
+    ns = PrimeField(prime)
+    dimV = dimension(arch, seed=seed, prime=prime).dimension
+    A = arch.ambient_dimension
+    rng = stream(seed, "degree.hilbert")
+    X = ns.random(rng, (A, arch.input_dim))
+    C = ns.random(rng, (A, arch.output_dim))
+    hf = []
+    for t in range(1, max_t + 1):
+        n_mono = comb(A + t - 1, t)
+        if n_mono > 3000:
+            break
+        pts = n_mono + 5
+        Y = np.empty((pts, A), dtype=np.int64)
+        for i in range(pts):
+            theta = ns.random(rng, arch.n_params)
+            vals = evaluate(arch, theta, X, ns)  # (A, d_L)
+            Y[i] = np.sum(ns.mul(vals, C), axis=1) % prime
+        cols = []
+        for alpha in itertools.combinations_with_replacement(range(A), t):
+            col = np.ones(pts, dtype=np.int64)
+            for j in alpha:
+                col = ns.mul(col, Y[:, j])
+            cols.append(col)
+        hf.append(rank_mod_p(np.stack(cols, axis=1), prime))
+    fitted = _hilbert_fit([1] + hf, dimV)  # H(0) = 1: the constants
+    return {"hilbert_function": hf, "degree": None if fitted is None else fitted[0], "projective_dimension": dimV - 1}

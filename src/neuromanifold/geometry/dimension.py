@@ -20,22 +20,26 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
+from ..architectures.cnn import check_cnn
 from ..limits import check_architecture, check_count, check_seed
 from ..parametrization import DEFAULT_PRIME, PrimeField, jacobian
 from ..parametrization.numbers import BLAS_PRIMES, BlasPrimeField
+from ..randomness import stream
 from ..results import Result
 from .bounds import (
+    degree_bound,
     expected_dimension,
-    output_degree_in_all_variables,
+    rescalable,
     symmetry_dimension,
     upper_bound,
 )
 from .rank import schwartz_zippel
 
-__all__ = ["DimensionResult", "dimension"]
+__all__ = ["DimensionResult", "dimension", "cached_dimension", "CNNDimension", "cnn_dimension", "dimension_formula"]
 
 #: Largest Jacobian (rows × parameters) :func:`dimension` builds: 3·10^8 float64 entries are 2.4 GB, with a peak of
 #: about 2.5× that in the elimination; 1.5·10^8 take about a minute on 2 cores (docs/benchmarks.md).
@@ -192,11 +196,11 @@ def dimension(architecture, seed: int = 0, trials: int = 2, prime: int | None = 
             f"{architecture.n_params} entries (limit {MAX_JACOBIAN_ENTRIES} (MAX_JACOBIAN_ENTRIES): several GB of memory)."
         )
     # An entry ⟨c_i, ∂f_θ(x_i)/∂θ_j⟩ has degree ≤ deg f − 1 in (θ, x) plus 1 in c.
-    degree = output_degree_in_all_variables(architecture)
+    degree = degree_bound(architecture, inputs=True)
 
     def trial(t: int, p: int) -> int:
         ns = BlasPrimeField(p) if p in BLAS_PRIMES else PrimeField(p)
-        rng = np.random.default_rng([seed, t])
+        rng = stream(seed, "dimension.trial", t)
         theta = ns.random(rng, architecture.n_params)
         X = ns.random(rng, (m, architecture.input_dim))
         C = ns.random(rng, (m, architecture.output_dim))
@@ -252,3 +256,73 @@ def dimension(architecture, seed: int = 0, trials: int = 2, prime: int | None = 
 def _bound(rho: int, degree: int, primes) -> float:
     """Π_t min(1, ρe/p_t): independent trials at the primes p_t (Schwartz–Zippel, :func:`schwartz_zippel`)."""
     return float(np.prod([schwartz_zippel(rho, degree, p, 1) for p in primes]))
+
+
+@lru_cache(maxsize=1024)
+def cached_dimension(architecture) -> DimensionResult:
+    """:func:`dimension` with its default seed, trials and primes, computed once per architecture (the one
+    dimension cache: strata, criticality and the singularity table all ask for the same few dims)."""
+    return dimension(architecture)
+
+
+def dimension_formula(architecture) -> tuple[int, str]:
+    """The literature value of dim V and its source.
+
+    Monomial σ on every hidden layer: |k| − L + 1 [SMK25, dimension theorem]; generic polynomial σ:
+    |k| [RE, CNNs are generically one-to-one].  Mixed activations: |k| minus the number of hidden
+    layers with monomial σ (reading: one rescaling per homogeneous layer, injective otherwise).
+    With bias every layer adds one parameter, and σ = a (z − c)^r + d counts as z^r
+    (:func:`~neuromanifold.geometry.bounds.rescalable`; reading; the papers have no bias)."""
+    arch = check_cnn(architecture)
+    L = arch.depth
+    homogeneous = sum(1 for a in arch.activations if rescalable(a, arch.bias))
+    value = arch.n_params - homogeneous
+    if arch.bias:
+        source = ("reading: N minus one rescaling per hidden layer whose σ is affinely a monomial (with biases "
+                  "a (z − c)^r + d, e.g. every quadratic, behaves as z^r; papers have no bias)")
+    elif homogeneous == L - 1:
+        source = "|k| − L + 1 (Shahverdi–Marchetti–Kohn 2025: injective up to filter rescalings)"
+    elif homogeneous == 0:
+        source = "|k| (Razor's Edge: CNN parametrisation generically one-to-one)"
+    else:
+        source = "reading: |k| minus one rescaling per monomial hidden layer"
+    return value, source
+
+
+@dataclass(frozen=True)
+class CNNDimension(Result):
+    """dim V computed by the certified engine beside the literature formula; ``agrees`` flags a mismatch.
+
+    The formula is dim V = |k| − L + 1 for monomial σ and |k| for generic σ (docs/math.md §6;
+    Shahverdi–Marchetti–Kohn, AISTATS 2025; Razor's Edge).
+    """
+
+    result: DimensionResult
+    formula: int
+    formula_source: str
+
+    @property
+    def agrees(self) -> bool:
+        return self.result.dimension == self.formula
+
+    def to_dict(self) -> dict:
+        d = self.result.to_dict()
+        d.update({"formula": self.formula, "formula_source": self.formula_source, "agrees_with_formula": self.agrees})
+        return d
+
+    def summary(self) -> str:
+        flag = "agrees with" if self.agrees else "DISAGREES with"
+        return (self.result.summary() + f"\n  formula             {self.formula}  ({self.formula_source}) — computed value "
+                f"{flag} it")
+
+
+def cnn_dimension(architecture, seed: int = 0, trials: int = 2, prime: int = DEFAULT_PRIME) -> CNNDimension:
+    """dim V by :func:`~neuromanifold.geometry.dimension.dimension` (mod-p rank, certified against the
+    symmetry/ambient bounds) and the formula of :func:`dimension_formula`.
+
+    Checks dim V = |k| − L + 1 (monomial σ) or |k| (generic σ) of docs/math.md §6 (Shahverdi–Marchetti–Kohn, AISTATS
+    2025; Razor's Edge) against the certified engine.
+    """
+    arch = check_cnn(architecture)
+    value, source = dimension_formula(arch)
+    return CNNDimension(dimension(arch, seed=seed, trials=trials, prime=prime), value, source)

@@ -6,7 +6,7 @@
   reconstruction), each vector *verified* by a forward-mode directional derivative over ℚ at those inputs.
 
 Used by :func:`~neuromanifold.geometry.criticality.rank_at_point` (certified critical points) and
-:func:`~neuromanifold.geometry.cnn.twin_singularity` (exact equality of two network functions).
+:func:`~neuromanifold.geometry.singular_strata.twin_singularity` (exact equality of two network functions).
 """
 
 from __future__ import annotations

@@ -44,7 +44,7 @@ standing assumption of modular methods).
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -54,93 +54,12 @@ from ..parametrization import (
     DEFAULT_PRIME,
     PrimeField,
     as_theta,
-    jacobian,
     point_primes,
 )
 from ..results import Result
-from .rank import rank_mod_p, schwartz_zippel
-from .series import interpolate_matrix_polynomial, limit_column_space
+from .tangent_limits import TangentLimit, limits_at, tangent_limit
 
-__all__ = ["TangentLimit", "SingularityResult", "StratumSingularity", "Thm42Hypotheses", "thm42_hypotheses", "tangent_limit", "singular", "parameter_degree",
-           "subnetwork_singularity_table"]
-
-
-def parameter_degree(architecture) -> int:
-    """deg_θ f_θ(x): z_1 has degree 1 in θ, h_ℓ = deg σ_ℓ · deg z_ℓ, z_{ℓ+1} = deg h_ℓ + 1."""
-    deg = 1
-    for act in architecture.activations:
-        deg = act.degree * deg + 1
-    return deg
-
-
-@dataclass(frozen=True)
-class TangentLimit:
-    """Λ = lim_{t→0} col dφ(W(t)) along one curve W(t) = Σ_k t^k W_k, in evaluation coordinates.
-
-    ``basis``: R × dim matrix over F_p (columns span Λ in the coordinates g ↦ ⟨c_i, g(x_i)⟩);
-    ``generic_rank``: rank of dφ(W(t)) over F_p((t)) (probabilistic, ``error_bound``);
-    ``complete``: dim Λ reached the generic rank, so Λ is the whole limit (else a subspace of it);
-    ``order``: the power of t at which the echelon stopped; ``label`` describes the curve."""
-
-    basis: np.ndarray = field(repr=False)
-    generic_rank: int
-    order: int
-    complete: bool
-    error_bound: float
-    label: str
-    curve_degree: int
-
-    @property
-    def dimension(self) -> int:
-        return int(self.basis.shape[1])
-
-    def to_dict(self) -> dict:
-        return {"curve": self.label, "curve_degree": self.curve_degree, "limit_dimension": self.dimension,
-                "generic_rank": self.generic_rank, "order": self.order, "complete": self.complete,
-                "error_bound": self.error_bound}
-
-
-def _functionals(architecture, rows: int, seed: int, ns: PrimeField):
-    rng = np.random.default_rng([seed, 7_001])
-    return ns.random(rng, (rows, architecture.input_dim)), ns.random(rng, (rows, architecture.output_dim))
-
-
-def tangent_limit(architecture, curve, X, C, prime: int = DEFAULT_PRIME, label: str = "curve",
-                  rank_trials: int = 2, seed: int = 0) -> TangentLimit:
-    """The limit Λ of col dφ(W(t)) as t → 0 for the polynomial curve W(t) = Σ_k t^k curve[k].
-
-    docs/math.md §6: Λ ⊆ T_q V at q = φ(W_0), computed exactly as the limit of the column space of dφ(W(t)) over
-    F_p((t)).
-
-    ``curve`` is a list of flat parameter vectors (curve[0] = W_0), exact (ints/rationals) or already
-    in F_p; ``X`` (R × d_0) and ``C`` (R × d_L) give the projected evaluations.  See the module
-    docstring of :mod:`~neuromanifold.geometry.series` for the algorithm and its stopping order."""
-    ns = PrimeField(prime)
-    if not isinstance(curve, (list, tuple)) or not curve:
-        raise ValueError("Argument 'curve' must be a non-empty list of parameter vectors (W_0, W_1, …).")
-    pts = [as_theta(architecture, w, ns) for w in curve]
-    cdeg = len(pts) - 1
-    e = max(parameter_degree(architecture) - 1, 0) * max(cdeg, 1)
-    ts = list(range(e + 1))
-
-    def at(t: int) -> np.ndarray:
-        theta = pts[0].copy()
-        for k in range(1, len(pts)):
-            theta = ns.add(theta, ns.mul(pts[k], pow(t, k, prime)))
-        return jacobian(architecture, theta, X, ns, projections=C)
-
-    values = [at(t) for t in ts]
-    coeffs = interpolate_matrix_polynomial(values, ts, prime)
-    rng = np.random.default_rng([seed, 7_002])
-    ranks = []
-    for _ in range(rank_trials):
-        t = int(rng.integers(e + 1, prime))
-        ranks.append(rank_mod_p(at(t), prime))
-    rho = max(ranks + [rank_mod_p(v, prime) for v in values])
-    # a ρ × ρ minor of J(t) has degree ≤ ρ·e in t: a random t misses its rank with prob ≤ ρe/p
-    err = schwartz_zippel(rho + 1, e, prime, rank_trials) if rho < min(X.shape[0], architecture.n_params) else 0.0
-    lim = limit_column_space(coeffs, prime, rho)
-    return TangentLimit(lim.basis, rho, lim.order, lim.complete, err, label, cdeg)
+__all__ = ["SingularityResult", "singular", "tangent_limit", "TangentLimit"]
 
 
 @dataclass(frozen=True)
@@ -214,44 +133,6 @@ class SingularityResult(Result):
             lines.append(f"    {c.label:60} dim Λ = {c.dimension} (generic rank {c.generic_rank}, "
                          f"order t^{c.order}{'' if c.complete else ', partial'})")
         return "\n".join(lines)
-
-
-def _random_curves(architecture, theta0, count: int, degree: int, seed: int, ns: PrimeField):
-    out = []
-    for i in range(count):
-        rng = np.random.default_rng([seed, 7_100 + i])
-        out.append(([theta0] + [ns.random(rng, architecture.n_params) for _ in range(degree)],
-                     f"random degree-{degree} curve #{i}"))
-    return out
-
-
-def _fiber_specs(architecture, theta0, fiber, per_point: int, degree: int, seed: int, ns: PrimeField):
-    from ..parametrization import evaluate
-    from .fibers import fiber_points
-
-    if fiber is None:
-        return []
-    if isinstance(fiber, str):
-        if fiber != "auto":
-            raise ValueError(f"Argument 'fiber' must be 'auto', None or a list of parameter points, not {fiber!r}.")
-        points = fiber_points(architecture, theta0, 4, seed, ns)
-    else:
-        rng = np.random.default_rng([seed, 7_400])
-        X = ns.random(rng, (8, architecture.input_dim))
-        f0 = evaluate(architecture, theta0, X, ns)
-        points = []
-        for j, w in enumerate(fiber):
-            theta = as_theta(architecture, w, ns)
-            if not np.array_equal(evaluate(architecture, theta, X, ns), f0):
-                raise ValueError(f"Argument 'fiber' point #{j} computes a different function than 'params'.")
-            points.append((theta, f"given fibre point #{j}"))
-    specs = []
-    for j, (theta, label) in enumerate(points):
-        for c in range(per_point):
-            rng = np.random.default_rng([seed, 7_500 + j, c])
-            specs.append(([theta] + [ns.random(rng, architecture.n_params) for _ in range(degree)],
-                          f"{label} / curve {c}"))
-    return specs
 
 
 def singular(architecture, params, curves=4, curve_degree: int = 1, seed: int = 0, prime: int | None = None,
@@ -338,7 +219,7 @@ def singular(architecture, params, curves=4, curve_degree: int = 1, seed: int = 
     if not (isinstance(curves, (int, np.integer)) and not isinstance(curves, bool)) and not (
             isinstance(curves, (list, tuple)) and curves):
         raise TypeError(f"Argument 'curves' must be a positive int or a list of curves, not {curves!r}.")
-    found = [_limits_at(architecture, point, p, R, curves, curve_degree, fiber, fiber_curves, seed) for p in primes]
+    found = [limits_at(architecture, point, p, R, curves, curve_degree, fiber, fiber_curves, seed) for p in primes]
     # every span and rank below is a lower bound at each prime; the verdict uses the smallest (the most cautious)
     rank0 = min(f[0] for f in found)
     span = min(f[2] for f in found)
@@ -384,30 +265,6 @@ def singular(architecture, params, curves=4, curve_degree: int = 1, seed: int = 
         dimension_certified=dim_certified, rank_at_point=rank0, curves=limits, certified=certified,
         error_bound=err, evidence=evidence, rows=R, prime=prime, seconds=time.perf_counter() - start,
         method=method, equations=eq, primes=tuple(primes))
-
-
-def _limits_at(architecture, point, prime, R, curves, curve_degree, fiber, fiber_curves, seed):
-    """(rank dφ(W_0), tangent limits, dim of their span with col dφ(W_0)) over F_prime."""
-    ns = PrimeField(prime)
-    theta0 = as_theta(architecture, point, ns)
-    X, C = _functionals(architecture, R, seed, ns)
-    if isinstance(curves, (int, np.integer)):  # checked by singular(): 1 <= curves <= MAX_CURVES
-        specs = _random_curves(architecture, theta0, int(curves), curve_degree, seed, ns)
-    else:
-        specs = []
-        for i, c in enumerate(curves):
-            if isinstance(c, (list, tuple)) and c and np.ndim(c[0]) == 1:
-                pts = [theta0] + [as_theta(architecture, v, ns) for v in c[1:]]
-            else:
-                pts = [theta0, as_theta(architecture, c, ns)]
-            specs.append((pts, f"given curve #{i}"))
-    specs += _fiber_specs(architecture, theta0, fiber, fiber_curves, curve_degree, seed, ns)
-    J0 = jacobian(architecture, theta0, X, ns, projections=C)
-    rank0 = rank_mod_p(J0, prime)
-    limits = tuple(tangent_limit(architecture, pts, X, C, prime, label, seed=seed + i)
-                   for i, (pts, label) in enumerate(specs))
-    span = rank_mod_p(np.hstack([J0] + [lim.basis for lim in limits]), prime)
-    return rank0, limits, span
 
 
 def _check_equations_argument(equations) -> None:
@@ -462,126 +319,3 @@ def _equation_certificate(architecture, params, equations, max_degree, seed, pri
         if last.certified:
             return last
     return last
-
-
-@dataclass(frozen=True)
-class Thm42Hypotheses:
-    """The hypotheses of Razor's Edge Thm 4.2 (docs/math.md §6: "subnetwork strata of MLPs are singular, under
-    bottleneck/width conditions and for σ with enough non-zero coefficients"), **our precise reading**,
-    each computed for one stratum S of an MLP with widths d, reduced widths d' and neuromanifold V:
-
-    * ``non_filling``: dim V < A (certified).  Necessary: a filling V is an affine space with no singular
-      points (a theorem, not a reading).
-    * ``proper``: dim φ(S) < dim V — a stratum dense in V contains smooth points (its generic points are
-      generic points of V), so the statement is about proper strata (reading).
-    * ``connected``: every hidden layer of the reduced network keeps a neuron (d'_ℓ ≥ 1), otherwise f is
-      constant — the bottleneck condition (reading).
-    * ``identifiable``: dim V = N − (rescaling symmetries), i.e. finite generic fibres — the width
-      condition under which the paper proves identifiability and builds its singularity argument
-      (reading).
-    * ``enough_coefficients``: every hidden σ has ≥ 2 non-zero coefficients in degrees ≥ 2 (reading of
-      "σ with enough non-zero coefficients"; monomials z^r are homogeneous, with the extra rescaling
-      symmetries the generic-σ argument excludes — they are covered by the Occam's razor paper instead).
-
-    ``prediction``: True (singular) when all hold; False (smooth) when ``non_filling`` fails (theorem);
-    None (the theorem says nothing) otherwise."""
-
-    non_filling: bool | None
-    proper: bool
-    connected: bool
-    identifiable: bool
-    enough_coefficients: bool
-
-    @property
-    def holds(self) -> bool:
-        return bool(self.non_filling and self.proper and self.connected and self.identifiable
-                    and self.enough_coefficients)
-
-    @property
-    def prediction(self) -> bool | None:
-        if self.non_filling is False:
-            return False
-        return True if self.holds else None
-
-    def failing(self) -> list[str]:
-        return [k for k in ("non_filling", "proper", "connected", "identifiable", "enough_coefficients")
-                if not getattr(self, k)]
-
-    def to_dict(self) -> dict:
-        return {"non_filling": self.non_filling, "proper": self.proper, "connected": self.connected,
-                "identifiable": self.identifiable, "enough_coefficients": self.enough_coefficients,
-                "holds": self.holds, "prediction": self.prediction, "reading": True}
-
-
-def thm42_hypotheses(architecture, stratum, dimension_result) -> Thm42Hypotheses:
-    """Compute the (reading of the) Thm 4.2 hypotheses for one subnetwork stratum; see
-    :class:`Thm42Hypotheses`."""
-    dres = dimension_result
-    A = architecture.ambient_dimension
-    non_filling = (dres.dimension < A) if dres.certified else (True if dres.upper_bound < A else None)
-    proper = stratum.dimension < dres.dimension
-    connected = all(w >= 1 for w in stratum.reduced_widths[1:-1])
-    identifiable = bool(dres.identifiable)
-    enough = all(sum(1 for k in act.support if k >= 2) >= 2 for act in architecture.activations)
-    return Thm42Hypotheses(non_filling, proper, connected, identifiable, enough)
-
-
-@dataclass(frozen=True)
-class StratumSingularity:
-    """One row of :func:`subnetwork_singularity_table`: a random point of a subnetwork stratum tested,
-    the computed Thm 4.2 hypotheses and whether the prediction agrees with the certified verdict."""
-
-    stratum: object
-    result: SingularityResult
-    expectation: str
-    hypotheses: Thm42Hypotheses | None = None
-
-    @property
-    def prediction(self) -> bool | None:
-        return None if self.hypotheses is None else self.hypotheses.prediction
-
-    @property
-    def agrees(self) -> bool | None:
-        """The certified verdict matches the prediction (None: no prediction, or verdict not certified)."""
-        if self.prediction is None or not self.result.certified:
-            return None
-        return self.result.singular is self.prediction
-
-    def to_dict(self) -> dict:
-        return {"stratum": self.stratum.label, "reduced_widths": list(self.stratum.reduced_widths),
-                "codimension": self.stratum.codimension, "verdict": self.result.verdict,
-                "certified": self.result.certified, "method": self.result.method,
-                "span_dimension": self.result.span_dimension,
-                "dimension": self.result.dimension, "rank_at_point": self.result.rank_at_point,
-                "expectation": self.expectation,
-                "hypotheses": None if self.hypotheses is None else self.hypotheses.to_dict(),
-                "prediction": self.prediction, "agrees": self.agrees}
-
-
-def subnetwork_singularity_table(architecture, seed: int = 0, curves: int = 3) -> list[StratumSingularity]:
-    """For every subnetwork stratum of an MLP (:func:`~neuromanifold.geometry.mlp_strata.subnetwork_strata`)
-    run :func:`singular` at a random point of the stratum, compute the Thm 4.2 hypotheses
-    (:class:`Thm42Hypotheses`, our reading of docs/math.md §6) and compare the prediction with the verdict.
-
-    ``agrees``: True/False when there is a prediction and a certified verdict; None otherwise.  A
-    singular verdict outside the hypotheses is no contradiction (the theorem gives sufficient
-    conditions)."""
-    from .dimension import dimension as _dimension
-    from .mlp_strata import subnetwork_strata
-
-    dres = _dimension(architecture, seed=seed)
-    rows = []
-    for i, stratum in enumerate(subnetwork_strata(architecture)):
-        point = stratum.random_point(seed=seed + i)
-        res = singular(architecture, point, curves=curves, seed=seed, dimension_result=dres)
-        hyp = thm42_hypotheses(architecture, stratum, dres)
-        if hyp.prediction is False:
-            expect = "smooth (V fills its ambient space)"
-        elif not hyp.proper:
-            expect = "stratum dense in V: generic points smooth"
-        elif hyp.prediction:
-            expect = "singular (Razor's Edge Thm 4.2; hypotheses hold in our reading)"
-        else:
-            expect = "no prediction (Thm 4.2 hypotheses fail in our reading: " + ", ".join(hyp.failing()) + ")"
-        rows.append(StratumSingularity(stratum, res, expect, hyp))
-    return rows

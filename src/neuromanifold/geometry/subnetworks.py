@@ -17,7 +17,7 @@ neuron i of layer ℓ is [W_ℓ[i, :] | b_ℓ[i]].
   or merging can expose new inactive/redundant neurons downstream (e.g. merged columns that cancel),
   so reduction repeats until nothing changes; reports use the original neuron numbers.
 
-The strata these points lie on: :mod:`~neuromanifold.geometry.mlp_strata`.
+The strata these points lie on: :mod:`~neuromanifold.geometry.strata`.
 """
 
 from __future__ import annotations
@@ -33,39 +33,27 @@ from ..results import Result
 __all__ = ["SubnetworkReport", "detect_subnetwork", "reduce_network", "scaling_factor"]
 
 
-# --------------------------------------------------------------------------- number handling
-class _Exact:
-    """Exact comparisons on object arrays of Fractions."""
-
-    exact = True
-
-    def __init__(self):
-        self.tol = 0
-
-    def is_zero(self, v) -> bool:
-        return all(x == 0 for x in v)
-
-    def ratio(self, row_i, row_j):
-        """c with row_j = c·row_i, or None (a zero row_i only matches a zero row_j, with c = 1)."""
-        k = next((k for k, x in enumerate(row_i) if x != 0), None)
-        if k is None:
-            return 1 if self.is_zero(row_j) else None
-        c = row_j[k] / row_i[k]
-        return c if all(row_j[t] == c * row_i[t] for t in range(len(row_i))) else None
-
-    def close(self, a, b) -> bool:
-        return a == b
+def _is_zero(v) -> bool:
+    return all(x == 0 for x in v)
 
 
-def scaling_factor(activation, c, arith=None):
+def _ratio(row_i, row_j):
+    """c with row_j = c·row_i exactly, or None (a zero row_i only matches a zero row_j, with c = 1)."""
+    k = next((k for k, x in enumerate(row_i) if x != 0), None)
+    if k is None:
+        return 1 if _is_zero(row_j) else None
+    c = row_j[k] / row_i[k]
+    return c if all(row_j[t] == c * row_i[t] for t in range(len(row_i))) else None
+
+
+def scaling_factor(activation, c):
     """λ with σ(c z) = λ σ(z) for every z, or None when no such constant exists.
 
     σ(cz) = Σ a_k c^k z^k, so λ exists iff c^k is the same for every exponent k of σ: any c for a
     monomial (λ = c^r), otherwise c = 1, or c = −1 when all exponents have one parity."""
-    arith = arith or _Exact()
     support = activation.support
     powers = [c**k for k in support]
-    if all(arith.close(p, powers[0]) for p in powers[1:]):
+    if all(p == powers[0] for p in powers[1:]):
         return powers[0]
     return None
 
@@ -129,7 +117,7 @@ def _check_params(params) -> None:
 
 
 def _matrices(params, conv):
-    """Augmented layer matrices [W_ℓ | b_ℓ] as lists of lists in the chosen arithmetic."""
+    """Augmented layer matrices [W_ℓ | b_ℓ] as lists of lists (exact: Fractions)."""
     mats = []
     for i, w in enumerate(params.weights):
         rows = [[conv(x) for x in row] for row in w.tolist()]
@@ -168,16 +156,16 @@ def detect_subnetwork(params, tol=None) -> SubnetworkReport:
         from .proximity import DEFAULT_TOL
 
         return _detect_float(params, DEFAULT_TOL if tol is None else float(tol))
-    arith, conv = _Exact(), Fraction
+    conv = Fraction
     arch = params.architecture
     mats = _matrices(params, conv)
-    inactive, groups, widths = _reduce(arch, mats, arith)
+    inactive, groups, widths = _reduce(arch, mats)
     reduced_arch = reduced_params = None
     if all(w >= 1 for w in widths):
         reduced_arch = arch.with_widths(widths)
-        reduced_params = _to_parameters(reduced_arch, mats, arith)
+        reduced_params = _to_parameters(reduced_arch, mats)
     return SubnetworkReport(arch, tuple(sorted(inactive)), tuple(sorted(groups)), tuple(widths),
-                            reduced_arch, reduced_params, arith.tol)
+                            reduced_arch, reduced_params, 0.0)
 
 
 def _detect_float(params, tol):
@@ -205,7 +193,7 @@ def reduce_network(params, tol=None) -> Parameters | None:
     return detect_subnetwork(params, tol).reduced_params
 
 
-def _reduce(arch, mats, arith):
+def _reduce(arch, mats):
     """Reduce ``mats`` in place; return (inactive, redundant groups, widths) in original numbering."""
     L = len(mats)
     bias = arch.bias
@@ -223,8 +211,8 @@ def _reduce(arch, mats, arith):
             for i in range(len(W_in)):
                 col = [row[i] for row in W_out]
                 weights = W_in[i][: n_in[ell - 1]]
-                drop = arith.is_zero(col)
-                if not drop and arith.is_zero(weights):
+                drop = _is_zero(col)
+                if not drop and _is_zero(weights):
                     const = act(W_in[i][-1]) if bias else act.coeffs[0]
                     if bias:  # the neuron is the constant σ(b_i): move it into b_{ℓ+1}
                         for row in W_out:
@@ -251,8 +239,8 @@ def _reduce(arch, mats, arith):
                 for j in range(i + 1, len(W_in)):
                     if j in merged_into:
                         continue
-                    c = arith.ratio(W_in[i], W_in[j])
-                    lam = None if c is None else scaling_factor(act, c, arith)
+                    c = _ratio(W_in[i], W_in[j])
+                    lam = None if c is None else scaling_factor(act, c)
                     if lam is not None:
                         merged_into[j] = i
                         for row in W_out:
@@ -280,15 +268,15 @@ def _select(mats, ell, keep, bias):
     mats[ell] = [[row[i] for i in keep] + (row[-1:] if bias else []) for row in mats[ell]]
 
 
-def _to_parameters(arch, mats, arith):
+def _to_parameters(arch, mats):
     weights, biases = [], []
     for rows, layer in zip(mats, arch.layers):
         if arch.bias:
-            weights.append(np.array([r[:-1] for r in rows], dtype=object if arith.exact else float)
+            weights.append(np.array([r[:-1] for r in rows], dtype=object)
                            .reshape(layer.out_dim, layer.in_dim))
-            biases.append(np.array([r[-1] for r in rows], dtype=object if arith.exact else float))
+            biases.append(np.array([r[-1] for r in rows], dtype=object))
         else:
-            weights.append(np.array(rows, dtype=object if arith.exact else float).reshape(layer.out_dim, layer.in_dim))
+            weights.append(np.array(rows, dtype=object).reshape(layer.out_dim, layer.in_dim))
     return Parameters(arch, weights, biases if arch.bias else None)
 
 

@@ -3,6 +3,14 @@
 Torch is imported only inside the functions that train or sample (training, llc, Monte-Carlo exposure).
 """
 
+from ..geometry.strata import (
+    CoordinateStratum,
+    MergedStratum,
+    cnn_stratum,
+    default_stratum,
+    merged_stratum,
+    mlp_stratum,
+)
 from .exposure import (
     ExposureCertificate,
     ExposureEstimate,
@@ -18,15 +26,7 @@ from .losses import (
     inertia,
     target_loss,
 )
-from .strata import (
-    CoordinateStratum,
-    MergedStratum,
-    cnn_stratum,
-    default_stratum,
-    merged_stratum,
-    mlp_stratum,
-    wilson_interval,
-)
+from .statistics import wilson_interval
 
 __all__ = [
     "CoordinateStratum", "Criticality", "MergedStratum", "ExposureCertificate", "ExposureEstimate", "Inertia", "SquareLoss",

@@ -14,9 +14,10 @@ from fractions import Fraction
 import numpy as np
 
 from ..architectures import Parameters
-from ..parametrization import require_torch
+from ..architectures.cnn import is_cnn
+from ..parametrization import Float64, layer_matrices, require_torch
+from ..randomness import stream
 from .objective import mse
-from .strata import is_cnn
 
 __all__ = ["unit_norms", "unit_labels", "snap_candidates", "refine_on_stratum", "detect_end_point", "rank_at"]
 
@@ -36,12 +37,8 @@ def unit_norms(arch, theta: np.ndarray) -> np.ndarray:
     theta = np.asarray(theta, dtype=np.float64)
     if is_cnn(arch):
         return np.abs(theta[: sum(arch.filters)]) if not arch.bias else np.abs(
-            np.concatenate([theta[o : o + k] for o, k in zip(np.cumsum([0] + [ly.n_params for ly in arch.layers]), arch.filters)]))
-    mats, pos = [], 0
-    for layer in arch.layers:
-        block = np.append(theta[pos : pos + layer.n_params], 0.0)
-        mats.append(block[np.where(layer.index >= 0, layer.index, layer.n_params)])
-        pos += layer.n_params
+            np.concatenate([theta[o : o + k] for o, k in zip(arch.offsets, arch.filters)]))
+    mats = layer_matrices(arch, theta, Float64())
     norms = []
     for ell in range(len(arch.hidden_widths)):
         inc = np.sum(mats[ell] ** 2, axis=1)
@@ -51,9 +48,9 @@ def unit_norms(arch, theta: np.ndarray) -> np.ndarray:
 
 
 def _cnn_detect(arch, theta, tol):
-    """Zero-padded filters (entries ≤ tol · ‖w_ℓ‖, the layer scale of geometry.proximity) via :func:`~neuromanifold.geometry.cnn.detect_padding`:
+    """Zero-padded filters (entries ≤ tol · ‖w_ℓ‖, the layer scale of geometry.proximity) via :func:`~neuromanifold.geometry.strata.cnn.detect_padding`:
     (description, coordinates of θ that vanish on the stratum)."""
-    from ..geometry.cnn import detect_padding
+    from ..geometry.strata.cnn import detect_padding
 
     pad = detect_padding(Parameters.unflatten(arch, theta), tol, relative=True)
     if pad.is_generic:
@@ -63,7 +60,7 @@ def _cnn_detect(arch, theta, tol):
         filters.extend(range(pos, pos + k))
         pos += layer.n_params
     zeros = sorted(set(filters) - set(pad.free_indices.tolist()))
-    return f"zero-padded filters {pad.label()}", zeros
+    return f"zero-padded filters {pad.label}", zeros
 
 
 def snap_candidates(arch, theta, tol: float) -> tuple[list[int], str]:
@@ -84,12 +81,10 @@ def snap_candidates(arch, theta, tol: float) -> tuple[list[int], str]:
 
     small = sorted({(e.layer, e.units[0]) for e in events(Parameters.unflatten(arch, theta), within=0.0)
                     if e.kind in ("inactive-out", "inactive-in") and e.relative_distance <= tol})
-    offs = np.cumsum([0] + [layer.n_params for layer in arch.layers]).tolist()
     zeros, parts = set(), []
     for ell, i in small:
         parts.append(f"layer {ell} neuron {i}")
-        zeros |= {offs[ell - 1] + int(j) for j in arch.layers[ell - 1].index[i, :] if j >= 0}
-        zeros |= {offs[ell] + int(j) for j in arch.layers[ell].index[:, i] if j >= 0}
+        zeros |= set(arch.neuron_coordinates(ell, i))
     return sorted(zeros), ("small neurons: " + ", ".join(parts)) if parts else "no small neuron"
 
 
@@ -180,7 +175,7 @@ def rank_at(arch, theta, seed: int = 0) -> int:
     (p,) = point_primes(q, seed, count=1)  # a random prime at which the rationalised point is faithful
     ns = PrimeField(p)
     th = ns.asarray(q.flatten())
-    rng = np.random.default_rng([seed, 7])
+    rng = stream(seed, "end_points.exact")
     m = arch.n_params + 1
     X = ns.random(rng, (m, arch.input_dim))
     C = ns.random(rng, (m, arch.output_dim))

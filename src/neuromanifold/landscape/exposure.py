@@ -43,12 +43,14 @@ from fractions import Fraction
 
 import numpy as np
 
+from ..geometry.strata import CoordinateStratum, MergedStratum, default_stratum
 from ..limits import check_count, check_seed
 from ..parametrization import Float64, evaluate, jacobian
 from ..parametrization.rationals import Rationals
+from ..randomness import stream
 from ..results import Result
 from .losses import data_loss
-from .strata import CoordinateStratum, MergedStratum, default_stratum, wilson_interval
+from .statistics import wilson_interval
 
 __all__ = ["ExposureCertificate", "ExposureEstimate", "exact_exposure", "exposure_probability"]
 
@@ -130,13 +132,7 @@ def _left_kernel(A: np.ndarray) -> list:
 def _neuron_coordinates(stratum: MergedStratum) -> list[int]:
     """Coordinates of the incoming rows (with biases) and outgoing columns of the merged pair i, j."""
     arch = stratum.architecture
-    offs = np.cumsum([0] + [layer.n_params for layer in arch.layers]).tolist()
-    ell = stratum.layer
-    out = []
-    for k in (stratum.i, stratum.j):
-        out += [offs[ell - 1] + int(p) for p in arch.layers[ell - 1].index[k, :] if p >= 0]
-        out += [offs[ell] + int(p) for p in arch.layers[ell].index[:, k] if p >= 0]
-    return sorted(set(out))
+    return sorted(set(arch.neuron_coordinates(stratum.layer, stratum.i)) | set(arch.neuron_coordinates(stratum.layer, stratum.j)))
 
 
 #: Largest architecture (parameters) for the exact test over ℚ: (14,14,1) with 210 takes ~6 s, (20,20,1)
@@ -172,7 +168,7 @@ def exact_exposure(stratum: CoordinateStratum | MergedStratum, theta_free=None, 
             f"arithmetic, cubic in N) is refused above {MAX_EXACT_PARAMS} — use exposure_probability instead."
         )
     Q = Rationals()
-    rng = np.random.default_rng([seed, 3])
+    rng = stream(seed, "exposure.data")
     merged = isinstance(stratum, MergedStratum)
     reduced_arch = stratum.reduced_architecture if merged else arch
     size = reduced_arch.n_params if merged else stratum.free.size
@@ -272,7 +268,7 @@ def exposure_probability(stratum: CoordinateStratum | MergedStratum | None = Non
 
         it = tqdm(it, desc="exposure", unit="trial", file=sys.stderr)
     for t in it:
-        rng = np.random.default_rng([seed, t, 5])
+        rng = stream(seed, "exposure.trial", t)
         X = rng.standard_normal((n_data, arch.input_dim))
         Y = rng.standard_normal((n_data, arch.output_dim))
         best = None

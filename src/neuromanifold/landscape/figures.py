@@ -12,32 +12,19 @@ from pathlib import Path
 
 import numpy as np
 
+from ..plotting import pyplot, save
+
 __all__ = ["fraction_bar_chart", "unit_norm_figure", "loss_figure", "experiment_figures"]
-
-
-def _plt():
-    import matplotlib
-
-    matplotlib.use("Agg", force=True)
-    import matplotlib.pyplot as plt
-
-    return plt
 
 
 def _save(fig, out: Path, stem: str) -> list[str]:
     out.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for ext in ("png", "svg"):
-        p = out / f"{stem}.{ext}"
-        fig.savefig(p, dpi=120, bbox_inches="tight")
-        paths.append(str(p))
-    _plt().close(fig)
-    return paths
+    return save(fig, out / stem, "out")
 
 
 def fraction_bar_chart(result, out) -> list[str]:
     """Bar chart: fraction of runs ending on a subnetwork (critical, gradient-invariant stratum) per group."""
-    plt = _plt()
+    plt = pyplot()
     groups = result.groups()
     fig, ax = plt.subplots(figsize=(1.6 + 1.5 * len(groups), 3.4))
     xs = np.arange(len(groups))
@@ -58,7 +45,7 @@ def fraction_bar_chart(result, out) -> list[str]:
 
 def unit_norm_figure(result, out, runs_per_kind: int = 3) -> list[str]:
     """Neuron norms (MLP) and filter-entry magnitudes (CNN) along training, a few runs per architecture."""
-    plt = _plt()
+    plt = pyplot()
     kinds = {}
     for r in result.runs:
         kinds.setdefault(r.spec["architecture"]["kind"], []).append(r)
@@ -80,7 +67,7 @@ def unit_norm_figure(result, out, runs_per_kind: int = 3) -> list[str]:
 
 def loss_figure(result, out) -> list[str]:
     """Training loss of every run (log scale), coloured by architecture kind."""
-    plt = _plt()
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(5.5, 3.4))
     for r in result.runs:
         color = "tab:blue" if r.spec["architecture"]["kind"] == "mlp" else "tab:orange"

@@ -34,13 +34,16 @@ from pathlib import Path
 import numpy as np
 
 from ..architectures import Parameters, architecture_from_json
+from ..architectures.cnn import is_cnn
 from ..geometry.criticality import generic_rank
+from ..geometry.strata import default_stratum
 from ..limits import MAX_RUNS, MAX_SEED, check_count
 from ..parametrization import require_torch
+from ..randomness import stream
 from ..results import Result
 from .end_points import detect_end_point, rank_at, unit_labels, unit_norms
 from .objective import mse
-from .strata import default_stratum, is_cnn, wilson_interval
+from .statistics import wilson_interval
 
 __all__ = ["TrainSpec", "RunResult", "ExperimentResult", "train_run", "run_experiment", "detect_end_point",
            "unit_norms", "default_specs"]
@@ -225,7 +228,7 @@ def _data(spec: TrainSpec, seed: int):
     from ..parametrization import Float64, evaluate
 
     arch = spec.architecture
-    rng = np.random.default_rng([seed, 1])
+    rng = stream(seed, "training.data")
     X = rng.standard_normal((spec.n_data, arch.input_dim))
     if spec.task == "random":
         Y = rng.standard_normal((spec.n_data, arch.output_dim))

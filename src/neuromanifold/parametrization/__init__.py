@@ -1,6 +1,6 @@
 """Parametrisation φ: θ ↦ f_θ — evaluation and Jacobians, one network algebra per number system."""
 
-from .network import as_theta, directional_derivative, evaluate, jacobian, layer_matrices
+from .network import as_theta, directional_derivative, evaluate, jacobian, layer_matrices, random_functionals
 from .numbers import (
            BLAS_PRIMES,
            DEFAULT_PRIME,
@@ -14,5 +14,5 @@ from .numbers import (
 from .rationals import Rationals, rational_reconstruction
 from .torch_numbers import Torch, require_torch
 
-__all__ = ["BLAS_PRIMES", "BlasPrimeField", "DEFAULT_PRIME", "Float64", "NumberSystem", "PrimeField", "Rationals", "Torch", "as_theta", "directional_derivative", "evaluate", "jacobian", "layer_matrices",
+__all__ = ["BLAS_PRIMES", "BlasPrimeField", "DEFAULT_PRIME", "Float64", "NumberSystem", "PrimeField", "Rationals", "Torch", "as_theta", "directional_derivative", "evaluate", "jacobian", "layer_matrices", "random_functionals",
            "random_prime", "point_primes", "rational_reconstruction", "require_torch"]

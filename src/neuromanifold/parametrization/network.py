@@ -22,7 +22,7 @@ import numpy as np
 from ..architectures.parameters import Parameters
 from .numbers import NumberSystem
 
-__all__ = ["as_theta", "directional_derivative", "evaluate", "jacobian", "layer_matrices"]
+__all__ = ["as_theta", "directional_derivative", "evaluate", "jacobian", "layer_matrices", "random_functionals"]
 
 
 def as_theta(architecture, params, ns: NumberSystem):
@@ -167,3 +167,10 @@ def jacobian(architecture, params, X, ns: NumberSystem, projections=None):
             back = ns.matmul(delta, mats[ell])[:, : layer.in_dim]
             delta = ns.mul(back.reshape(m, dL, -1), slopes[ell - 1].reshape(m, 1, -1)).reshape(rows, -1)
     return J
+
+
+def random_functionals(architecture, rows: int, ns: NumberSystem, rng: np.random.Generator):
+    """(X, C): ``rows`` random inputs x_i and projections c_i in ``ns`` — the functionals g ↦ ⟨c_i, g(x_i)⟩ of
+    :func:`jacobian` (``projections=C``).  ``rows`` generic ones are injective on any space of functions of
+    dimension ≤ rows (docs/math.md §2)."""
+    return ns.random(rng, (rows, architecture.input_dim)), ns.random(rng, (rows, architecture.output_dim))

@@ -18,6 +18,8 @@ from fractions import Fraction
 
 import numpy as np
 
+from ..randomness import stream as _stream
+
 __all__ = ["NumberSystem", "PrimeField", "BlasPrimeField", "Float64", "DEFAULT_PRIME", "BLAS_PRIMES", "random_prime", "point_primes"]
 
 #: The Mersenne prime 2^31 − 1, the largest prime whose residues multiply inside int64.
@@ -414,7 +416,7 @@ def point_primes(params, seed: int, count: int = 2, stream: int = 0) -> tuple[in
     """``count`` distinct random primes (seeded by ``seed`` and ``stream``) at which the exact point
     ``params`` reduces faithfully (:meth:`PrimeField.unfaithful`); unfaithful draws are skipped."""
     arrays = list(params.weights) + list(params.biases or ())
-    rng = np.random.default_rng([seed, 31_337, stream])
+    rng = _stream(seed, "point_primes", stream)
     out: list[int] = []
     for _ in range(50 * count):
         p = random_prime(rng)

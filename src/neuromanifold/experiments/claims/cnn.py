@@ -8,15 +8,9 @@ from __future__ import annotations
 
 from ...architectures import CNN, Monomial, Parameters, generic_polynomial
 from ...geometry import dimension
-from ...geometry.cnn import (
-    detect_padding,
-    enumerate_strata,
-    hilbert_degree,
-    stratum_report,
-    transport,
-    twin_singularity,
-    twins,
-)
+from ...geometry.degree import hilbert_degree
+from ...geometry.singular_strata import twin_singularity
+from ...geometry.strata.cnn import detect_padding, enumerate_strata, stratum_report, transport, twins
 from ..registry import Verdict, claim
 
 SMK = "Shahverdi–Marchetti–Kohn, polynomial convolutional networks (AISTATS 2025)"
@@ -55,11 +49,11 @@ def _regular_away_from_zero(ctx):
         if pad.zero_layers:
             zero += 1
             if not rep.rank_bound < dres.dimension:
-                bad.append(pad.label())
+                bad.append(pad.label)
         else:
             nonzero += 1
             if not rep.regular:
-                bad.append(pad.label())
+                bad.append(pad.label)
     ok = not bad and dres.certified and dres.dimension == 5
     return Verdict(ok, f"dim V = {dres.dimension} (certified {dres.certified}); rank dφ = 5 at a random point of "
                        f"all {nonzero} non-zero strata; proven rank drop (≤ k_ℓ) on {zero} zero-filter strata"
@@ -81,12 +75,12 @@ def _integrality(ctx):
         if tw:
             cert = twin_singularity(p, transport(p, tw[0]), seed=ctx.seed)
             verdict = cert.certified
-            rows.append(f"s={s} {detect_padding(p).label()}: twin {tw[0].label()}, tangent span {cert.span} > "
+            rows.append(f"s={s} {detect_padding(p).label}: twin {tw[0].label}, tangent span {cert.span} > "
                         f"{cert.dimension} → singular (certified {cert.certified})")
         else:
             rep = stratum_report(detect_padding(p), seed=ctx.seed)
             verdict = False
-            rows.append(f"s={s} {detect_padding(p).label()}: no twin, rank dφ = {rep.rank_at_point} = dim V → "
+            rows.append(f"s={s} {detect_padding(p).label}: no twin, rank dφ = {rep.rank_at_point} = dim V → "
                         "regular, injective on strata (smooth per the paper)")
             ok &= rep.regular
         ok &= verdict == expect

@@ -9,8 +9,8 @@ from ..registry import Verdict, claim
        source="Razor's Edge §4 (critical exposure of MLP subnetworks); docs/math.md §6", quick=True)
 def _mlp_lift(ctx):
     from ...architectures import MLP
+    from ...geometry.strata import mlp_stratum
     from ...landscape.exposure import exact_exposure
-    from ...landscape.strata import mlp_stratum
 
     cert = exact_exposure(mlp_stratum(MLP((2, 3, 1), "z^3+z^2"), [1]), seed=ctx.seed)
     return Verdict(cert.reduced_critical and cert.lift_critical, cert.summary())
@@ -20,8 +20,8 @@ def _mlp_lift(ctx):
        source="Razor's Edge Prop 4.5; docs/math.md §6", quick=True)
 def _cnn_lift(ctx):
     from ...architectures.cnn import CNN
+    from ...geometry.strata import cnn_stratum
     from ...landscape.exposure import exact_exposure
-    from ...landscape.strata import cnn_stratum
 
     cert = exact_exposure(cnn_stratum(CNN(5, (3, 2), (2, 1), "z^2+z"), [(0, 1), (0, 0)]), seed=ctx.seed)
     return Verdict(cert.reduced_critical and not cert.lift_critical, cert.summary())
@@ -48,8 +48,8 @@ def _training_contrast(ctx):
        source="Razor's Edge §4 (subnetworks of MLPs are critically exposed); docs/math.md §4, §6", quick=True)
 def _merged_lift(ctx):
     from ...architectures import MLP
+    from ...geometry.strata import merged_stratum
     from ...landscape.exposure import exact_exposure
-    from ...landscape.strata import merged_stratum
 
     certs = [exact_exposure(merged_stratum(MLP((2, 3, 1), act, bias=b)), seed=ctx.seed)
              for act, b in (("z^3+z^2", False), ("z^2+z+1", True))]

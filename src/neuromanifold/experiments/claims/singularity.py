@@ -73,7 +73,7 @@ def _degrees(ctx):
 @claim("Subnetwork strata: singular in non-filling (3,2,1) z² and (2,2,1) z³+z², smooth in filling (2,2,1) z²",
        topic="singularity", source="Razor's Edge Thm 4.2 (docs/math.md §6); filling V is an affine space", quick=True)
 def _strata(ctx):
-    from ...geometry.singularity import subnetwork_singularity_table
+    from ...geometry.singular_strata import subnetwork_singularity_table
 
     parts, ok = [], True
     for arch, want in [(MLP((3, 2, 1), 2), True), (MLP((2, 2, 1), "z^3+z^2"), True), (MLP((2, 2, 1), 2), False)]:
@@ -103,7 +103,7 @@ def _razor_det_zero(ctx):
        topic="singularity", source="docs/math.md §6 (Thm 4.2: bottleneck/width conditions, σ with enough coefficients)",
        quick=True)
 def _thm42(ctx):
-    from ...geometry.singularity import subnetwork_singularity_table
+    from ...geometry.singular_strata import subnetwork_singularity_table
 
     parts, ok = [], True
     for arch in [MLP((2, 2, 1), "z^3+z^2"), MLP((2, 2, 1), 2), MLP((3, 2, 1), 2)]:

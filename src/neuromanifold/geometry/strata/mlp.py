@@ -1,4 +1,5 @@
-"""The subnetwork strata of an MLP (docs/math.md §4), indexed by how many neurons are removed and merged.
+"""The subnetwork strata of an MLP (docs/math.md §4), indexed by how many neurons are removed and merged
+(the MLP implementation of the stratum protocol of :mod:`.base`).
 
 The **subnetwork strata** of an architecture are indexed by how many neurons are removed and merged
 in each hidden layer; the functions they compute form the neuromanifold of the reduced widths
@@ -12,12 +13,13 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass
-from functools import lru_cache
+from fractions import Fraction
 
 import numpy as np
 
-from ..architectures import MLP, Parameters
-from .subnetworks import detect_subnetwork, scaling_factor
+from ...architectures import MLP, Parameters
+from ...randomness import stream
+from ..subnetworks import detect_subnetwork, scaling_factor
 
 #: Most subnetwork strata :func:`subnetwork_strata` enumerates (each costs a dimension computation).
 MAX_STRATA = 5000
@@ -75,10 +77,54 @@ class Stratum:
         if removal not in ("out", "in"):
             raise ValueError(f"Argument 'removal' must be 'out' or 'in', got {removal!r}.")
         for attempt in range(50):
-            params = _expand(self, np.random.default_rng([seed, attempt]), removal)
+            params = _expand(self, stream(seed, "strata.mlp.point", attempt), removal)
             if detect_subnetwork(params).counts == (self.removed, self.merged):
                 return params
         raise RuntimeError(f"no generic point found on stratum {self.label} after 50 attempts")  # pragma: no cover
+
+    def contains(self, params, tol: float = 0.0) -> bool:
+        """Whether ``params`` lies on this stratum or a deeper one: :func:`detect_subnetwork` (at ``tol``)
+        reduces it to widths ≤ ``reduced_widths`` componentwise."""
+        found = detect_subnetwork(params, tol=tol).reduced_architecture.widths
+        return all(a <= b for a, b in zip(found, self.reduced_widths))
+
+    def lift(self, theta_reduced) -> np.ndarray:
+        """ι(θ'): a point of the full MLP computing f_{θ'} of the reduced one.  Per hidden layer the d'_ℓ
+        reduced neurons come first; then the merged ones, each a copy of reduced neuron t mod d'_ℓ (same
+        incoming row and bias); then the removed ones (zero incoming row, bias and outgoing column).  A neuron
+        and its copies share its outgoing column equally, so the sum through them is unchanged — for every σ.
+        Exact for integer/Fraction input (object arrays)."""
+        arch, red = self.architecture, self.reduced_architecture
+        flat = np.asarray(theta_reduced.flatten() if isinstance(theta_reduced, Parameters) else theta_reduced)
+        if flat.shape != (red.n_params,):
+            raise ValueError(f"Argument 'theta_reduced' must have length {red.n_params} (parameters of "
+                             f"{red.describe()}), not shape {flat.shape}.")
+        small = Parameters.unflatten(red, flat)
+        exact = flat.dtype == object or flat.dtype.kind in "iu"
+        # source[ℓ][n]: the reduced neuron that full neuron n of layer ℓ copies (None: removed); ℓ = 0 input
+        source = [list(range(arch.widths[0]))]
+        for ell, d in enumerate(arch.hidden_widths):
+            kept = red.widths[ell + 1]
+            source.append(list(range(kept)) + [t % kept for t in range(self.merged[ell])] + [None] * self.removed[ell])
+        source.append(list(range(arch.widths[-1])))
+        weights, biases = [], []
+        for ell in range(arch.depth):
+            prev, cur = source[ell], source[ell + 1]
+            share = [sum(1 for q in prev if q == src) for src in range(red.widths[ell])]
+            W = np.zeros((len(cur), len(prev)), dtype=object if exact else np.float64)
+            b = np.zeros(len(cur), dtype=W.dtype)
+            for o, so in enumerate(cur):
+                if so is None:
+                    continue
+                for i, si in enumerate(prev):
+                    if si is not None:
+                        w = small.weights[ell][so, si]
+                        W[o, i] = Fraction(w) / share[si] if exact else w / share[si]
+                if arch.bias:
+                    b[o] = small.biases[ell][so]
+            weights.append(W)
+            biases.append(b)
+        return Parameters(arch, weights, biases if arch.bias else None).flatten()
 
     def to_dict(self) -> dict:
         return {
@@ -151,11 +197,10 @@ def _expand(stratum: Stratum, rng, removal: str) -> Parameters:
     return Parameters(arch, weights, biases)
 
 
-@lru_cache(maxsize=1024)
 def _dimension(arch):
-    from .dimension import dimension
+    from ..dimension import cached_dimension
 
-    return dimension(arch)
+    return cached_dimension(arch)
 
 
 def subnetwork_strata(architecture) -> list[Stratum]:

@@ -1,0 +1,44 @@
+"""The stratum protocol: one interface for every kind of subnetwork stratum (docs/math.md §4, §6).
+
+A subnetwork stratum S of an architecture's parameter space is a set of parameters at which the network computes
+a function of a smaller network: inactive MLP neurons, merged (redundant) MLP neurons, zero-padded CNN filters.
+Every implementation provides
+
+* ``architecture`` — the full architecture; ``label`` — a short human description;
+* ``reduced_architecture`` — the smaller network (None when S computes no network of the same family, e.g. a
+  zero CNN filter);
+* ``contains(params, tol=0.0)`` — whether the point (:class:`~neuromanifold.architectures.Parameters` or flat θ)
+  lies on S up to ``tol``;
+* ``lift(theta_reduced)`` — a flat θ on S computing the same function as the reduced parameters θ';
+* ``to_dict()`` — JSON.
+
+Implementations: :class:`~.mlp.Stratum` (an MLP stratum indexed by how many neurons are removed and merged per
+layer, with its dimension), :class:`~.coordinate.CoordinateStratum` (inactive neurons, padded filters: the
+coordinate subspaces the landscape experiments train on), :class:`~.merged.MergedStratum` (two merged
+neurons) and :class:`~.cnn.Padding` (a zero-padding pattern of a CNN).
+"""
+
+from __future__ import annotations
+
+from typing import Protocol, runtime_checkable
+
+__all__ = ["SubnetworkStratum"]
+
+
+@runtime_checkable
+class SubnetworkStratum(Protocol):
+    """What every subnetwork stratum provides (module docstring)."""
+
+    architecture: object
+
+    @property
+    def label(self) -> str: ...
+
+    @property
+    def reduced_architecture(self): ...
+
+    def contains(self, params, tol: float = 0.0) -> bool: ...
+
+    def lift(self, theta_reduced): ...
+
+    def to_dict(self) -> dict: ...
