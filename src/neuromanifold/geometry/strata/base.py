@@ -22,7 +22,9 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
-__all__ = ["SubnetworkStratum"]
+import numpy as np
+
+__all__ = ["SubnetworkStratum", "lift_to_coordinates"]
 
 
 @runtime_checkable
@@ -42,3 +44,16 @@ class SubnetworkStratum(Protocol):
     def lift(self, theta_reduced): ...
 
     def to_dict(self) -> dict: ...
+
+
+def lift_to_coordinates(n_params: int, free: np.ndarray, values, name: str = "theta_reduced") -> np.ndarray:
+    """The flat θ ∈ K^N with ``values`` on the coordinates ``free`` and zeros elsewhere (exact 0 for object
+    arrays): the lift of a coordinate stratum, whose free coordinates are the reduced network's parameters."""
+    values = np.asarray(values)
+    if values.shape != (free.size,):
+        raise ValueError(f"Argument '{name}' must have length {free.size}, not shape {values.shape}.")
+    out = np.zeros(n_params, dtype=values.dtype)
+    if values.dtype == object:
+        out[:] = 0
+    out[free] = values
+    return out

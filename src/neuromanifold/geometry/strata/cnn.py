@@ -27,6 +27,7 @@ from ...randomness import stream
 from ..bounds import upper_bound
 from ..dimension import dimension
 from ..rank import rank_mod_p
+from .base import lift_to_coordinates
 
 __all__ = ["Padding", "detect_padding", "enumerate_strata", "twins", "transport", "StratumReport", "stratum_report",
            "projection_rows"]
@@ -122,15 +123,7 @@ class Padding:
         offsets a_ℓ, zeros elsewhere; f_{ι(θ')}(x) = f'_{θ'}(x shifted by τ).  A zero filter has no lift."""
         if self.zero_layers:
             raise ValueError(f"Stratum {self.label} has a zero filter: it computes no smaller CNN to lift from.")
-        theta_reduced = np.asarray(theta_reduced)
-        free = self.free_indices
-        if theta_reduced.shape != (free.size,):
-            raise ValueError(f"Argument 'theta_reduced' must have length {free.size}, not shape {theta_reduced.shape}.")
-        out = np.zeros(self.architecture.n_params, dtype=theta_reduced.dtype)
-        if theta_reduced.dtype == object:
-            out[:] = 0
-        out[free] = theta_reduced
-        return out
+        return lift_to_coordinates(self.architecture.n_params, self.free_indices, theta_reduced)
 
     def random_point(self, seed: int = 0, low: int = -9, high: int = 9) -> Parameters:
         """An integer point of the stratum: free entries uniform non-zero in [low, high]."""

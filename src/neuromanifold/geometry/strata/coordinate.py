@@ -23,6 +23,7 @@ import numpy as np
 
 from ...architectures.cnn import is_cnn
 from ...architectures.parameters import Parameters
+from .base import lift_to_coordinates
 
 __all__ = ["CoordinateStratum", "mlp_stratum", "cnn_stratum", "default_stratum"]
 
@@ -47,15 +48,7 @@ class CoordinateStratum:
 
     def lift(self, theta_free) -> np.ndarray:
         """ι(θ'): the full parameter vector with zeros on the stratum's removed coordinates."""
-        theta_free = np.asarray(theta_free) if not isinstance(theta_free, np.ndarray) else theta_free
-        free = self.free
-        if theta_free.shape != (free.size,):
-            raise ValueError(f"Argument 'theta_free' must have length {free.size}, not shape {theta_free.shape}.")
-        out = np.zeros(self.architecture.n_params, dtype=theta_free.dtype)
-        if theta_free.dtype == object:
-            out[:] = 0
-        out[free] = theta_free
-        return out
+        return lift_to_coordinates(self.architecture.n_params, self.free, theta_free, "theta_free")
 
     def contains(self, theta, tol: float = 0.0) -> bool:
         """Whether every coordinate of ``theta`` (Parameters or flat θ) in ``zero`` is at most ``tol`` in size."""
