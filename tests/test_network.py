@@ -80,3 +80,24 @@ def test_prime_field_rejects_non_primes_and_floats():
         PrimeField(2**31 - 3)
     with pytest.raises(TypeError, match="float"):
         PrimeField().asarray(np.array([0.5]))
+
+
+def test_unreduced_int64_arrays_are_reduced_before_the_field_arithmetic():
+    # int64 θ and X with entries far outside [0, p) (10^15, −2^33, 10^12): the values mod p must be those of the
+    # exact rational evaluation.  Taken as residues unreduced, the split products of PrimeField.matmul
+    # overflowed and gave a wrong second value (317504771 instead of 662320282).
+    from neuromanifold.parametrization import BlasPrimeField, PrimeField, Rationals
+
+    arch = MLP((2, 3, 1), 2)
+    theta = np.array([10**15, -7, 3, 2**40, -5, 1, 4, -(2**33), 9], dtype=np.int64)
+    X = np.array([[1, -2], [3, 10**12]], dtype=np.int64)
+    exact = evaluate(arch, theta.astype(object), X.astype(object), Rationals())
+    for ns in (PrimeField(2_147_483_647), BlasPrimeField(4_194_301)):
+        got = evaluate(arch, theta, X, ns)
+        assert [int(v) % ns.p for v in got.ravel()] == [int(v) % ns.p for v in exact.ravel()]
+
+
+def test_jacobian_refuses_a_batch_of_parameter_vectors():
+    arch = MLP((2, 3, 1), 2)
+    with pytest.raises(ValueError, match="one parameter vector"):
+        jacobian(arch, np.zeros((2, arch.n_params)), np.ones((3, 2)), Float64())

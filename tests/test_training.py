@@ -130,3 +130,14 @@ def test_bar_chart_survives_all_or_nothing_counts(n, tmp_path):
 
     paths = fraction_bar_chart(Result(), tmp_path)
     assert paths and all(pathlib.Path(p).stat().st_size > 0 for p in paths)
+
+
+def test_torch_number_system_rank_and_bad_arguments():
+    ns = Torch()
+    u, v = np.array([1.0, 2.0, 3.0]), np.array([1.0, -1.0, 0.5, 2.0])
+    assert ns.rank(np.outer(u, v)) == 1  # a rank-one matrix, by construction
+    assert ns.rank(np.eye(3)) == 3 and ns.rank(np.zeros((2, 5))) == 0
+    with pytest.raises(ValueError, match="device"):
+        Torch(device="no-such-device")
+    with pytest.raises(TypeError, match="dtype"):
+        Torch(dtype=torch.int64)

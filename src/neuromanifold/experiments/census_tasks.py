@@ -8,13 +8,21 @@ from dataclasses import dataclass
 
 from ..architectures import MLP, Monomial, generic_polynomial
 from ..limits import check_count, check_seed
-from .census_worker import _ANALYSES
 
 __all__ = ["KINDS", "CensusTask", "available_analyses", "check_analyses", "MAX_TASKS", "MAX_TASK_RETRIES", "enumerate_tasks"]
 
 
 #: Activation kinds a census can sweep.
 KINDS = ("monomial", "generic")
+
+#: Optional per-architecture analyses → the module that must exist for them.
+_ANALYSES = {
+    "strata": "neuromanifold.geometry.strata.mlp",
+    "criticality": "neuromanifold.geometry.critical_scan",
+}
+
+#: Entry point of each analysis module: called as fn(architecture[, seed=...]).
+_ENTRY = {"strata": "subnetwork_strata", "criticality": "scan"}
 
 
 @dataclass(frozen=True)

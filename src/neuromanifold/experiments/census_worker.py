@@ -8,26 +8,11 @@ from __future__ import annotations
 
 import inspect
 import time
-from typing import TYPE_CHECKING
 
 from ..geometry import dimension
-from .executors import ClusterLost, SerialExecutor, dask_executor, local_executor  # noqa: F401  (re-exported)
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .census_tasks import CensusTask
+from .census_tasks import _ANALYSES, _ENTRY, CensusTask
 
 __all__ = ["run_task", "run_batch", "BATCH_MAX_PARAMS", "BATCH_SIZE"]
-
-
-#: Optional per-architecture analyses → the module that must exist for them.
-_ANALYSES = {
-    "strata": "neuromanifold.geometry.strata.mlp",
-    "criticality": "neuromanifold.geometry.critical_scan",
-}
-
-
-#: Entry point of each analysis module: called as fn(architecture[, seed=...]).
-_ENTRY = {"strata": "subnetwork_strata", "criticality": "scan"}
 
 
 def run_task(task: CensusTask) -> dict:

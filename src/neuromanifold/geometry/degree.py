@@ -36,7 +36,7 @@ from math import comb, factorial
 import numpy as np
 
 from ..architectures.cnn import check_cnn
-from ..parametrization import DEFAULT_PRIME, PrimeField, evaluate
+from ..parametrization import DEFAULT_PRIME, PrimeField, evaluate, random_functionals
 from ..randomness import stream
 from ..results import Result
 from .dimension import dimension
@@ -352,8 +352,7 @@ def hilbert_degree(architecture, max_t: int = 6, seed: int = 0, prime: int = DEF
     dimV = dimension(arch, seed=seed, prime=prime).dimension
     A = arch.ambient_dimension
     rng = stream(seed, "degree.hilbert")
-    X = ns.random(rng, (A, arch.input_dim))
-    C = ns.random(rng, (A, arch.output_dim))
+    X, C = random_functionals(arch, A, ns, rng)
     hf = []
     for t in range(1, max_t + 1):
         n_mono = comb(A + t - 1, t)

@@ -1,9 +1,10 @@
 """Critical points of a loss classified by the inertia of the Hessian (docs/math.md §6).
 
 :class:`Criticality` states whether ∇L vanishes at a point (exactly over ℚ or numerically); :func:`inertia` counts
-the positive, negative and zero eigenvalues of a symmetric matrix — exactly for rational matrices (Sturm/Descartes
-sign counts of the characteristic polynomial), numerically with the tolerance stated for floats — and names the
-point a minimum, a maximum, a saddle or degenerate."""
+the positive, negative and zero eigenvalues of a symmetric matrix — exactly for rational matrices (Descartes' rule
+of signs on the characteristic polynomial, exact because a symmetric matrix has only real eigenvalues),
+numerically with the tolerance stated for floats — and names the point a minimum, a maximum, a saddle or
+degenerate."""
 
 from __future__ import annotations
 

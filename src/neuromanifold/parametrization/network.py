@@ -139,6 +139,9 @@ def jacobian(architecture, params, X, ns: NumberSystem, projections=None):
     Memory and time are linear in (rows × N) (one outer product per layer).
     """
     theta = as_theta(architecture, params, ns)
+    if theta.ndim != 1:
+        raise ValueError(f"Argument 'params' must be one parameter vector for the Jacobian, not a batch of shape "
+                         f"{tuple(theta.shape)}.")
     X = _inputs(architecture, X, ns)
     _, mats, inputs, slopes = _forward(architecture, theta, X, ns, keep=True)
     m = X.shape[0]

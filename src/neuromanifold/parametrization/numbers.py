@@ -135,6 +135,16 @@ class PrimeField(NumberSystem):
     def __repr__(self):
         return f"PrimeField({self.p})"
 
+    def is_native(self, values) -> bool:
+        """An array of this field's dtype whose entries are already residues in [0, p).  Anything else is
+        reduced by :meth:`asarray` first: an int64 array with entries outside [0, p) (negative, or 10^15) would
+        overflow the split products of :meth:`matmul` if it were taken as residues."""
+        if not (isinstance(values, np.ndarray) and values.dtype == self.dtype):
+            return False
+        if values.size == 0:
+            return True
+        return bool(values.min() >= 0 and values.max() < self.p)
+
     def __eq__(self, other):
         return isinstance(other, PrimeField) and other.p == self.p
 
@@ -319,6 +329,14 @@ class BlasPrimeField(PrimeField):
 
     def __repr__(self):
         return f"BlasPrimeField({self.p})"
+
+    def is_native(self, values) -> bool:
+        """float64 integer residues with |r| ≤ (p + 5)/2, the representation the BLAS products rely on."""
+        if not (isinstance(values, np.ndarray) and values.dtype == np.float64):
+            return False
+        if values.size == 0:
+            return True
+        return bool(np.array_equal(values, np.rint(values)) and np.abs(values).max() <= (self.p + 5) / 2)
 
     def __eq__(self, other):
         return isinstance(other, BlasPrimeField) and other.p == self.p

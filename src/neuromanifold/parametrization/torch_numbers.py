@@ -41,7 +41,10 @@ class Torch(NumberSystem):
         self.dtype = torch.float64 if dtype is None else dtype
         if not isinstance(self.dtype, torch.dtype) or not self.dtype.is_floating_point:
             raise TypeError(f"Argument 'dtype' must be a floating torch dtype, not {dtype!r}.")
-        self.device = torch.device(device)
+        try:
+            self.device = torch.device(device)
+        except (RuntimeError, TypeError):
+            raise ValueError(f"Argument 'device' must name a torch device ('cpu', 'cuda', 'cuda:1', …), got {device!r}.") from None
         self._indices: dict[int, tuple[np.ndarray, object]] = {}
 
     def __repr__(self):
@@ -108,6 +111,3 @@ class Torch(NumberSystem):
     def rank(self, matrix, rtol: float = 1e-10) -> int:
         """Numerical rank: singular values above ``rtol`` · the largest (not a certificate)."""
         return int(self._torch.linalg.matrix_rank(self.asarray(matrix), rtol=rtol))
-
-    def to_numpy(self, values) -> np.ndarray:
-        return values.detach().cpu().numpy()

@@ -8,7 +8,9 @@ Every implementation provides
 * ``reduced_architecture`` — the smaller network (None when S computes no network of the same family, e.g. a
   zero CNN filter);
 * ``contains(params, tol=0.0)`` — whether the point (:class:`~neuromanifold.architectures.Parameters` or flat θ)
-  lies on S up to ``tol``;
+  lies on S: exactly for ``tol = 0`` in every implementation; a positive ``tol`` is absolute on the vanishing
+  coordinates of the coordinate, merged and padding strata, and relative to each layer's scale (the notion of
+  :mod:`~neuromanifold.geometry.proximity`) for the MLP :class:`~.mlp.Stratum`;
 * ``lift(theta_reduced)`` — a flat θ on S computing the same function as the reduced parameters θ';
 * ``to_dict()`` — JSON.
 
