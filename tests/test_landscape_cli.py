@@ -20,19 +20,33 @@ def _one_line_error(capsys, argv):
 
 def test_train_json_results_and_figures(tmp_path, capsys):
     out = tmp_path / "run"
-    assert main(["train", "--seeds", "1", "--steps", "20", "--json", "--out", str(out)]) == 0
+    assert main(["train", "--seeds", "1", "--steps", "20", "--workers", "1", "--json", "--out", str(out)]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert {g["kind"] for g in data["groups"]} == {"MLP", "CNN"}
-    assert all(g["runs"] == 1 and g["optimizer"] == "gd" and 0 <= g["fraction"] <= 1 for g in data["groups"])
+    assert {g["kind"] for g in data["arms"]} == {"MLP", "CNN"} and len(data["arms"]) == 18  # 6 architectures × 3 tasks
+    for g in data["arms"]:
+        assert g["runs"] == 1 and g["optimizer"] == "gd" and 0 <= g["fraction"] <= 1
+        for key in ("on_subnetwork", "minima", "saddles", "degenerate"):
+            lo, hi = g[f"{key}_wilson95"]
+            assert 0 <= lo <= g[key] / g["runs"] <= hi <= 1
+    assert {t["task"] for t in data["tests"]} == {"subnetwork", "full", "random"}
+    assert all(0 <= t[f"p_{k}"] <= 1 for t in data["tests"] for k in ("on_subnetwork", "minima", "saddles"))
     stored = json.loads((out / "results.json").read_text())
-    assert len(stored["runs"]) == 2 and data["results"] == str(out / "results.json")
+    assert len(stored["runs"]) == 18 and data["results"] == str(out / "results.json")
     names = {p.split("/")[-1] for p in data["figures"]}
-    for stem in ("fraction_on_subnetwork", "unit_norms", "loss_curves"):
+    for stem in ("fraction_on_subnetwork", "unit_norms", "final_losses"):
         assert {stem + ".png", stem + ".svg"} <= names and (out / (stem + ".png")).exists()
 
 
+@pytest.mark.parametrize("seeds", [1, 3, 6, 7, 10])
+def test_no_seed_count_crashes_the_study(seeds, tmp_path, capsys):
+    # 0/n and n/n once crashed the figure step (a negative error bar); every count must run through.
+    assert main(["train", "--seeds", str(seeds), "--steps", "10", "--task", "subnetwork", "--workers", "1",
+                 "--out", str(tmp_path / "s")]) == 0
+    assert "Fisher p" in capsys.readouterr().out
+
+
 def test_train_sgd_readable(tmp_path, capsys):
-    assert main(["train", "--seeds", "1", "--steps", "20", "--optimizer", "sgd", "--no-figures",
+    assert main(["train", "--seeds", "1", "--steps", "20", "--optimizer", "sgd", "--no-figures", "--workers", "1",
                  "--out", str(tmp_path / "sgd")]) == 0
     out = capsys.readouterr().out
     assert "sgd" in out and "MLP" in out and "CNN" in out and "results:" in out
@@ -105,9 +119,9 @@ def test_llc_that_never_moved_is_null_with_a_warning_and_fails(capsys):
 
 
 def test_diverged_training_is_counted_and_fails(tmp_path, capsys):
-    assert main(["train", "--seeds", "2", "--steps", "30", "--lr", "1e300", "--no-figures", "--json",
+    assert main(["train", "--seeds", "2", "--steps", "30", "--lr", "1e300", "--no-figures", "--json", "--workers", "1",
                  "--out", str(tmp_path / "div")]) == 1
     captured = capsys.readouterr()
     data = json.loads(captured.out, parse_constant=_refuse)
-    assert all(g["diverged"] == 2 and g["median_final_loss"] is None for g in data["groups"])
+    assert all(g["diverged"] == 2 and g["median_final_loss"] is None for g in data["arms"])
     assert "diverged" in captured.err

@@ -97,7 +97,8 @@ def _cli(*args):
 
 
 def test_trained_weights_go_through_critical_singular_and_strata(tmp_path):
-    _cli("train", "--seeds", "1", "--steps", "300", "--out", str(tmp_path / "run"), "--no-figures")
+    _cli("train", "--seeds", "1", "--steps", "300", "--out", str(tmp_path / "run"), "--no-figures", "--save-weights",
+         "--task", "subnetwork", "--workers", "1")
     files = sorted((tmp_path / "run" / "weights").glob("MLP-*.json"))
     assert files
     keys = {"input", "distance_to_subnetwork", "tolerance", "snapped", "certified", "error_bound", "primes"}

@@ -14,7 +14,8 @@ from neuromanifold.parametrization import Float64, evaluate
 torch = pytest.importorskip("torch")
 torch.set_num_threads(1)
 
-from neuromanifold.landscape.training import TrainSpec, run_experiment, train_run  # noqa: E402
+from neuromanifold.experiments.sparsity import fisher_test, run_study  # noqa: E402
+from neuromanifold.landscape.training import TrainSpec, train_run  # noqa: E402
 from neuromanifold.parametrization import Torch, jacobian  # noqa: E402
 
 
@@ -63,7 +64,7 @@ def test_planted_teacher_ends_on_subnetwork():
     arch = MLP((3, 2, 1), 2)
     fitted = hits = 0
     for seed in range(4):
-        r = train_run(TrainSpec(arch, task="teacher", optimizer="adam", lr=0.02, steps=2500, tol=1e-2), seed)
+        r = train_run(TrainSpec(arch, task="subnetwork", optimizer="adam", lr=0.02, steps=2500, tol=1e-2), seed)
         if r.final_loss < 1e-8:  # the theorem speaks about zero-loss points only
             fitted += 1
             rep = detect_subnetwork(Parameters.unflatten(arch, np.array(r.final_theta)), tol=1e-2)
@@ -72,24 +73,34 @@ def test_planted_teacher_ends_on_subnetwork():
 
 
 def test_noisy_teacher_contrast_and_resume(tmp_path):
-    specs = [TrainSpec(MLP((3, 4, 1), "z^3+z^2"), task="teacher", optimizer="gd", lr=0.01, steps=4000,
+    specs = [TrainSpec(MLP((3, 4, 1), "z^3+z^2"), task="subnetwork", optimizer="gd", lr=0.01, steps=4000,
                        init_scale=0.05, noise=0.02, tol=0.05),
-             TrainSpec(CNN(5, (3, 2), (2, 1), "z^3+z^2"), task="teacher", optimizer="gd", lr=0.01, steps=4000,
+             TrainSpec(CNN(5, (3, 2), (2, 1), "z^3+z^2"), task="subnetwork", optimizer="gd", lr=0.01, steps=4000,
                        init_scale=0.05, noise=0.02, tol=0.05)]
     path = tmp_path / "runs.json"
-    res = run_experiment(specs, [2, 5], path=path)
-    mlp = [r for r in res.runs if r.spec["architecture"]["kind"] == "mlp"]
-    cnn = [r for r in res.runs if r.spec["architecture"]["kind"] == "cnn"]
-    # MLP: snapping the small neuron gives a gradient-invariant stratum, and rank dφ drops there
+    res = run_study(specs, [7, 10], path=path)
+    mlp = [r for r in res.runs if r.kind == "MLP"]
+    cnn = [r for r in res.runs if r.kind == "CNN"]
+    # MLP: the end point lies on an inactive-neuron stratum carrying a critical point, and rank dφ drops there
     assert any(r.on_subnetwork and r.confirmed for r in mlp)
+    # ... a saddle of the full network: σ'(0) = 0 makes the Hessian semidefinite, the residual gives descent
+    assert all(r.end_type["kind"] == "saddle" for r in mlp if r.on_subnetwork)
     # CNN: never a critical point on the padded stratum (Prop 4.5), even when a filter entry is tiny
     assert not any(r.on_subnetwork for r in cnn)
     # resumable: a rerun reads the file instead of training (we tamper with a stored value to see it)
     data = json.loads(path.read_text())
-    data["runs"][0]["detail"] = "from the file"
+    data["runs"][0]["stratum"] = "from the file"
     path.write_text(json.dumps(data))
-    again = run_experiment(specs, [2, 5], path=path)
-    assert again.runs[0].detail == "from the file"
+    again = run_study(specs, [7, 10], path=path)
+    assert again.runs[0].stratum == "from the file"
+
+
+def test_fisher_test_against_the_hypergeometric_law():
+    # 5/10 against 0/10: P = C(10,5)·C(10,0)/C(20,5) = 252/15504 for the observed table; the two-sided p-value
+    # doubles it (the mirrored table 0/10 vs 5/10 is as extreme and as likely).
+    assert fisher_test(5, 10, 0, 10) == pytest.approx(2 * 252 / 15504, rel=1e-12)
+    assert fisher_test(3, 10, 3, 10) == pytest.approx(1.0)
+    assert fisher_test(0, 0, 1, 4) == 1.0
 
 
 def test_spec_validation():
@@ -103,10 +114,10 @@ def test_sgd_full_batch_equals_gd_and_minibatch_is_seeded():
     # With batch_size = n_data every SGD step uses all samples (a permutation of them), so SGD and GD take
     # the same steps up to floating-point summation order — an independent check of the SGD path.
     arch = MLP((2, 3, 1), "z^2+z")
-    gd = train_run(TrainSpec(arch, task="teacher", optimizer="gd", lr=0.01, steps=200, n_data=16), 3)
-    full = train_run(TrainSpec(arch, task="teacher", optimizer="sgd", lr=0.01, steps=200, n_data=16, batch_size=16), 3)
+    gd = train_run(TrainSpec(arch, task="subnetwork", optimizer="gd", lr=0.01, steps=200, n_data=16), 3)
+    full = train_run(TrainSpec(arch, task="subnetwork", optimizer="sgd", lr=0.01, steps=200, n_data=16, batch_size=16), 3)
     assert np.allclose(gd.final_theta, full.final_theta, rtol=1e-9, atol=1e-12)
-    spec = TrainSpec(arch, task="teacher", optimizer="sgd", lr=0.01, steps=200, n_data=16, batch_size=4)
+    spec = TrainSpec(arch, task="subnetwork", optimizer="sgd", lr=0.01, steps=200, n_data=16, batch_size=4)
     a, b = train_run(spec, 3), train_run(spec, 3)
     assert a.final_theta == b.final_theta  # reproducible from the seed
     assert not np.allclose(a.final_theta, gd.final_theta)  # mini-batches take other steps
@@ -123,10 +134,10 @@ def test_bar_chart_survives_all_or_nothing_counts(n, tmp_path):
     assert wilson_interval(0, n)[0] == 0.0 and wilson_interval(n, n)[1] == 1.0
 
     class Result:
-        def groups(self):
-            return [{"kind": kind, "activation": "z^3 + z^2", "task": "teacher", "optimizer": "gd", "fraction": k / n,
-                     "wilson95": wilson_interval(k, n), "runs": n, "on_subnetwork": k}
-                    for kind, k in (("MLP", n), ("CNN", 0))]
+        def arms(self):
+            return [{"architecture": arch, "task": "subnetwork", "fraction": k / n,
+                     "on_subnetwork_wilson95": wilson_interval(k, n), "runs": n, "on_subnetwork": k}
+                    for arch, k in (("MLP((3, 4, 1), σ=z^3 + z^2)", n), ("CNN(d_0=5, k=(3, 2), s=(2, 1))", 0))]
 
     paths = fraction_bar_chart(Result(), tmp_path)
     assert paths and all(pathlib.Path(p).stat().st_size > 0 for p in paths)

@@ -15,11 +15,11 @@ import numpy as np
 
 from ..architectures import Parameters
 from ..architectures.cnn import is_cnn
-from ..parametrization import Float64, layer_matrices, require_torch
+from ..parametrization import Float64, evaluate, layer_matrices
 from ..randomness import stream
-from .objective import mse
 
-__all__ = ["unit_norms", "unit_labels", "snap_candidates", "refine_on_stratum", "detect_end_point", "rank_at"]
+__all__ = ["unit_norms", "unit_labels", "snap_candidates", "refine_on_stratum", "analyse_end_point", "rank_at",
+           "CATEGORIES"]
 
 
 def unit_labels(arch) -> list[str]:
@@ -63,8 +63,8 @@ def _cnn_detect(arch, theta, tol):
     return f"zero-padded filters {pad.label}", zeros
 
 
-def snap_candidates(arch, theta, tol: float) -> tuple[list[int], str]:
-    """Coordinates Z of a nearby coordinate stratum and its description.
+def snap_candidates(arch, theta, tol: float) -> tuple[list[int], str, list[tuple[int, int]]]:
+    """Coordinates Z of a nearby coordinate stratum, its description and its inactive MLP neurons (ℓ, i).
 
     The candidate strata are those of docs/math.md §4 (inactive neurons) and §6 (zero-padded filters), with the
     tolerance notion of :mod:`neuromanifold.geometry.proximity` (shared with ``detect_subnetwork`` and the
@@ -76,7 +76,7 @@ def snap_candidates(arch, theta, tol: float) -> tuple[list[int], str]:
     theta = np.asarray(theta, dtype=np.float64)
     if is_cnn(arch):
         detail, zeros = _cnn_detect(arch, theta, tol)
-        return zeros, detail
+        return zeros, detail, []
     from ..geometry.proximity import events
 
     small = sorted({(e.layer, e.units[0]) for e in events(Parameters.unflatten(arch, theta), within=0.0)
@@ -85,80 +85,122 @@ def snap_candidates(arch, theta, tol: float) -> tuple[list[int], str]:
     for ell, i in small:
         parts.append(f"layer {ell} neuron {i}")
         zeros |= set(arch.neuron_coordinates(ell, i))
-    return sorted(zeros), ("small neurons: " + ", ".join(parts)) if parts else "no small neuron"
+    return sorted(zeros), ("small neurons: " + ", ".join(parts)) if parts else "no small neuron", small
 
 
 def refine_on_stratum(arch, X, Y, theta, zeros, max_iter: int = 400):
-    """Snap θ_Z := 0, minimise the loss over the free coordinates (L-BFGS, strong Wolfe), and return
-    (θ, ∇L(θ), L(θ)) at the refined point — or at the snapped point if the refinement did not lower the
-    loss.  This is the exposure test of :mod:`.exposure` applied at the end point of training.
+    """Snap θ_Z := 0, minimise the loss over the free coordinates and return (θ, ∇L(θ), L(θ)) at the refined
+    point — or at the snapped point if the refinement did not lower the loss.  ``zeros = ()`` polishes θ in
+    the full parameter space.  This is the exposure test of :mod:`.exposure` applied at the end point of
+    training.
+
+    The loss is a sum of squares, L(θ) = (1/m)|r(θ)|² with r = f_θ(X) − Y, so the minimiser is
+    Levenberg–Marquardt (``scipy.optimize.least_squares(method="lm")``) on r restricted to the free
+    coordinates, with the Jacobian of the network algebra (:func:`~neuromanifold.parametrization.jacobian`
+    over float64): quadratic convergence at a non-degenerate critical point of the reduced problem, where
+    first-order methods (and L-BFGS, used here before) stalled at |∇L| ≈ 10⁻³.  ``max_iter`` bounds the number
+    of Jacobian evaluations.
 
     docs/math.md §6: a zero gradient there means the stratum carries a critical point of the full loss (critical
     exposure).
     """
-    torch = require_torch()
-    Xt, Yt = torch.as_tensor(X), torch.as_tensor(Y)
+    from scipy.optimize import least_squares
+
+    from ..parametrization import evaluate, jacobian
+
+    ns = Float64()
+    X, Y = np.asarray(X, dtype=np.float64), np.asarray(Y, dtype=np.float64)
+    m = X.shape[0]
     mask = np.ones(arch.n_params, dtype=bool)
     mask[list(zeros)] = False
-    free_idx = torch.as_tensor(np.nonzero(mask)[0])
-    base = torch.tensor(np.where(mask, theta, 0.0))
-    free = base[free_idx].clone().requires_grad_(True)
-    opt = torch.optim.LBFGS([free], lr=1.0, max_iter=max_iter, tolerance_grad=1e-14, tolerance_change=1e-16,
-                            history_size=50, line_search_fn="strong_wolfe")
+    base = np.where(mask, np.asarray(theta, dtype=np.float64), 0.0)
+    scale = 1.0 / math.sqrt(m)
 
-    def full(f):
-        th = base.clone()
-        th[free_idx] = f
+    def full(free):
+        th = base.copy()
+        th[mask] = free
         return th
 
-    def closure():
-        opt.zero_grad()
-        loss = mse(arch, full(free), Xt, Yt)
-        loss.backward()
-        return loss
+    def at(th):
+        r = (evaluate(arch, th, X, ns) - Y).ravel()
+        return th, (2.0 / m) * (jacobian(arch, th, X, ns).T @ r), float(r @ r) / m
 
-    def evaluate_at(f):
-        th = full(f.detach()).requires_grad_(True)
-        loss = mse(arch, th, Xt, Yt)
-        loss.backward()
-        return th.detach().numpy().copy(), th.grad.numpy().copy(), float(loss.detach())
-
-    snapped = evaluate_at(free)
-    try:
-        opt.step(closure)
-        refined = evaluate_at(free)
-    except RuntimeError:  # pragma: no cover - numerical breakdown in the line search
+    snapped = at(base)
+    if not mask.any():
         return snapped
+    with np.errstate(all="ignore"):
+        try:
+            fit = least_squares(lambda f: scale * (evaluate(arch, full(f), X, ns) - Y).ravel(), base[mask],
+                                jac=lambda f: scale * jacobian(arch, full(f), X, ns)[:, mask], method="lm",
+                                xtol=1e-15, ftol=1e-15, gtol=1e-15, max_nfev=max_iter)
+        except (ValueError, np.linalg.LinAlgError):  # non-finite residuals: the reduced problem ran away
+            return snapped
+        refined = at(full(fit.x))
     ok = math.isfinite(refined[2]) and np.all(np.isfinite(refined[1])) and refined[2] <= snapped[2]
     return refined if ok else snapped
 
 
+CATEGORIES = ("subnetwork minimum", "subnetwork saddle", "subnetwork degenerate", "zero network", "off subnetwork",
+              "not converged", "at infinity", "diverged")
 
-def detect_end_point(arch, X, Y, theta, tol: float, crit_tol: float = 1e-6) -> dict:
-    """Does training end on a subnetwork?
 
-    ``near``: some unit is below ``tol`` (relative).  ``critical``: after snapping those units to 0 and
-    refining the free coordinates towards a critical point of the reduced network, the gradient in the
-    snapped coordinates vanishes (sup-norm ≤ ``crit_tol``): the stratum S is invariant under the gradient
-    flow there, and critical points of the reduced network lift to critical points of the full one
-    (MLP: always, σ(0) = 0; CNN: only on a measure-zero set of data, Razor's Edge Prop 4.5).
-    ``grad_free`` reports how far the reduced problem is from critical."""
-    zeros, detail = snap_candidates(arch, theta, tol)
-    out = {"near": bool(zeros), "critical": False, "detail": detail, "zeros": zeros, "theta": None,
-           "grad_free": None, "grad_removed": None, "mlp_report": None}
-    if not is_cnn(arch):
-        from ..geometry.subnetworks import detect_subnetwork
+def analyse_end_point(arch, X, Y, theta, tol: float, seed: int = 0, crit_tol: float = 1e-7,
+                      bound: float = 100.0, near: float = 0.25) -> dict:
+    """Where a training run ended, as one of :data:`CATEGORIES`.
 
-        out["mlp_report"] = detect_subnetwork(Parameters.unflatten(arch, np.asarray(theta, float)), tol=tol).summary()
-    if not zeros:
+    ``diverged``: non-finite; ``at infinity``: a coordinate beyond ``bound`` (the loss decreases along a path to
+    infinity); ``zero network``: an output below ``tol``·max|y| with weights below 1 — the run stalls on the
+    plateau at θ = 0 (f ≡ 0, a stratum of every architecture, excluded by Prop 4.5; σ(0) = σ'(0) = 0 makes it a
+    critical point, classified like the others).  Units below ``tol`` (relative, :func:`snap_candidates`) are snapped to 0 and the free coordinates
+    refined (:func:`refine_on_stratum`, Levenberg–Marquardt, which turns a slowly converging end point into the
+    critical point it approaches on the stratum): if the full gradient vanishes there (sup-norm ≤ ``crit_tol``),
+    the run ends on the subnetwork (its distance from where training stopped is reported: a run that stalls on
+    a plateau near the stratum is still moving along it) — a critical point of the full
+    loss on the stratum (docs/math.md §6: MLP strata are gradient-invariant since σ(0) = 0, CNN strata are not,
+    Razor's Edge Prop 4.5) — and :func:`~neuromanifold.landscape.classify.classify_critical_point` names it a
+    minimum, saddle or degenerate point of the full network.  Otherwise θ is polished in the full space: a
+    critical point within ``near``·max(1, |θ|) of where training stopped is ``off subnetwork``; anything else (the gradient does not vanish, or
+    the nearest critical point is far from where training stopped) is ``not converged``.
+    """
+    from .classify import classify_critical_point
+
+    theta = np.asarray(theta, dtype=np.float64)
+    out = {"category": "diverged", "stratum": None, "units": [], "near": False, "distance": None, "loss": None,
+           "gradient": None, "theta": None, "type": None}
+    if not np.all(np.isfinite(theta)):
         return out
-    th, g, _ = refine_on_stratum(arch, X, Y, theta, zeros)
-    mask = np.zeros(arch.n_params, dtype=bool)
-    mask[zeros] = True
-    gf, gr = float(np.max(np.abs(g[~mask]), initial=0.0)), float(np.max(np.abs(g[mask])))
-    out.update(theta=th, grad_free=gf, grad_removed=gr, critical=bool(gr <= crit_tol))
-    out["detail"] = (f"{detail}; on the stratum: |∇_removed L| = {gr:.1e} "
-                     f"({'invariant' if gr <= crit_tol else 'not invariant'}), |∇_free L| = {gf:.1e}")
+    if float(np.max(np.abs(theta))) > bound:
+        return {**out, "category": "at infinity"}
+    reach = near * max(1.0, float(np.linalg.norm(theta)))
+    zeros, detail, units = snap_candidates(arch, theta, tol)
+    f = evaluate(arch, theta, np.asarray(X, dtype=np.float64), Float64())
+    if float(np.max(np.abs(f))) <= tol * float(np.max(np.abs(Y))) and float(np.max(np.abs(theta))) <= 1.0:
+        # f_θ ≈ 0 with weights of the initial scale: the run stalls on the plateau at θ = 0, the zero network,
+        # a stratum of MLPs and CNNs alike (f ≡ 0, where Prop 4.5 does not speak): its own category
+        th = np.zeros(arch.n_params)
+        units = [] if is_cnn(arch) else [(ell, i) for ell in range(1, arch.depth) for i in range(arch.layers[ell - 1].out_dim)]
+        _, g, loss = refine_on_stratum(arch, X, Y, th, range(arch.n_params))
+        kind = classify_critical_point(arch, X, Y, th, units=units, seed=seed) if not np.any(g) else None
+        out.update(category="zero network", stratum="the zero network (θ = 0: every unit inactive)", near=True,
+                   loss=loss, gradient=float(np.max(np.abs(g))), theta=th.tolist(),
+                   distance=float(np.linalg.norm(theta)), type=kind.to_dict() if kind else None)
+        return out
+    out.update(category="not converged", stratum=detail, near=bool(zeros))
+    if zeros:
+        th, g, loss = refine_on_stratum(arch, X, Y, theta, zeros)
+        gmax, dist = float(np.max(np.abs(g))), float(np.linalg.norm(th - theta))
+        if gmax <= crit_tol and float(np.max(np.abs(th))) <= bound:
+            kind = classify_critical_point(arch, X, Y, th, units=units, seed=seed)
+            out.update(category=f"subnetwork {kind.kind}", loss=loss, gradient=gmax, theta=th.tolist(), distance=dist,
+                       type=kind.to_dict(), units=[list(u) for u in units])
+            return out
+    th, g, loss = refine_on_stratum(arch, X, Y, theta, (), max_iter=200)
+    if not (np.all(np.isfinite(th)) and math.isfinite(loss)):
+        return out
+    gmax, dist = float(np.max(np.abs(g))), float(np.linalg.norm(th - theta))
+    out.update(loss=loss, gradient=gmax, distance=dist, theta=th.tolist())
+    if gmax <= crit_tol and dist <= reach:
+        out["category"] = "off subnetwork"
     return out
 
 

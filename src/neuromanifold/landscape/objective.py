@@ -22,6 +22,7 @@ def torch_numbers() -> Torch:
 
 
 def mse(architecture, theta, X, Y):
-    """(1/m) Σ_i |f_θ(x_i) − y_i|² for torch θ of shape (N,) — a scalar — or (c, N) — one value per row."""
+    """(1/m) Σ_i |f_θ(x_i) − y_i|² for torch θ of shape (N,) — a scalar — or (c, N) — one value per row (X, Y of
+    shape (m, ·) shared by the rows, or (c, m, ·): each row its own data)."""
     residual = evaluate(architecture, theta, X, torch_numbers()) - Y
-    return (residual**2).sum((-1, -2)) / X.shape[0]
+    return (residual**2).sum((-1, -2)) / X.shape[-2]

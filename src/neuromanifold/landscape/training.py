@@ -4,22 +4,23 @@ Razor's Edge (docs/math.md §6): MLP subnetworks are *critically exposed* — fo
 data the square loss has critical points on the subnetwork strata, and gradient methods end there
 (the sparsity bias); CNN subnetworks are not (Prop 4.5).  This module measures it:
 
-* **tasks**: ``"teacher"`` — Y = f_{θ_T}(X) for a planted teacher θ_T on a subnetwork stratum of the same
-  architecture (MLP: one inactive neuron; CNN: a zero-padded filter), X ~ N(0, I); ``"random"`` —
-  Y ~ N(0, I) (not realisable: training ends at a critical point with positive loss);
+* **tasks**: ``"subnetwork"`` — Y = f_{θ_T}(X) + noise for a planted teacher θ_T on a subnetwork stratum of
+  the same architecture (MLP: one inactive neuron; CNN: a zero-padded filter), X ~ N(0, I); ``"full"`` — the
+  same with a generic teacher of the full architecture; ``"random"`` — Y ~ N(0, I) (not realisable);
 * **training**: mean square loss (1/m) Σ_i |f_θ(x_i) − y_i|², full-batch gradient descent (``gd``),
   mini-batch SGD (``sgd``) or Adam (``adam``), float64 on the CPU, from θ_0 = ``init_scale`` × N(0, 1/fan-in);
-* **end point**: MLP — :func:`neuromanifold.geometry.subnetworks.detect_subnetwork` with relative
-  tolerance ``tol`` (inactive / redundant neurons); CNN — filters whose first or last entries are below
-  ``tol`` relative to the filter's largest entry (zero-padded filters);
-* **rank test**: the end point with the detected zeros snapped to exact 0 and the rest rationalised is
-  fed to the exact Jacobian over F_p at random inputs; rank < generic rank (dim V) confirms the end point
-  is a critical point of φ.  The mod-p rank at one random point is a lower bound of the rank over ℚ, so
-  the confirmation is probabilistic (it can only err towards a too-low rank, with probability
-  ≤ Schwartz–Zippel bound).
+* **end point**: :func:`~neuromanifold.landscape.end_points.analyse_end_point` — polished to the critical point
+  it approaches, snapped onto a nearby stratum (inactive MLP neurons, zero-padded CNN filters, relative
+  tolerance ``tol``), and, when the stratum carries a critical point of the full loss there, classified as a
+  minimum, saddle or degenerate point of the full network (:mod:`.classify`);
+* **rank test**: at a subnetwork end point the exact Jacobian over F_p at random inputs; rank < generic rank
+  (dim V) confirms a critical point of φ.  The mod-p rank at one random point is a lower bound of the rank over
+  ℚ, so the confirmation is probabilistic (it can only err towards a too-low rank).
 
-Every run is a pure function of (spec, seed).  :func:`run_experiment` stores finished runs in a JSON file
-and skips them when rerun (resumable).
+Runs are trained in batches (:func:`train_block`: a (b, N) tensor of parameter vectors, each row with its own
+data, so one autograd pass serves b runs); every run is still a pure function of (spec, seed) — the rows of a
+batch never mix, and a single run is trained as a batch of one.  Persistence and statistics of many runs live in
+:mod:`neuromanifold.experiments.sparsity`.
 """
 
 from __future__ import annotations
@@ -27,9 +28,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import os
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
+from dataclasses import asdict, dataclass
 
 import numpy as np
 
@@ -37,31 +36,28 @@ from ..architectures import Parameters, architecture_from_json
 from ..architectures.cnn import is_cnn
 from ..geometry.criticality import generic_rank
 from ..geometry.strata import default_stratum
-from ..limits import MAX_RUNS, MAX_SEED, check_count
+from ..limits import MAX_SEED, check_count
 from ..parametrization import require_torch
 from ..randomness import stream
-from ..results import Result
-from .end_points import detect_end_point, rank_at, unit_labels, unit_norms
+from .end_points import analyse_end_point, rank_at, unit_labels, unit_norms
 from .objective import mse
-from .statistics import wilson_interval
 
-__all__ = ["TrainSpec", "RunResult", "ExperimentResult", "train_run", "run_experiment", "detect_end_point",
-           "unit_norms", "default_specs"]
+__all__ = ["TrainSpec", "RunResult", "train_block", "train_run", "default_specs", "study_architectures"]
 
 _OPTIMIZERS = ("gd", "sgd", "adam")
-_TASKS = ("teacher", "random")
+_TASKS = ("subnetwork", "full", "random")
 
 
 @dataclass(frozen=True)
 class TrainSpec:
     """One training setting; with a seed it determines a run completely.
 
-    Trains on the square loss of docs/math.md §6 (``task='teacher'``: realisable data from a teacher network).
+    Trains on the square loss of docs/math.md §6 (teacher tasks: data from a teacher network plus label noise).
 
     Parameters
     ----------
     architecture: an MLP or CNN.
-    task: ``"teacher"`` or ``"random"`` (module docstring).
+    task: ``"subnetwork"``, ``"full"`` or ``"random"`` (module docstring).
     n_data: number of samples m.
     optimizer: ``"gd"``, ``"sgd"`` or ``"adam"``; ``lr`` its step size; ``batch_size`` for SGD.
     steps: optimisation steps; ``record_every``: how often loss and unit norms are stored.
@@ -70,7 +66,7 @@ class TrainSpec:
     """
 
     architecture: object
-    task: str = "random"
+    task: str = "subnetwork"
     n_data: int = 32
     optimizer: str = "adam"
     lr: float = 0.01
@@ -78,7 +74,7 @@ class TrainSpec:
     batch_size: int = 8
     init_scale: float = 1.0
     tol: float = 1e-3
-    record_every: int = 25
+    record_every: int = 200
     noise: float = 0.0
 
     def __post_init__(self):
@@ -130,10 +126,13 @@ class TrainSpec:
 
 @dataclass(frozen=True)
 class RunResult:
-    """One finished run.  ``near_subnetwork``: some unit below the tolerance; ``on_subnetwork``: moreover the
-    end point snapped to that stratum and refined is a critical point of the full loss (see
-    :func:`detect_end_point`); ``rank``/``generic_rank`` at the refined point (``confirmed`` = on_subnetwork
-    and rank < generic rank, i.e. also a critical point of φ; probabilistic, see the module docstring).
+    """One finished run: its trajectory (loss and unit norms every ``record_every`` steps) and where it ended.
+
+    ``category``: one of :data:`~neuromanifold.landscape.end_points.CATEGORIES`; ``on_subnetwork``: it ends on a
+    critical point of the full loss on a subnetwork stratum (``stratum``), then ``end_type`` is its
+    :class:`~neuromanifold.landscape.classify.CriticalPointType` (as a dict) and ``rank``/``generic_rank`` the
+    mod-p rank of dφ there (``confirmed`` = rank < generic rank: also a critical point of φ; probabilistic);
+    ``end_loss`` the loss at the polished end point, ``distance`` its distance from where training stopped.
 
     docs/math.md §6: training ends on MLP subnetworks with positive probability (critical exposure), on CNN
     subnetworks with probability 0 (Razor's Edge Prop 4.5).
@@ -149,12 +148,23 @@ class RunResult:
     final_loss: float
     gradient_norm: float
     final_theta: list
-    on_subnetwork: bool
-    detail: str
+    category: str
+    stratum: str | None
+    near_subnetwork: bool
+    end_loss: float | None
+    distance: float | None
+    end_type: dict | None
     rank: int | None
     generic_rank: int | None
     confirmed: bool
-    near_subnetwork: bool = False
+
+    @property
+    def on_subnetwork(self) -> bool:
+        return self.category.startswith("subnetwork")
+
+    @property
+    def kind(self) -> str:
+        return self.spec["architecture"]["kind"].upper()
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -164,65 +174,8 @@ class RunResult:
         return cls(**d)
 
 
-@dataclass(frozen=True)
-class ExperimentResult(Result):
-    """All runs of an experiment and, per setting (architecture kind, activation, task, optimizer), the
-    fraction of runs ending on a subnetwork with a 95 % Wilson interval."""
-
-    runs: tuple
-    path: str | None = None
-    figures: tuple = field(default=())
-
-    def groups(self) -> list[dict]:
-        table: dict[tuple, list] = {}
-        for r in self.runs:
-            spec = TrainSpec.from_dict(r.spec)
-            table.setdefault((spec.kind, spec.architecture.describe(), spec.activation, spec.task, spec.optimizer),
-                             []).append(r)
-        out = []
-        for (kind, arch, act, task, opt), runs in table.items():
-            k, n = sum(r.on_subnetwork for r in runs), len(runs)
-            lo, hi = wilson_interval(k, n)
-            finite = [r.final_loss for r in runs if np.isfinite(r.final_loss)]
-            out.append({"kind": kind, "architecture": arch, "activation": act, "task": task, "optimizer": opt,
-                        "runs": n, "on_subnetwork": k, "near_subnetwork": sum(r.near_subnetwork for r in runs), "confirmed_by_rank": sum(r.confirmed for r in runs),
-                        "fraction": k / n, "wilson95": [lo, hi],
-                        "diverged": n - len(finite),
-                        "median_final_loss": float(np.median(finite)) if finite else None})
-        return out
-
-    def to_dict(self) -> dict:
-        return {"groups": self.groups(), "path": self.path, "figures": list(self.figures),
-                "runs": [r.to_dict() for r in self.runs]}
-
-    def save_weights(self, folder) -> list[str]:
-        """Write each run's final point as a weights file (:meth:`~neuromanifold.Parameters.save`, architecture
-        included) named ``{kind}-{task}-{optimizer}-seed{seed}-{key}.json`` in ``folder``; diverged runs are
-        skipped.  These files go straight into ``neuromanifold critical|singular|strata --weights``."""
-        folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
-        paths = []
-        for r in self.runs:
-            if not r.final_theta or not np.all(np.isfinite(r.final_theta)):
-                continue
-            spec = TrainSpec.from_dict(r.spec)
-            path = folder / f"{spec.kind}-{spec.task}-{spec.optimizer}-seed{r.seed}-{r.key[:8]}.json"
-            Parameters.unflatten(spec.architecture, np.asarray(r.final_theta, dtype=float)).save(path)
-            paths.append(str(path))
-        return paths
-
-    def summary(self) -> str:
-        lines = [f"{'kind':4} {'architecture':42} {'task':8} {'opt':5} {'runs':>4}  on subnetwork (95% Wilson)  rank-confirmed"]
-        for g in self.groups():
-            lo, hi = g["wilson95"]
-            lines.append(f"{g['kind']:4} {g['architecture']:42} {g['task']:8} {g['optimizer']:5} {g['runs']:>4}  "
-                         f"{g['on_subnetwork']:>3}/{g['runs']:<3} = {g['fraction']:.2f} [{lo:.2f}, {hi:.2f}]   "
-                         f"{g['confirmed_by_rank']}")
-        return "\n".join(lines)
-
-
 # --------------------------------------------------------------------------------------------
-# one run
+# runs, trained as a batch
 # --------------------------------------------------------------------------------------------
 def _data(spec: TrainSpec, seed: int):
     from ..parametrization import Float64, evaluate
@@ -231,159 +184,116 @@ def _data(spec: TrainSpec, seed: int):
     rng = stream(seed, "training.data")
     X = rng.standard_normal((spec.n_data, arch.input_dim))
     if spec.task == "random":
-        Y = rng.standard_normal((spec.n_data, arch.output_dim))
-    else:
-        stratum = default_stratum(arch)
+        return X, rng.standard_normal((spec.n_data, arch.output_dim))
+    if spec.task == "subnetwork":
         teacher = Parameters.random(arch, seed=seed + 10_000, kind="float").flatten()
-        teacher[list(stratum.zero)] = 0.0
-        Y = evaluate(arch, teacher, X, Float64())
-        Y = Y / max(1e-12, float(np.std(Y)))  # unit scale targets
-        Y = Y + spec.noise * rng.standard_normal(Y.shape)
-    return X, Y
+        teacher[list(default_stratum(arch).zero)] = 0.0
+    else:
+        teacher = stream(seed, "training.teacher").standard_normal(arch.n_params)
+    Y = evaluate(arch, teacher, X, Float64())
+    Y = Y / max(1e-12, float(np.std(Y)))  # unit scale targets
+    return X, Y + spec.noise * rng.standard_normal(Y.shape)
 
 
-def train_run(spec: TrainSpec, seed: int) -> RunResult:
-    """Train ``spec.architecture`` from the seeded initialisation on the seeded data set; detect and rank-test
-    the end point (see the module docstring).
+def _short(values) -> list:
+    return [float(f"{v:.4g}") for v in values]
+
+
+def train_block(spec: TrainSpec, seeds) -> list[RunResult]:
+    """Train ``spec.architecture`` from each seed's initialisation on each seed's data set, all seeds at once (a
+    (b, N) parameter tensor; the rows never mix, so each run is the same as trained alone); analyse each end point
+    (module docstring).
 
     Tests the sparsity bias of docs/math.md §6 (Razor's Edge): MLP end points on subnetworks with positive
     probability, CNN end points not (Prop 4.5).
     """
     torch = require_torch()
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"Argument 'seed' must be a non-negative int, got {seed!r}.")
+    seeds = list(seeds)
+    for seed in seeds:
+        if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
+            raise ValueError(f"Argument 'seed' must be a non-negative int, got {seed!r}.")
+    if not seeds:
+        return []
     arch = spec.architecture
-    X, Y = _data(spec, seed)
-    theta0 = Parameters.random(arch, seed=seed, kind="float").flatten() * spec.init_scale
-    Xt, Yt = torch.tensor(X), torch.tensor(Y)
+    data = [_data(spec, seed) for seed in seeds]
+    Xt = torch.tensor(np.stack([d[0] for d in data]))
+    Yt = torch.tensor(np.stack([d[1] for d in data]))
+    theta0 = np.stack([Parameters.random(arch, seed=seed, kind="float").flatten() * spec.init_scale for seed in seeds])
     theta = torch.tensor(theta0, requires_grad=True)
-    if spec.optimizer == "adam":
-        opt = torch.optim.Adam([theta], lr=spec.lr)
-    else:
-        opt = torch.optim.SGD([theta], lr=spec.lr)
-    gen = torch.Generator().manual_seed(seed)
-
-    def full_loss():
-        return mse(arch, theta, Xt, Yt)
-
+    opt = torch.optim.Adam([theta], lr=spec.lr) if spec.optimizer == "adam" else torch.optim.SGD([theta], lr=spec.lr)
+    gens = [torch.Generator().manual_seed(seed) for seed in seeds]
+    b = len(seeds)
     steps, losses, norms = [], [], []
-    labels = unit_labels(arch)
     for step in range(spec.steps + 1):
         if step % spec.record_every == 0 or step == spec.steps:
             with torch.no_grad():
                 steps.append(step)
-                losses.append(float(full_loss()))
-                norms.append(unit_norms(arch, theta.detach().numpy()).tolist())
-            if not math.isfinite(losses[-1]):
-                break
+                losses.append(mse(arch, theta, Xt, Yt).numpy().copy())
+                th = theta.detach().numpy()
+                norms.append([unit_norms(arch, th[k]) if np.all(np.isfinite(th[k])) else None for k in range(b)])
         if step == spec.steps:
             break
         opt.zero_grad()
         if spec.optimizer == "sgd":
-            idx = torch.randperm(spec.n_data, generator=gen)[: spec.batch_size]
-            loss = mse(arch, theta, Xt[idx], Yt[idx])
+            idx = torch.stack([torch.randperm(spec.n_data, generator=g)[: spec.batch_size] for g in gens])
+            Xb = torch.gather(Xt, 1, idx[..., None].expand(-1, -1, Xt.shape[-1]))
+            Yb = torch.gather(Yt, 1, idx[..., None].expand(-1, -1, Yt.shape[-1]))
+            loss = mse(arch, theta, Xb, Yb)
         else:
-            loss = full_loss()
-        loss.backward()
+            loss = mse(arch, theta, Xt, Yt)
+        loss = torch.where(torch.isfinite(loss), loss, torch.zeros_like(loss))  # a diverged row stops moving
+        loss.sum().backward()
         opt.step()
     opt.zero_grad()
-    loss = full_loss()
-    loss.backward()
-    gnorm = float(theta.grad.norm())
+    loss = mse(arch, theta, Xt, Yt)
+    torch.where(torch.isfinite(loss), loss, torch.zeros_like(loss)).sum().backward()
+    gnorm = theta.grad.norm(dim=1).numpy()
     final = theta.detach().numpy().copy()
-    final_loss = float(loss.detach())
-    if not (math.isfinite(final_loss) and np.all(np.isfinite(final))):
-        return RunResult(spec.key(seed), spec.to_dict(), seed, steps, losses, norms, labels, float("inf"),
-                         float("inf"), [], False, "diverged", None, None, False)
-    end = detect_end_point(arch, X, Y, final, spec.tol)
-    on_sub, detail = end["critical"], end["detail"]
-    rank = generic = None
-    confirmed = False
-    if end["near"]:
-        rank, generic = rank_at(arch, end["theta"], seed), generic_rank(arch).dimension
-        confirmed = bool(on_sub and rank < generic)
-    return RunResult(spec.key(seed), spec.to_dict(), seed, steps, losses, norms, labels, final_loss, gnorm,
-                     final.tolist(), bool(on_sub), detail, rank, generic, bool(confirmed), bool(end["near"]))
+    final_loss = loss.detach().numpy()
+    labels = unit_labels(arch)
+    generic = None
+    out = []
+    for k, seed in enumerate(seeds):
+        loss_k = [float(v[k]) for v in losses]
+        norm_k = [_short(v[k]) for v in norms if v[k] is not None]
+        fin = bool(np.all(np.isfinite(final[k])) and math.isfinite(final_loss[k]))
+        X, Y = data[k]
+        end = analyse_end_point(arch, X, Y, final[k], spec.tol, seed=seed)
+        rank = confirmed = None
+        if end["category"].startswith("subnetwork"):
+            generic = generic_rank(arch).dimension if generic is None else generic
+            rank = rank_at(arch, end["theta"], seed)
+            confirmed = bool(rank < generic)
+        out.append(RunResult(spec.key(seed), spec.to_dict(), seed, steps, loss_k, norm_k, labels,
+                             float(final_loss[k]) if fin else float("inf"), float(gnorm[k]) if fin else float("inf"),
+                             final[k].tolist() if fin else [], end["category"], end["stratum"], end["near"],
+                             end["loss"], end["distance"], end["type"], rank,
+                             generic if rank is not None else None, bool(confirmed)))
+    return out
 
 
-# --------------------------------------------------------------------------------------------
-# many runs, resumable
-# --------------------------------------------------------------------------------------------
-def _load(path: Path) -> dict:
-    if not path.exists():
-        return {}
-    try:
-        data = json.loads(path.read_text())
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"Argument 'path': {str(path)!r} is not a valid results file ({exc.msg}).") from None
-    return {r["key"]: RunResult.from_dict(r) for r in data.get("runs", [])}
+def train_run(spec: TrainSpec, seed: int) -> RunResult:
+    """One run: :func:`train_block` of one seed."""
+    return train_block(spec, [seed])[0]
 
 
-def _save(path: Path, done: dict) -> None:
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(json.dumps({"format": "neuromanifold.training/1", "runs": [r.to_dict() for r in done.values()]}))
-    os.replace(tmp, path)
+def default_specs(steps: int = 4000, optimizer: str = "gd", activation="z^3+z^2", tasks=("subnetwork",),
+                  lr: float = 0.01, init_scale: float = 0.05, noise: float = 0.02, n_data: int = 32,
+                  architectures=None) -> list[TrainSpec]:
+    """The MLP-vs-CNN study (:func:`study_architectures` unless ``architectures`` is given), σ = z³ + z²
+    (σ(0) = σ'(0) = 0), full-batch gradient descent from a small initialisation, with label noise — the noise
+    moves the data off the measure-zero set where CNN subnetworks carry critical points, while MLP subnetwork
+    critical points persist (critical exposure)."""
+    archs = study_architectures(activation) if architectures is None else list(architectures)
+    return [TrainSpec(a, task=t, optimizer=optimizer, steps=steps, lr=lr, init_scale=init_scale, noise=noise,
+                      n_data=n_data, tol=0.05) for a in archs for t in tasks]
 
 
-def run_experiment(specs, seeds, path=None, progress: bool = False) -> ExperimentResult:
-    """Run every (spec, seed); with ``path`` (JSON), finished runs are saved after each run and skipped when
-    the experiment is run again (resumable; an interrupted run is simply redone).
-
-    The MLP-vs-CNN contrast of docs/math.md §6 (Razor's Edge, Prop 4.5) over seeds.
-    """
-    specs = list(specs)
-    if hasattr(seeds, "__len__") and len(seeds) > MAX_RUNS:
-        raise ValueError(f"Argument 'seeds' holds {len(seeds)} seeds; at most {MAX_RUNS} (MAX_RUNS) runs per setting "
-                         "are accepted.")
-    seeds = list(seeds)
-    if len(seeds) > MAX_RUNS:
-        raise ValueError(f"Argument 'seeds' holds {len(seeds)} seeds; at most {MAX_RUNS} (MAX_RUNS) are accepted.")
-    if not specs:
-        raise ValueError("Argument 'specs' must hold at least one TrainSpec.")
-    if not seeds or any(isinstance(s, bool) or not isinstance(s, int) or not 0 <= s <= MAX_SEED for s in seeds):
-        raise ValueError(f"Argument 'seeds' must be ints in [0, 2^63 - 1], got {seeds[:10]!r}.")
-    torch = require_torch()
-    path = Path(path) if path is not None else None
-    if path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise ValueError(f"Argument 'path': cannot create the folder {str(path.parent)!r} ({exc.strerror or exc}).") from None
-        if path.is_dir():
-            raise ValueError(f"Argument 'path': {str(path)!r} is a folder, not a results file.")
-    done = _load(path) if path is not None else {}
-    jobs = [(s, seed) for s in specs for seed in seeds]
-    runs = []
-    bar = None
-    if progress:
-        from tqdm import tqdm
-
-        bar = tqdm(total=len(jobs), desc="training", unit="run", file=__import__("sys").stderr)
-    for spec, seed in jobs:
-        key = spec.key(seed)
-        if key not in done:
-            with torch.random.fork_rng():
-                done[key] = train_run(spec, seed)
-            if path is not None:
-                _save(path, done)
-        runs.append(done[key])
-        if bar is not None:
-            bar.update(1)
-    if bar is not None:
-        bar.close()
-    return ExperimentResult(tuple(runs), str(path) if path is not None else None)
-
-
-def default_specs(steps: int = 4000, optimizer: str = "gd", activation="z^3+z^2", tasks=("teacher",),
-                  lr: float = 0.01, init_scale: float = 0.05, noise: float = 0.02, n_data: int = 32) -> list[TrainSpec]:
-    """The small default MLP-vs-CNN comparison: MLP (3, 4, 1) and the CNN of Razor's Edge's example
-    (d_0 = 5, k = (3, 2), s = (2, 1)), σ = z³ + z² (σ(0) = σ'(0) = 0), full-batch gradient descent from a
-    small initialisation, on a planted teacher (one inactive neuron / a zero-padded filter) with label
-    noise — the noise moves the data off the measure-zero set where CNN subnetworks carry critical points,
-    while MLP subnetwork critical points persist (critical exposure)."""
+def study_architectures(activation="z^3+z^2") -> list:
+    """Three MLPs — (3, 4, 1), (2, 4, 4, 1), (4, 6, 2) — and three CNNs — Razor's Edge's example (d_0 = 5,
+    k = (3, 2), s = (2, 1)), (7; (3, 3); (2, 1)) and (6; (3, 2); (1, 2)) with two outputs."""
     from ..architectures import MLP
     from ..architectures.cnn import CNN
 
-    archs = [MLP((3, 4, 1), activation), CNN(5, (3, 2), (2, 1), activation)]
-    return [TrainSpec(a, task=t, optimizer=optimizer, steps=steps, lr=lr, init_scale=init_scale, noise=noise,
-                      n_data=n_data, tol=0.05) for a in archs for t in tasks]
+    return [MLP((3, 4, 1), activation), MLP((2, 4, 4, 1), activation), MLP((4, 6, 2), activation),
+            CNN(5, (3, 2), (2, 1), activation), CNN(7, (3, 3), (2, 1), activation), CNN(6, (3, 2), (1, 2), activation)]

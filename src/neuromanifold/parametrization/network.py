@@ -57,8 +57,8 @@ def layer_matrices(architecture, theta, ns: NumberSystem) -> list:
 
 
 def _inputs(architecture, X, ns: NumberSystem):
-    if ns.is_native(X):
-        if X.ndim != 2 or X.shape[1] != architecture.input_dim:
+    if ns.is_native(X):  # native inputs may carry the batch axes of a batch θ: shape (…, m, d_0)
+        if X.ndim < 2 or X.shape[-1] != architecture.input_dim:
             raise ValueError(f"Argument 'X' must have shape (m, {architecture.input_dim}), not {tuple(X.shape)}.")
         return X
     X = X if isinstance(X, np.ndarray) else np.asarray(X, dtype=object)
@@ -87,7 +87,8 @@ def _forward(architecture, theta, X, ns, keep: bool):
 
 def evaluate(architecture, params, X, ns: NumberSystem):
     """f_θ(x_i) for every row x_i of X, as an (m × d_L) array in ``ns`` ((…, m, d_L) for a batch θ of
-    shape (…, N) given natively in ``ns``, e.g. torch tensors: autograd flows through).
+    shape (…, N) given natively in ``ns``, e.g. torch tensors: autograd flows through; a native X of shape
+    (…, m, d_0) then gives each parameter vector its own inputs).
 
     f_θ(x) = W_L σ(W_{L−1} σ(⋯ σ(W_1 x))) of docs/math.md §1 (CNNs: the same algebra with convolutional index maps),
     computed exactly in F_p or ℚ, or in float64.
