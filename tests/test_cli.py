@@ -2,26 +2,22 @@
 
 import json
 import re
-import subprocess
-import sys
 
 import numpy as np
 import pytest
+from cli_helpers import run_cli
 
 from neuromanifold import MLP, Parameters, parse_activation
 from neuromanifold.cli import main
 
 
-def run_cli(*args):
-    proc = subprocess.run([sys.executable, "-m", "neuromanifold", *args], capture_output=True, text=True)
-    return proc.returncode, proc.stdout, proc.stderr
-
-
 def test_dim_json_keys_and_values(capsys):
     assert main(["dim", "5,5,3,1", "--degree", "2", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert list(data) == ["dimension", "expected_dimension", "ambient_dimension", "parameters", "symmetry_dimension",
-                          "certified", "error_bound", "defective", "filling", "identifiable", "prime", "seconds"]
+    assert list(data) == ["architecture", "dimension", "expected_dimension", "ambient_dimension", "parameters",
+                          "symmetry_dimension", "certified", "error_bound", "upper_bound_source", "defective", "filling",
+                          "identifiable", "prime", "seconds"]
+    assert data["architecture"]["widths"] == [5, 5, 3, 1] and data["architecture"]["activation"] == "z^2"
     # quartic forms in 5 variables: C(8, 4) = 70; N = 43; KTB: 1 + 4·5 + 4·3 + 2·1 = 35
     assert (data["ambient_dimension"], data["parameters"], data["expected_dimension"]) == (70, 43, 35)
 
@@ -70,7 +66,8 @@ def test_demo_table_rows_match_the_theorems(capsys):
     ],
 )
 def test_bad_input_exits_2_with_one_line(args, fragment):
-    code, out, err = run_cli(*args)
+    proc = run_cli(*args)
+    code, err = proc.returncode, proc.stderr
     assert code == 2
     assert len(err.strip().splitlines()) == 1 and fragment in err
     assert "Traceback" not in err

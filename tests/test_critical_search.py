@@ -6,11 +6,10 @@ dimension counts (Alexander–Hirschowitz, dimensions of binary forms) and hand-
 """
 
 import json
-import subprocess
-import sys
 
 import numpy as np
 import pytest
+from cli_helpers import run_cli
 from test_criticality import sympy_rank
 
 from neuromanifold import MLP, Parameters
@@ -87,10 +86,6 @@ def test_scan_classifies_the_hyperplane_construction_as_input_bottleneck():
     assert "input-bottleneck" in result.verdict and any("9 < 12" in note for note in result.notes)
     d = json.loads(json.dumps(result.to_dict()))
     assert d["input_bottlenecks"] and "holds_up_to_input_bottlenecks" in d
-
-
-def run_cli(*args):
-    return subprocess.run([sys.executable, "-m", "neuromanifold", *args], capture_output=True, text=True, timeout=120)
 
 
 def test_cli_strata_table_and_json():

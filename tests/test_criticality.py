@@ -12,6 +12,7 @@ import sys
 import numpy as np
 import pytest
 import sympy
+from cli_helpers import run_cli
 
 from neuromanifold import MLP, Parameters
 from neuromanifold.geometry.critical_scan import degree_sweep, known_degree_bounds, scan
@@ -164,10 +165,6 @@ def test_degree_sweep_threshold_for_two_neurons():
     assert known_degree_bounds(MLP((3, 4, 1), 2)) == {"newman_slater": 9, "craciun": 13, "usevich": 7}
 
 
-def run_cli(*args):
-    return subprocess.run([sys.executable, "-m", "neuromanifold", *args], capture_output=True, text=True, timeout=120)
-
-
 def test_cli_weights_json_and_bad_weights(tmp_path):
     path = tmp_path / "w.json"
     Parameters(MLP((2, 3, 1), 2), [[[1, 2], [2, 4], [0, 1]], [[1, 1, 0]]]).save(path)
@@ -190,8 +187,6 @@ def test_cli_weights_json_and_bad_weights(tmp_path):
 def test_cli_scan_shows_progress_on_a_terminal_only_and_the_verdict():
     import os
     import pty
-    import subprocess
-    import sys
 
     res = run_cli("critical", "2,2,1", "--degree", "3", "--starts", "1", "--steps", "3")
     assert res.returncode == 0, res.stderr

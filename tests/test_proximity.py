@@ -6,12 +6,11 @@ snapped rational point, and the CLI's JSON on trained weights.
 
 import json
 import math
-import subprocess
-import sys
 from fractions import Fraction
 
 import numpy as np
 import pytest
+from cli_helpers import run_cli
 
 from neuromanifold import CNN, MLP, Parameters
 from neuromanifold.geometry import detect_subnetwork, rank_at_point, singular
@@ -91,7 +90,7 @@ def test_bad_arguments():
 
 
 def _cli(*args):
-    out = subprocess.run([sys.executable, "-m", "neuromanifold", *args], capture_output=True, text=True, timeout=300)
+    out = run_cli(*args)
     assert out.returncode == 0, out.stderr
     return out.stdout
 

@@ -135,7 +135,7 @@ def test_bar_chart_survives_all_or_nothing_counts(n, tmp_path):
 
     class Result:
         def arms(self):
-            return [{"architecture": arch, "task": "subnetwork", "fraction": k / n,
+            return [{"label": arch, "task": "subnetwork", "fraction": k / n,
                      "on_subnetwork_wilson95": wilson_interval(k, n), "runs": n, "on_subnetwork": k}
                     for arch, k in (("MLP((3, 4, 1), σ=z^3 + z^2)", n), ("CNN(d_0=5, k=(3, 2), s=(2, 1))", 0))]
 

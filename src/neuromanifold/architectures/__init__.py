@@ -17,6 +17,7 @@ from .parameters import Parameters
 
 __all__ = [
     "Architecture",
+    "architecture_record",
     "CNN",
     "LinearLayer",
     "MLP",
@@ -37,6 +38,14 @@ _KINDS = {"mlp": MLP}
 def register_architecture(kind: str, cls) -> None:
     """Let :func:`architecture_from_json` read architectures of another ``kind`` (e.g. CNNs)."""
     _KINDS[kind] = cls
+
+
+def architecture_record(arch) -> dict:
+    """The one JSON form of an architecture (docs/json.md): ``kind``, ``widths`` (MLP) or ``input_length``,
+    ``filters``, ``strides`` (CNN), ``activation`` as text (a list of texts when the layers differ), ``bias``, and
+    ``activations`` (coefficient lists, for an exact round trip through ``architecture_from_json``)."""
+    acts = [str(a) for a in arch.activations]
+    return {**arch.to_json(), "activation": acts[0] if len(set(acts)) == 1 else acts}
 
 
 def architecture_from_json(data: dict):

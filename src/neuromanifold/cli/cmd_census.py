@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 
 from ..limits import MAX_RANGE_VALUES, check_count
-from .common import UsageError, add_progress_option, print_json, progress_enabled, seed_type
+from .common import UsageError, add_out_option, add_progress_option, print_json, progress_enabled, seed_type
 
 _STORE_HELP = "SQLite store (default neuromanifold.sqlite in the working directory)"
 
@@ -120,8 +120,8 @@ def register(sub) -> None:
     _filters(hm, degree=False)
     hm.add_argument("--value", choices=("defect", "fill"), default="defect",
                     help="colour by edim − dim (default) or dim / A")
-    hm.add_argument("--to", default="census-heatmap", metavar="PATH",
-                    help="output path without suffix (default census-heatmap → .png and .svg)")
+    add_out_option(hm, "census-heatmap", "output path without suffix (default census-heatmap → .png and .svg)",
+                   old="--to")
     hm.set_defaults(func=cmd_heatmap)
 
 
@@ -351,6 +351,6 @@ def cmd_heatmap(args) -> int:
         from .. import __version__
 
         rows = store.rows(__version__, **{k: v for k, v in (("kind", args.kind), ("depth", args.depth)) if v is not None})
-    png, svg = census_heatmap(rows, args.to, value=args.value)
+    png, svg = census_heatmap(rows, args.out, value=args.value)
     print(f"wrote {png} and {svg}")
     return 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 from .common import (
     add_architecture_options,
     add_cnn_options,
+    architecture_record,
     cnn_from_args,
     print_json,
     seed_type,
@@ -40,7 +41,8 @@ def run(args) -> int:
 
     arch = cnn_from_args(args)
     dim = cnn_dimension(arch, seed=args.seed)
-    out = {"architecture": arch.to_json(), "dimension": dim.to_dict()}
+    d = dim.to_dict()
+    out = {"architecture": architecture_record(arch), **d, "dimension": d["dimension"]}
     try:
         out["degree_formula"] = degree_formula(arch)
     except ValueError:

@@ -11,6 +11,7 @@ from .common import (
     add_architecture_options,
     add_point_options,
     add_progress_option,
+    architecture_record,
     describe_point,
     exact_point_from_args,
     mlp_from_args,
@@ -62,7 +63,7 @@ def run(args) -> int:
     result = scan(arch, seed=args.seed, random_points=args.random_points, numerical_starts=args.starts,
                   numerical_steps=args.steps, progress=progress_enabled(args))
     if args.json:
-        print_json(result.to_dict())
+        print_json({**result.to_dict(), "architecture": architecture_record(arch)})
     else:
         print(result.summary())
     return 0
@@ -90,7 +91,7 @@ def _point(args) -> int:
         reduced, text = list(sub.reduced_widths), sub.summary()
     numerical = rank_at_point(params, seed=args.seed) if params.kind == "float" else None
     record = {
-        "architecture": arch.to_json(),
+        "architecture": architecture_record(arch),
         **point_provenance(params, snapped),
         "rank": rank.rank,
         "generic_rank": rank.generic_rank,

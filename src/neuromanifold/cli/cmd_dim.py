@@ -8,6 +8,7 @@ from .common import (
     add_architecture_options,
     add_cnn_options,
     architecture_from_args,
+    architecture_record,
     print_json,
     seed_type,
 )
@@ -31,7 +32,7 @@ def run(args) -> int:
     arch = architecture_from_args(args)
     result = dimension(arch, seed=args.seed, trials=args.trials)
     if args.json:
-        print_json(result.to_dict())
+        print_json({"architecture": architecture_record(arch), **result.to_dict()})
     else:
         print(result.summary())
     return 0

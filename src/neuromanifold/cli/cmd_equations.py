@@ -10,7 +10,9 @@ from .common import (
     UsageError,
     add_architecture_options,
     add_cnn_options,
+    add_out_option,
     architecture_from_args,
+    architecture_record,
     json_text,
     print_json,
     seed_type,
@@ -33,7 +35,7 @@ def register(sub) -> None:
     p.add_argument("--parametrization", action="store_true",
                    help="with a script format: export the map theta -> coefficients of f_theta and its kernel "
                         "(elimination), compared there with the tool's ideal")
-    p.add_argument("--output", "-o", metavar="FILE", default=None, help="write to FILE instead of stdout")
+    add_out_option(p, None, "write to FILE instead of stdout", metavar="FILE", old="--output")
     p.add_argument("--seed", type=seed_type, default=0, help="seed of the samples (default 0)")
     p.add_argument("--json", action="store_true", help="print one JSON object (same as --format json)")
     p.set_defaults(func=run)
@@ -53,7 +55,7 @@ def run(args) -> int:
         raise UsageError(f"--max-degree must be >= 1, got {args.max_degree}")
     result = vanishing_ideal(arch, args.max_degree, seed=args.seed)
     if fmt == "json":
-        data = result.to_dict()
+        data = {"architecture": architecture_record(arch), **result.to_dict()}
         text = None
     elif fmt == "text":
         text = result.summary()
@@ -61,7 +63,7 @@ def run(args) -> int:
         text = parametrization_script(arch, fmt, result)
     else:
         text = {"m2": result.to_macaulay2, "singular": result.to_singular, "sage": result.to_sage}[fmt]()
-    if args.output is None:
+    if args.out is None:
         if text is None:
             print_json(data)
         else:
@@ -71,7 +73,7 @@ def run(args) -> int:
 
     if text is None:
         text = json_text(data) + "\n"
-    with output_file(args.output, "output") as tmp:  # atomic: a full disk leaves no partial script
+    with output_file(args.out, "output") as tmp:  # atomic: a full disk leaves no partial script
         Path(tmp).write_text(text, encoding="utf-8")
-    print(f"wrote {args.output}")
+    print(f"wrote {args.out}")
     return 0

@@ -6,6 +6,7 @@ from .common import (
     UsageError,
     add_architecture_options,
     add_progress_option,
+    architecture_record,
     parse_int_list,
     print_json,
     progress_enabled,
@@ -74,7 +75,7 @@ def run(args) -> int:
     cert = exact_exposure(stratum, seed=args.seed)
     est = exposure_probability(stratum, trials=args.trials, seed=args.seed, progress=progress_enabled(args)) if args.trials else None
     if args.json:
-        print_json({"architecture": arch.describe(), "stratum": stratum.label, "exact": cert.to_dict(), "monte_carlo": est.to_dict() if est else None})
+        print_json({"architecture": architecture_record(arch), "stratum": stratum.label, "exact": cert.to_dict(), "monte_carlo": est.to_dict() if est else None})
     else:
         print("exact (certified over Q): " + cert.summary())
         if est:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 import sys
 
-from .common import UsageError, print_json, seed_type
+from .common import UsageError, add_out_option, print_json, seed_type
 
 
 def register(sub) -> None:
@@ -20,7 +20,7 @@ def register(sub) -> None:
     p.add_argument("--quick", action="store_true", help="only the quick claims (under a minute)")
     p.add_argument("--only", action="append", metavar="TOPIC",
                    help="only claims of this topic (repeat or comma-separate for several)")
-    p.add_argument("--output", "-o", default=None, metavar="DIR", help="report folder (default reproduce-report/)")
+    add_out_option(p, None, "report folder (default reproduce-report/)", metavar="DIR", old="--output")
     p.add_argument("--json", action="store_true",
                    help="print a JSON list of {claim, topic, verdict, evidence, seconds} instead of the table")
     p.add_argument("--list", action="store_true", help="list the selected claims without running them")
@@ -50,7 +50,7 @@ def run(args) -> int:
             for c in claims:
                 print(f"{c.topic:12} {'quick' if c.quick else 'full ':5}  {c.name}")
         return 0
-    output = args.output or DEFAULT_OUTPUT
+    output = args.out or DEFAULT_OUTPUT
     width = min(max((len(c.name) for c in claims), default=10), 60)
     term = shutil.get_terminal_size((120, 20)).columns
     stream = sys.stderr if args.json else sys.stdout

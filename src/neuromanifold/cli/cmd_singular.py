@@ -6,6 +6,7 @@ from __future__ import annotations
 from .common import (
     add_architecture_options,
     add_point_options,
+    architecture_record,
     describe_point,
     exact_point_from_args,
     point_provenance,
@@ -37,7 +38,7 @@ def run(args) -> int:
     result = singular(arch, snapped.exact, curves=args.curves, curve_degree=args.curve_degree, seed=args.seed,
                       fiber=None if args.no_fiber else "auto")
     if args.json:
-        print_json({"architecture": arch.to_json(), **point_provenance(params, snapped), **result.to_dict()})
+        print_json({"architecture": architecture_record(arch), **point_provenance(params, snapped), **result.to_dict()})
     else:
         line = describe_point(params, snapped)
         if line:

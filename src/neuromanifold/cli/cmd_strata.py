@@ -14,6 +14,7 @@ from .common import (
     UsageError,
     add_architecture_options,
     add_point_options,
+    architecture_record,
     describe_point,
     exact_point_from_args,
     mlp_from_args,
@@ -70,7 +71,7 @@ def run(args) -> int:
             row = {"index": i, "label": s.label, **s.to_dict(), "contained_in": below[i]}
             rows.append(row)
         print_json({
-            "architecture": arch.to_json(),
+            "architecture": architecture_record(arch),
             "widths": list(arch.widths),
             "dimension": full.dimension,
             "certified": full.certified,

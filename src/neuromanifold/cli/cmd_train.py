@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 
-from .common import add_progress_option, print_json, progress_enabled
+from .common import add_out_option, add_progress_option, print_json, progress_enabled
 
 _TASKS = ("subnetwork", "full", "random")
 
@@ -28,7 +28,8 @@ def register(sub) -> None:
                    help="teacher on a subnetwork, teacher of the full architecture, random data, or all (default all)")
     p.add_argument("--activation", "-a", default="z^3+z^2", help='activation in z (default "z^3+z^2")')
     p.add_argument("--workers", "-j", type=int, default=2, help="worker processes (default 2; 1 runs in this process)")
-    p.add_argument("--out", default="neuromanifold-train", help="folder for results.json, weights and figures")
+    add_out_option(p, "neuromanifold-train", "folder for results.json, weights and figures (default neuromanifold-train)",
+                   metavar="DIR")
     p.add_argument("--no-figures", action="store_true", help="skip the figures")
     p.add_argument("--save-weights", action="store_true",
                    help="also write every run's final weights to OUT/weights/ (inputs of critical/singular --weights)")
@@ -70,7 +71,7 @@ def run(args) -> int:
     failed = False
     for g in result.arms():
         if g["diverged"]:
-            print(f"neuromanifold train: warning: {g['diverged']} of {g['runs']} runs of {g['architecture']} ({g['task']}) "
+            print(f"neuromanifold train: warning: {g['diverged']} of {g['runs']} runs of {g['label']} ({g['task']}) "
                   "diverged (non-finite loss); lower --lr", file=sys.stderr)
             failed = failed or g["diverged"] == g["runs"]
     return 1 if failed else 0

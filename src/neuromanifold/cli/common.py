@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 import sys
 
-__all__ = ["UsageError", "parse_widths", "add_architecture_options", "mlp_from_args", "print_json", "parse_int_list"]
+from ..architectures import architecture_record
+
+__all__ = ["UsageError", "parse_widths", "add_architecture_options", "mlp_from_args", "print_json", "parse_int_list",
+           "architecture_record"]
 
 
 class UsageError(Exception):
@@ -302,6 +305,16 @@ def mlp_from_args(args):
 
     widths = parse_widths(args.widths)
     return MLP(widths, activations_from_args(args, len(widths) - 2), bias=args.bias)
+
+
+def add_out_option(parser, default, help: str, metavar: str = "PATH", old: str | None = None) -> None:
+    """``--out``/``-o``: where a command writes (every command spells it so; ``args.out``).  ``old`` keeps an earlier
+    spelling working, unlisted in the help."""
+    import argparse
+
+    if old is not None:
+        parser.add_argument(old, dest="out", default=argparse.SUPPRESS, metavar=metavar, help=argparse.SUPPRESS)
+    parser.add_argument("--out", "-o", dest="out", default=default, metavar=metavar, help=help)
 
 
 def add_progress_option(parser) -> None:

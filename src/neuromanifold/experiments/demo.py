@@ -20,6 +20,6 @@ DEMO_ARCHITECTURES = (
 )
 
 
-def demo_table(seed: int = 0) -> list[tuple[str, object, str]]:
-    """[(architecture text, DimensionResult, note)] for :data:`DEMO_ARCHITECTURES`."""
-    return [(repr(arch), dimension(arch, seed=seed), note) for arch, note in DEMO_ARCHITECTURES]
+def demo_table(seed: int = 0) -> list[tuple[object, object, str]]:
+    """[(architecture, DimensionResult, note)] for :data:`DEMO_ARCHITECTURES`."""
+    return [(arch, dimension(arch, seed=seed), note) for arch, note in DEMO_ARCHITECTURES]

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..architectures import architecture_record
 from ..landscape.end_points import CATEGORIES
 from ..landscape.statistics import wilson_interval
 from ..landscape.training import RunResult, TrainSpec, train_block
@@ -69,13 +70,16 @@ class StudyResult(Result):
 
     def arms(self) -> list[dict]:
         table: dict[tuple, list] = {}
+        spec_arch = {}
         for r in self.runs:
             spec = TrainSpec.from_dict(r.spec)
+            spec_arch[(spec.kind, spec.architecture.describe())] = spec.architecture
             table.setdefault((spec.kind, spec.architecture.describe(), spec.activation, spec.task, spec.optimizer),
                              []).append(r)
         out = []
         for (kind, arch, act, task, opt), runs in table.items():
-            row = {"kind": kind, "architecture": arch, "activation": act, "task": task, "optimizer": opt}
+            row = {"kind": kind, "label": arch, "architecture": architecture_record(spec_arch[(kind, arch)]), "activation": act,
+                   "task": task, "optimizer": opt}
             row.update(_counts(runs))
             row["fraction"] = row["on_subnetwork"] / row["runs"]
             out.append(row)
@@ -135,7 +139,7 @@ class StudyResult(Result):
                  f"{'minima':>6} {'saddles':>7} {'degen':>5} {'θ=0':>4} {'off':>4} {'moving':>6} {'inf':>4}"]
         for g in self.arms():
             lo, hi = g["on_subnetwork_wilson95"]
-            lines.append(f"{g['kind']:4} {g['architecture']:44} {g['task']:10} {g['runs']:>4}  "
+            lines.append(f"{g['kind']:4} {g['label']:44} {g['task']:10} {g['runs']:>4}  "
                          f"{g['on_subnetwork']:>4}/{g['runs']:<4} = {g['fraction']:.2f} [{lo:.2f}, {hi:.2f}]     "
                          f"{g['minima']:>6} {g['saddles']:>7} {g['degenerate']:>5} {g['zero_network']:>4} {g['off_subnetwork']:>4} "
                          f"{g['not_converged']:>6} {g['at_infinity'] + g['diverged']:>4}")

@@ -76,7 +76,7 @@ class ExposureCertificate(Result):
         return {"stratum": self.stratum, "reduced_critical": self.reduced_critical,
                 "lift_critical": self.lift_critical, "residual_norm2": str(self.residual_norm2),
                 "removed_gradient": [str(v) for v in self.removed_gradient], "certified": self.certified,
-                "kind": self.kind}
+                "error_bound": 0.0 if self.certified else None, "kind": self.kind}
 
     def summary(self) -> str:
         verdict = "critical" if self.lift_critical else "NOT critical"
@@ -109,7 +109,7 @@ class ExposureEstimate(Result):
         return self.exposed / self.converged if self.converged else float("nan")
 
     def to_dict(self) -> dict:
-        return {"stratum": self.stratum, "architecture": self.architecture, "trials": self.trials,
+        return {"stratum": self.stratum, "label": self.architecture, "trials": self.trials,
                 "converged": self.converged, "exposed": self.exposed, "fraction": self.fraction,
                 "wilson95": list(self.wilson95), "removed_gradients": list(self.removed_gradients),
                 "crit_tol": self.crit_tol, "how": "probabilistic: Monte Carlo over data, float criticality test"}

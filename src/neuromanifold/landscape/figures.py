@@ -49,13 +49,13 @@ def fraction_bar_chart(result, out) -> list[str]:
     """Bar chart of the fraction of runs ending on a subnetwork, per (architecture, task)."""
     plt = pyplot()
     arms = result.arms()
-    archs = list(dict.fromkeys(g["architecture"] for g in arms))
+    archs = list(dict.fromkeys(g["label"] for g in arms))
     tasks = list(dict.fromkeys(g["task"] for g in arms))
     width = 0.8 / len(tasks)
     fig, ax = plt.subplots(figsize=(2.0 + 1.6 * len(archs), 4.2))
     for t, task in enumerate(tasks):
         for a, arch in enumerate(archs):
-            g = next((g for g in arms if g["architecture"] == arch and g["task"] == task), None)
+            g = next((g for g in arms if g["label"] == arch and g["task"] == task), None)
             if g is None:
                 continue
             x = a + (t - (len(tasks) - 1) / 2) * width
