@@ -25,11 +25,13 @@ def test_reproduce_quick_dimension_claims_pass(tmp_path, capsys):
     for phrase in ("Alexander–Hirschowitz", "Quadratic", "Equi-width", "Linear", "width-one bottleneck",
                    "Activation thresholds"):
         assert phrase in names
-    report = (out / "report.md").read_text()
+    assert not (out / "report.md").exists()  # a selection is partial: it never writes (over) the full report
+    report = (out / "report-partial.md").read_text()
+    assert "partial (quick) run" in report
     assert report.count("| dimension | pass |") == len(rows)
     assert (out / "figures" / "dimension-tiny-census.png").is_file()
     assert "figures/dimension-tiny-census.png" in report
-    assert json.loads((out / "results.json").read_text()) == rows
+    assert json.loads((out / "results-partial.json").read_text()) == rows
 
 
 def _claims():
@@ -97,10 +99,10 @@ def test_ctrl_c_keeps_finished_claims_and_writes_the_report(tmp_path, capsys, mo
     claims = _claims()[:1] + [Claim("long claim", "alpha", "", interrupt, True)] + _claims()[1:2]
     monkeypatch.setattr(reproduce, "all_claims", lambda on_error=None: claims)
     assert main(["reproduce", "--output", str(tmp_path)]) == 130
-    report = (tmp_path / "report.md").read_text()
+    report = (tmp_path / "report-partial.md").read_text()  # interrupted: partial, a full report.md stays as it was
     assert "| ok claim | alpha | pass |" in report
     assert "Interrupted" in report and "long claim, wrong claim" in report
-    assert json.loads((tmp_path / "results.json").read_text())[0]["claim"] == "ok claim"
+    assert json.loads((tmp_path / "results-partial.json").read_text())[0]["claim"] == "ok claim"
     capsys.readouterr()
 
 
@@ -115,3 +117,14 @@ def test_report_embeds_png_and_links_svg(tmp_path):
     run = reproduce.ReproduceRun((reproduce.ClaimResult("c", "t", "pass", "e", 0.1, "", (str(svg), str(png))),))
     text = write_report(run, tmp_path).read_text()
     assert "![c](figures/f.png)" in text and "[figures/f.svg](figures/f.svg)" in text
+
+
+def test_claim_ids_select_single_claims(capsys):
+    # every registered claim has a unique id topic.name; --only takes an id as well as a topic
+    claims = reproduce.select_claims()
+    ids = [c.id for c in claims]
+    assert len(set(ids)) == len(ids) and all(i.split(".")[0] == c.topic for i, c in zip(ids, claims))
+    assert main(["reproduce", "--list", "--json", "--only", "landscape.mlp_lift,dimension"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows[0]["id"] == "dimension." + rows[0]["id"].split(".", 1)[1]
+    assert "landscape.mlp_lift" in [r["id"] for r in rows] and {r["topic"] for r in rows} == {"dimension", "landscape"}

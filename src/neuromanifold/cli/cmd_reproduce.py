@@ -18,8 +18,9 @@ def register(sub) -> None:
                     "finished claims is still written).",
     )
     p.add_argument("--quick", action="store_true", help="only the quick claims (under a minute)")
-    p.add_argument("--only", action="append", metavar="TOPIC",
-                   help="only claims of this topic (repeat or comma-separate for several)")
+    p.add_argument("--only", action="append", metavar="TOPIC|ID",
+                   help="only claims of this topic or with this id (see --list; repeat or comma-separate for several); "
+                        "a selection writes report-partial.md, never over a full report.md")
     add_out_option(p, None, "report folder (default reproduce-report/)", metavar="DIR", old="--output")
     p.add_argument("--json", action="store_true",
                    help="print a JSON list of {claim, topic, verdict, evidence, seconds} instead of the table")
@@ -45,10 +46,12 @@ def run(args) -> int:
         raise UsageError(str(exc).replace("Argument 'topics'", "--only")) from None
     if args.list:
         if args.json:
-            print_json([{"claim": c.name, "topic": c.topic, "quick": c.quick, "source": c.source} for c in claims])
+            print_json([{"id": c.id, "claim": c.name, "topic": c.topic, "quick": c.quick, "source": c.source}
+                        for c in claims])
         else:
+            width = max((len(c.id) for c in claims), default=10)
             for c in claims:
-                print(f"{c.topic:12} {'quick' if c.quick else 'full ':5}  {c.name}")
+                print(f"{c.id:{width}}  {'quick' if c.quick else 'full ':5}  {c.name}")
         return 0
     output = args.out or DEFAULT_OUTPUT
     width = min(max((len(c.name) for c in claims), default=10), 60)
@@ -73,7 +76,8 @@ def run(args) -> int:
         print(f"{'claim':{width}}  {'verdict':4}  evidence" if tty else "claim  |  verdict  |  evidence  |  seconds",
               file=stream)
         print("-" * min(term, width + 60), file=stream)
-    result = run_claims(claims, output=output, quick=args.quick, seed=args.seed, on_result=show)
+    result = run_claims(claims, output=output, quick=args.quick, seed=args.seed, on_result=show,
+                        partial=bool(topics) or args.quick)
     report = write_report(result, output)
     if args.json:
         print_json([r.to_dict() for r in result.results])

@@ -47,6 +47,11 @@ class Claim:
     check: Callable[[Context], Verdict] = field(repr=False)
     quick: bool = True  # part of ``reproduce --quick``
 
+    @property
+    def id(self) -> str:
+        """A stable short name, ``topic.check``, e.g. ``landscape.training_contrast`` (``reproduce --only`` takes it)."""
+        return f"{self.topic}.{getattr(self.check, '__name__', 'claim').strip('_')}"
+
 
 _REGISTRY: dict[str, Claim] = {}
 

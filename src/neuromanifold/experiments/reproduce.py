@@ -57,6 +57,7 @@ class ReproduceRun:
     interrupted: bool = False
     skipped: tuple[str, ...] = ()
     quick: bool = False
+    partial: bool = False  # a selection of the registered claims (quick, --only) or interrupted
 
     @property
     def passed(self) -> bool:
@@ -65,9 +66,10 @@ class ReproduceRun:
 
 
 def select_claims(quick: bool = False, topics=None, claims=None) -> list:
-    """The registered claims to run: only ``quick`` ones if asked, only the given ``topics``.
+    """The registered claims to run: only ``quick`` ones if asked, only the given ``topics`` — each a topic name or
+    a claim id (:attr:`~neuromanifold.experiments.registry.Claim.id`).
 
-    Raises ValueError naming ``topics`` if one is not a registered topic.
+    Raises ValueError naming ``topics`` if one is neither.
     """
     if claims is None:
         broken: list[Claim] = []
@@ -77,10 +79,12 @@ def select_claims(quick: bool = False, topics=None, claims=None) -> list:
     if topics:
         topics = [topics] if isinstance(topics, str) else list(topics)
         known = sorted({c.topic for c in claims})
-        unknown = [t for t in topics if t not in known]
+        ids = {c.id for c in claims}
+        unknown = [t for t in topics if t not in known and t not in ids]
         if unknown:
-            raise ValueError(f"Argument 'topics' holds unknown topic(s) {', '.join(unknown)}; topics: {', '.join(known)}.")
-        claims = [c for c in claims if c.topic in topics]
+            raise ValueError(f"Argument 'topics' holds unknown topic(s) {', '.join(unknown)}; topics: {', '.join(known)} "
+                             "(or a claim id from reproduce --list).")
+        claims = [c for c in claims if c.topic in topics or c.id in topics]
     if quick:
         claims = [c for c in claims if c.quick]
     return claims
@@ -109,7 +113,8 @@ def _check_one(c, ctx: Context) -> ClaimResult:
     return ClaimResult(c.name, c.topic, result[0], result[1], time.perf_counter() - start, c.source, result[2])
 
 
-def run_claims(claims, output=None, quick: bool = False, seed: int = 0, on_result=None) -> ReproduceRun:
+def run_claims(claims, output=None, quick: bool = False, seed: int = 0, on_result=None,
+               partial: bool = False) -> ReproduceRun:
     """Check ``claims`` in order; ``on_result(ClaimResult)`` is called after each (e.g. to print a row).
 
     ``output`` is the report folder; claims receive ``output/figures`` (created) as ``Context.output``
@@ -136,12 +141,14 @@ def run_claims(claims, output=None, quick: bool = False, seed: int = 0, on_resul
                 on_result(res)
     except KeyboardInterrupt:
         done = {r.claim for r in results}
-        return ReproduceRun(tuple(results), True, tuple(c.name for c in claims if c.name not in done), quick)
-    return ReproduceRun(tuple(results), False, (), quick)
+        return ReproduceRun(tuple(results), True, tuple(c.name for c in claims if c.name not in done), quick, True)
+    return ReproduceRun(tuple(results), False, (), quick, partial or quick)
 
 
 def write_report(run: ReproduceRun, output) -> Path:
-    """Write ``output/report.md`` (table, per-topic sections with figures) and ``output/results.json``."""
+    """Write ``output/report.md`` (table, per-topic sections with figures) and ``output/results.json`` — or, for a
+    partial run (a selection of the claims, or interrupted), ``report-partial.md`` and ``results-partial.json``, so
+    that a partial run never overwrites the report of a full one."""
     from .. import __version__
 
     out = Path(output)
@@ -150,7 +157,7 @@ def write_report(run: ReproduceRun, output) -> Path:
     lines = [
         "# neuromanifold reproduce",
         "",
-        f"neuromanifold {__version__} · {'quick' if run.quick else 'full'} run · "
+        f"neuromanifold {__version__} · {'partial' if run.partial else 'full'}{' (quick)' if run.quick else ''} run · "
         f"{passed}/{len(run.results)} claims pass · {sum(r.seconds for r in run.results):.1f} s",
         "",
     ]
@@ -179,9 +186,10 @@ def write_report(run: ReproduceRun, output) -> Path:
                     lines.append(f"\n  ![{_md(r.claim)}]({rel})\n")
                 else:
                     lines.append(f"  - [{rel}]({rel})")
-    report = out / "report.md"
+    suffix = "-partial" if run.partial else ""
+    report = out / f"report{suffix}.md"
     report.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    (out / "results.json").write_text(json.dumps([r.to_dict() for r in run.results], indent=1) + "\n", encoding="utf-8")
+    (out / f"results{suffix}.json").write_text(json.dumps([r.to_dict() for r in run.results], indent=1) + "\n", encoding="utf-8")
     return report
 
 
