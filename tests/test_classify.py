@@ -42,7 +42,10 @@ def test_planted_subnetwork_saddle_of_higher_order():
     # the new neuron adds −t⁴ at x = (0, 1) (residual 1) and at (1, ±1) (residual 0): ¼((1 − t⁴)² − 1 + 2t⁸)
     assert sp.expand(L.subs(curve) - L.subs(at)) == -t**4 / 2 + 3 * t**8 / 4  # < 0 for small t
     kind = classify_critical_point(arch, np.array(X, float), np.array(Y, float)[:, None], theta, units=[(1, 1)])
-    assert (kind.kind, kind.order, kind.rule) == ("saddle", 3, 3)
+    assert (kind.kind, kind.order, kind.rule) == ("saddle", 3, 3) and not kind.certified
+    exact = classify_critical_point(arch, np.array(X, float), np.array(Y, float)[:, None], theta, units=[(1, 1)],
+                                    exact=True)
+    assert (exact.kind, exact.order, exact.certified) == ("saddle", 3, True)
 
 
 def test_planted_subnetwork_minimum():
@@ -79,6 +82,8 @@ def test_zero_loss_is_a_global_minimum_and_a_strict_saddle_is_seen():
     theta = Parameters(arch, [np.array([[1.0, 0.0], [0.0, 0.0]]), np.array([[1.0, 0.0]])]).flatten()
     kind = classify_critical_point(arch, X, Y, theta, units=[(1, 1)])
     assert (kind.kind, kind.order) == ("saddle", 2) and kind.min_eigenvalue < 0
+    exact = classify_critical_point(arch, X, Y, theta, units=[(1, 1)], exact=True)
+    assert (exact.kind, exact.order, exact.certified) == ("saddle", 2, True)
 
 
 def test_a_point_that_is_not_critical_is_refused():

@@ -25,8 +25,9 @@ neurons, zero-padded CNN filters) where ∇L(θ*) = 0, :func:`classify_critical_
    (numerical: "no descent found").  If H has a kernel outside the fibre and no descent is found the point is
    **degenerate** (undecided).
 
-Every verdict is numerical (float64 Hessian, tolerances and the eigenvalue gap stated in ``how``), except
-"global minimum", which holds as soon as the loss vanishes.
+Verdicts are numerical (float64 Hessian, tolerances and the eigenvalue gap stated in ``how``), except "global
+minimum" at L = 0 exactly and, with ``exact=True``, rules 2 and 3 decided over ℚ at a point that is exactly critical
+(certified).
 """
 
 from __future__ import annotations
@@ -151,15 +152,54 @@ def _local_search(arch, X, Y, theta, loss, rng, starts: int, radius: float) -> t
     return lowest < loss - delta, lowest
 
 
+def _exact(arch, X, Y, theta, units, rng):
+    """Rules 2 and 3 over ℚ at the given point and data, taken exactly (floats are dyadic rationals): a
+    :class:`CriticalPointType` with ``certified=True`` if ∇L = 0 exactly there and the Hessian has a negative
+    eigenvalue (Sylvester inertia from the characteristic polynomial, :func:`~neuromanifold.landscape.inertia.inertia`)
+    or some inactive neuron's g(w) is non-zero at a rational w; otherwise None (the numerical rules decide)."""
+    from fractions import Fraction
+
+    from ..parametrization.rationals import Rationals
+    from .losses import data_loss
+
+    q = Rationals()
+    as_q = np.vectorize(lambda v: Fraction(float(v)), otypes=[object])
+    Xq, Yq, tq = as_q(X), as_q(Y), as_q(theta)
+    loss = data_loss(arch, Xq, Yq)
+    if any(v != 0 for v in loss.gradient(tq, q)):
+        return None
+    value = float(loss.value(tq, q))
+    inert = loss.inertia(tq, q)
+    if inert.negative:
+        return CriticalPointType("saddle", 2, 2, value, float("nan"), 0.0, 0,
+                                 f"strict saddle, certified over ℚ: ∇L = 0 exactly and the Hessian has inertia "
+                                 f"(+{inert.positive}, −{inert.negative}, 0×{inert.zero})", True)
+    for ell, i in units:
+        incoming = list(arch.neuron_coordinates(ell, i, "in"))
+        outgoing = list(arch.neuron_coordinates(ell, i, "out"))
+        th = tq.copy()
+        th[incoming] = [Fraction(int(v)) for v in rng.integers(1, 5, size=len(incoming))]
+        g = loss.gradient(th, q)
+        if any(g[k] != 0 for k in outgoing):
+            return CriticalPointType("saddle", 3, 3, value, float("nan"), 0.0, 0,
+                                     f"higher-order saddle, certified over ℚ: ∇L = 0 exactly, Hessian inertia "
+                                     f"(+{inert.positive}, −0, 0×{inert.zero}), and g(w) ≠ 0 exactly at a rational w "
+                                     f"for inactive neuron {i} of layer {ell}", True)
+    return None
+
+
 def classify_critical_point(arch, X, Y, theta, units=(), seed: int = 0, floor: float = 1e-12,
                             rho_tol: float = 1e-6, cut: float = 1e-6, starts: int = 6,
-                            radius: float = 1e-2, grad_tol: float = 1e-6) -> CriticalPointType:
+                            radius: float = 1e-2, grad_tol: float = 1e-6, exact: bool = False) -> CriticalPointType:
     """Minimum, saddle or degenerate for the full loss at a critical point θ (rules 1–5 of the module docstring).
 
     ``units``: the inactive MLP neurons (ℓ, i) of the stratum θ lies on (ℓ 1-based; ignored for CNNs);
     ``floor``: rule 1 relative to the mean |y|²; ``cut``: Hessian eigenvalues below cut·max(1, max|λ|) in absolute
     value count as zero; ``rho_tol``: rule 3; ``starts``/``radius``: rule 5; a point whose gradient exceeds
-    ``grad_tol``·max(1, mean|y|²) is refused (ValueError).
+    ``grad_tol``·max(1, mean|y|²) is refused (ValueError).  ``exact=True`` first takes point and data as exact
+    rationals and decides rules 2 and 3 over ℚ (certified) when the gradient vanishes exactly there — for small
+    networks and rational points (planted cases, snapped points); a trained end point is critical only up to
+    rounding, so the study uses the numerical rules.
     """
     X, Y = np.asarray(X, dtype=np.float64), np.asarray(Y, dtype=np.float64)
     theta = np.asarray(theta, dtype=np.float64)
@@ -172,7 +212,12 @@ def classify_critical_point(arch, X, Y, theta, units=(), seed: int = 0, floor: f
         raise ValueError(f"Argument 'theta' is not a critical point of the loss: |∇L|_∞ = {np.max(np.abs(grad)):.1e} > "
                          f"{grad_tol:g}.")
     if loss <= floor * scale:
-        return CriticalPointType("minimum", 0, 1, loss, 0.0, 0.0, 0, f"global: L = {loss:.1e} ≤ {floor:g}·mean|y|² and L ≥ 0")
+        return CriticalPointType("minimum", 0, 1, loss, 0.0, 0.0, 0, f"global: L = {loss:.1e} ≤ {floor:g}·mean|y|² and L ≥ 0",
+                                 loss == 0.0)
+    if exact:
+        found = _exact(arch, X, Y, theta, () if is_cnn(arch) else tuple(units), rng)
+        if found is not None:
+            return found
     H = loss_hessian(arch, X, Y, theta)
     lam = np.linalg.eigvalsh(H)
     c = cut * max(1.0, float(np.max(np.abs(lam))))
