@@ -95,3 +95,16 @@ def test_convolution_bias_is_one_scalar_per_layer():
     params = Parameters.random(arch, seed=0)
     assert [b.shape for b in params.biases] == [(1,), (1,)]
     assert Parameters.unflatten(arch, params.flatten()).flatten().tolist() == params.flatten().tolist()
+
+
+def test_notebook_displays_show_the_numbers():
+    # Jupyter renders _repr_markdown_: the architecture as its JSON record in a table, Parameters with its arrays
+    from neuromanifold import MLP, Parameters
+
+    arch = MLP((2, 3, 1), "z^3+z^2", bias=True)
+    md = arch._repr_markdown_()
+    assert "| widths | [2, 3, 1] |" in md and "| activation | z^3 + z^2 |" in md and "| parameters N | 13 |" in md
+    p = Parameters(arch, [[[1, 2], [3, 4], [5, 6]], [[7, 8, 9]]], [[1, 0, -1], [2]])
+    text = p._repr_markdown_()
+    assert "layer 1 weights" in text and "[[1 2]" in text and "layer 2 biases" in text and "[2]" in text
+    assert "[7 8 9]" in str(p)

@@ -448,3 +448,19 @@ def test_a_failing_task_in_a_batch_does_not_lose_the_others():
     rows = run_batch([good, bad, good])
     assert rows[0]["dimension"] == rows[2]["dimension"] == 3  # (2,2,1) at r = 2: all binary quadrics
     assert isinstance(rows[1], str) and "ValueError" in rows[1]
+
+
+def test_the_census_recipe_of_the_docs_runs_verbatim_as_a_script(tmp_path):
+    # docs/census.md's Python recipe, copied out of the page and run as a user would (python recipe.py): it once
+    # died with BrokenProcessPool (no __main__ guard while the pool's workers import the script)
+    import pathlib
+    import re
+    import subprocess
+    import sys
+
+    page = (pathlib.Path(__file__).parents[1] / "docs" / "census.md").read_text(encoding="utf-8")
+    block = next(b for b in re.findall(r"```python\n(.*?)```", page, re.S) if "run_census(" in b)
+    (tmp_path / "recipe.py").write_text(block)
+    proc = subprocess.run([sys.executable, "recipe.py"], cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "d_0" in proc.stdout and (tmp_path / "census.sqlite").exists()

@@ -137,3 +137,17 @@ def test_export_csv_and_parquet(tmp_path):
     assert data["dimension"] == [14, 3] and data["certified"] == [True, True] and data["filling"] == [False, True]
     assert data["error_bound"] == [0.0, 0.0] and data["prime"] == [2147483647] * 2
     assert table.schema.metadata[b"neuromanifold_schema_version"] == b"1"
+
+
+def test_to_dataframe_is_tidy(tmp_path):
+    pd = pytest.importorskip("pandas")
+    with ResultStore(tmp_path / "s.sqlite") as store:
+        store.put(hand_row())
+        store.put(hand_row(widths="2,2,2,1", depth=3, input_dim=2, degree=2, dim=5, extras={}))
+        frame = store.to_dataframe()
+    assert list(frame["d_0"]) == [3, 2] and list(frame["d_1"]) == [5, 2] and list(frame["d_2"]) == [1, 2]
+    assert frame["d_3"].isna().tolist() == [True, False] and int(frame["d_3"][1]) == 1
+    assert all(str(frame[f"d_{i}"].dtype) == "Int64" for i in range(4))
+    assert frame["activation"].tolist() == ["z^4", "z^2"] and "architecture" not in frame.columns
+    assert frame["certified"].dtype == bool and frame["dimension"].tolist() == [14, 5]
+    assert isinstance(frame, pd.DataFrame)

@@ -58,6 +58,15 @@ class Architecture:
 
     layers: tuple[LinearLayer, ...]
     activations: tuple[Polynomial, ...]
+
+    def _repr_markdown_(self) -> str:
+        """Jupyter: the architecture's JSON record (docs/json.md) as a table, with N."""
+        from . import architecture_record
+
+        rows = [(k, v) for k, v in architecture_record(self).items() if k != "activations"]
+        rows.append(("parameters N", self.n_params))
+        return "\n".join([f"**{self.describe()}**", "", "| field | value |", "|---|---|",
+                          *(f"| {k} | {str(v).replace('|', '&#124;')} |" for k, v in rows)])
     bias: bool
 
     @property

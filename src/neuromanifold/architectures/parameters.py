@@ -234,6 +234,25 @@ class Parameters:
     def __repr__(self):
         return f"Parameters({self.architecture!r}, kind={self.kind})"
 
+    def _arrays(self) -> list[tuple[str, str]]:
+        out = []
+        for ell, w in enumerate(self.weights):
+            out.append((f"layer {ell + 1} weights", np.array2string(np.asarray(w), precision=4, threshold=60)))
+            if self.architecture.bias:
+                out.append((f"layer {ell + 1} biases", np.array2string(np.asarray(self.biases[ell]), precision=4)))
+        return out
+
+    def __str__(self) -> str:
+        """The architecture and every layer's weights (and biases), numbers visible."""
+        return "\n".join([repr(self)] + [f"{name}:\n{text}" for name, text in self._arrays()])
+
+    def _repr_markdown_(self) -> str:
+        """Jupyter: the architecture and the arrays, one code block per layer."""
+        out = [f"**{self.architecture.describe()}** — {self.kind} parameters", ""]
+        for name, text in self._arrays():
+            out += [f"{name}:", "", "```", text, "```", ""]
+        return "\n".join(out)
+
 
 def _is_scalar(value) -> bool:
     return not isinstance(value, (list, tuple, np.ndarray))

@@ -363,6 +363,26 @@ class ResultStore:
             pq.write_table(pa.table(columns, schema=schema), str(tmp))
         return len(rows)
 
+    def to_dataframe(self, tool_version: str | None = None):
+        """The stored rows as a tidy pandas DataFrame (needs pandas: ``pip install "neuromanifold[dataframe]"``):
+        one column per stored field, the widths also as integer columns ``d_0 … d_Lmax`` (``<NA>`` beyond a row's
+        depth), ``activation`` as text, ``extras`` decoded; the JSON ``architecture`` column is left out."""
+        try:
+            import pandas as pd
+        except ImportError:
+            raise ValueError('to_dataframe needs pandas: pip install "neuromanifold[dataframe]"') from None
+        rows = self.rows(tool_version)
+        depth = max((int(r["depth"]) for r in rows), default=0)
+        table = []
+        for r in rows:
+            widths = [int(w) for w in r["widths"].split(",")]
+            rec = {k: v for k, v in r.items() if k != "architecture"}
+            rec.update({f"d_{i}": (widths[i] if i < len(widths) else None) for i in range(depth + 1)})
+            table.append(rec)
+        frame = pd.DataFrame(table, columns=["id", *(n for n in _NAMES if n != "architecture"),
+                                             *(f"d_{i}" for i in range(depth + 1))])
+        return frame.astype({f"d_{i}": "Int64" for i in range(depth + 1)})
+
     # --- lifetime --------------------------------------------------------------------------
     def close(self) -> None:
         self._db.close()
