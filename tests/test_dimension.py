@@ -157,7 +157,8 @@ def test_uncertified_answer_carries_the_schwartz_zippel_bound():
 def test_to_dict_has_exactly_the_documented_keys():
     keys = list(dimension(MLP((3, 3, 1), 2)).to_dict())
     assert keys == ["dimension", "expected_dimension", "ambient_dimension", "parameters", "symmetry_dimension",
-                    "certified", "error_bound", "defective", "filling", "identifiable", "prime", "seconds"]
+                    "certified", "error_bound", "upper_bound_source", "defective", "filling", "identifiable", "prime",
+                    "seconds"]
 
 
 def test_filling_and_identifiable_flags():

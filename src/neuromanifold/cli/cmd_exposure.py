@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import argparse
+
 from .common import (
     UsageError,
     add_architecture_options,
+    add_cnn_options,
     add_progress_option,
     architecture_record,
     parse_int_list,
@@ -19,8 +22,12 @@ def register(sub) -> None:
                        description="Lift critical points of the reduced network and test criticality for the full one: "
                                    "exactly over Q at a constructed rational critical point, and by Monte Carlo over data.")
     add_architecture_options(p, widths=False)
-    p.add_argument("--mlp", metavar="WIDTHS", help="MLP widths, e.g. 3,3,1 (one neuron of layer 1 removed)")
-    p.add_argument("--cnn", metavar="D0:K1,K2:S1,S2", help="CNN, e.g. 5:3,2:2,1 (filter 1 padded by one on the right)")
+    p.add_argument("widths", metavar="WIDTHS", nargs="?", help="MLP widths, e.g. 3,3,1 (one neuron of layer 1 removed)")
+    p.add_argument("--mlp", metavar="WIDTHS", help=argparse.SUPPRESS)  # the earlier spelling of WIDTHS
+    p.add_argument("--cnn", nargs="?", const="", metavar="", default=None,
+                   help="a CNN, as in every command: --cnn --input-length 5 --filters 3,2 --strides 2,1 (filter 1 "
+                        "padded by one on the right); the compact --cnn 5:3,2:2,1 also parses")
+    add_cnn_options(p, flag=False)
     p.add_argument("--merged", nargs="?", const="1:0,1", metavar="L:I,J",
                    help="MLP only: the stratum where neurons I,J of hidden layer L are merged (redundant) instead of "
                         "one neuron removed (default 1:0,1); the lift splits the outgoing column 1/3 : 2/3")
@@ -34,15 +41,18 @@ def register(sub) -> None:
 def _architecture(args):
     from ..architectures import MLP
     from ..architectures.cnn import CNN
-    from .common import activations_from_args
+    from .common import activations_from_args, cnn_from_args
 
-    if bool(args.mlp) == bool(args.cnn):
-        raise UsageError("give exactly one of --mlp WIDTHS or --cnn D0:K1,K2:S1,S2")
+    widths = args.widths or args.mlp
+    if bool(widths) == (args.cnn is not None):
+        raise UsageError("give exactly one of WIDTHS or --cnn --input-length N --filters K1,K2,... [--strides ...]")
     if args.activation is None and args.degree is None:
         args.activation = "z^2"
-    if args.mlp:
-        widths = parse_int_list(args.mlp, "--mlp")
+    if widths:
+        widths = parse_int_list(widths, "WIDTHS")
         return MLP(widths, activations_from_args(args, len(widths) - 2), bias=args.bias)
+    if args.cnn == "":
+        return cnn_from_args(args)
     parts = args.cnn.split(":")
     if len(parts) not in (2, 3):
         raise UsageError(f"--cnn must look like 5:3,2:2,1, got {args.cnn!r}")
@@ -60,8 +70,8 @@ def run(args) -> int:
     if args.trials < 0:
         raise UsageError(f"--trials must be >= 0, got {args.trials}")
     if args.merged is not None:
-        if args.cnn:
-            raise UsageError("--merged applies to MLPs (--mlp) only")
+        if args.cnn is not None:
+            raise UsageError("--merged applies to MLPs (WIDTHS) only")
         layer, _, pair = args.merged.partition(":")
         if not pair:
             raise UsageError(f"--merged must look like 1:0,1 (layer:neuron,neuron), got {args.merged!r}")
