@@ -82,6 +82,20 @@ def test_json_follows_the_schema(argv, top, weights, tmp_path):
         assert not (tmp_path / "c.sqlite").exists()  # --dry-run writes nothing
 
 
+def test_census_json_follows_the_schema(tmp_path):
+    store = str(tmp_path / "c.sqlite")
+    assert run_cli("census", "run", "--depth", "2", "--width", "1..3", "--input", "2", "--output", "1", "--degrees", "2",
+                   "--store", store).returncode == 0
+    for argv in (["census", "list"], ["census", "filling", "--depth", "2", "--input", "2", "--output", "1", "--degree", "2"],
+                 ["census", "defective"], ["census", "thresholds"]):
+        proc = run_cli(*argv, "--store", store, "--json")
+        assert proc.returncode == 0, (argv, proc.stderr)
+        data = json.loads(proc.stdout)
+        _check(data)
+        if argv[1] == "list":
+            assert data and all(isinstance(r["architecture"], dict) and r["widths"][0] == 2 for r in data)
+
+
 def test_train_json_follows_the_schema(tmp_path):
     proc = run_cli("train", "--seeds", "1", "--steps", "5", "--task", "subnetwork", "--workers", "1", "--no-figures",
                    "--out", str(tmp_path / "t"), "--json")

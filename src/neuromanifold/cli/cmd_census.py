@@ -6,7 +6,15 @@ from __future__ import annotations
 import sys
 
 from ..limits import MAX_RANGE_VALUES, check_count
-from .common import UsageError, add_out_option, add_progress_option, print_json, progress_enabled, seed_type
+from .common import (
+    UsageError,
+    add_out_option,
+    add_progress_option,
+    architecture_record,
+    print_json,
+    progress_enabled,
+    seed_type,
+)
 
 _STORE_HELP = "SQLite store (default neuromanifold.sqlite in the working directory)"
 
@@ -258,7 +266,14 @@ def cmd_list(args) -> int:
         rows = store.rows(__version__, **{k: v for k, v in (("kind", args.kind), ("depth", args.depth),
                                                              ("degree", args.degree)) if v is not None})
     if args.json:
-        print_json([{k: v for k, v in r.items() if k != "architecture"} for r in rows])
+        import json
+
+        from ..architectures import architecture_from_json
+
+        print_json([{**{k: v for k, v in r.items() if k != "architecture"},
+                     "widths": [int(w) for w in r["widths"].split(",")],
+                     "architecture": architecture_record(architecture_from_json(json.loads(r["architecture"])))}
+                    for r in rows])
         return 0
     header = f"{'widths':16} {'kind':8} {'r':>3} {'N':>5} {'dim':>5} {'edim':>5} {'A':>7}  {'how known':11} flags"
     print(header)

@@ -78,6 +78,7 @@ class Threshold:
             "defective_degrees": list(self.defective_degrees),
             "threshold": self.threshold,
             "certified": self.certified,
+            "error_bound": 0.0 if self.certified else None,  # uncertified: each row's own bound, in `census list`
         }
 
 
@@ -170,6 +171,8 @@ class FillingWidths:
             "ambient_dimension": self.ambient_dimension,
             "unimodal": self.unimodal,
             "certain": self.certain,
+            "certified": self.certain,  # docs/json.md: minimality certified (every smaller stored vector certified)
+            "error_bound": 0.0 if self.certain else None,
         }
 
 
