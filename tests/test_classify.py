@@ -61,6 +61,10 @@ def test_planted_subnetwork_minimum():
     theta = Parameters(arch, [np.array([[1.0], [0.0]]), np.array([[float(cstar), 0.0]])]).flatten()
     kind = classify_critical_point(arch, np.array(X, float)[:, None], np.array(Y, float)[:, None], theta, units=[(1, 1)])
     assert kind.kind == "minimum" and kind.loss == pytest.approx(float(Lc.subs(c, cstar)), rel=1e-12)
+    # the exact Hessian over ℚ at the (rationalised) point: no negative eigenvalue, as the float test found
+    crosscheck = classify_critical_point(arch, np.array(X, float)[:, None], np.array(Y, float)[:, None], theta,
+                                         units=[(1, 1)], exact_inertia=True)
+    assert crosscheck.kind == "minimum" and crosscheck.exact_inertia[1] == 0 and "DISAGREES" not in crosscheck.how
 
 
 def test_zero_loss_is_a_global_minimum_and_a_strict_saddle_is_seen():

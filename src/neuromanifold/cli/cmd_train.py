@@ -27,6 +27,9 @@ def register(sub) -> None:
     p.add_argument("--task", choices=_TASKS + ("all",), default="all",
                    help="teacher on a subnetwork, teacher of the full architecture, random data, or all (default all)")
     p.add_argument("--activation", "-a", default="z^3+z^2", help='activation in z (default "z^3+z^2")')
+    p.add_argument("--exact-inertia", action="store_true",
+                   help="cross-check subnetwork end points of networks with ≤ 16 parameters by the exact Hessian inertia "
+                        "over Q (about 2 s per run; the default study then takes about 5 min instead of 3)")
     p.add_argument("--workers", "-j", type=int, default=2, help="worker processes (default 2; 1 runs in this process)")
     add_out_option(p, "neuromanifold-train", "folder for results.json, weights and figures (default neuromanifold-train)",
                    metavar="DIR")
@@ -48,7 +51,7 @@ def run(args) -> int:
     check_count(args.seeds, "seeds", "MAX_RUNS")
     tasks = _TASKS if args.task == "all" else (args.task,)
     specs = default_specs(steps=args.steps, optimizer=args.optimizer, activation=args.activation, tasks=tasks,
-                          lr=args.lr, init_scale=args.init_scale, noise=args.noise)
+                          lr=args.lr, init_scale=args.init_scale, noise=args.noise, exact_inertia=args.exact_inertia)
     out = Path(args.out)
     result = run_study(specs, range(args.seeds), path=out / "results.json", workers=args.workers,
                        progress=progress_enabled(args))

@@ -63,6 +63,7 @@ class TrainSpec:
     steps: optimisation steps; ``record_every``: how often loss and unit norms are stored.
     init_scale: multiplies the N(0, 1/fan-in) initialisation (small values favour the sparsity bias).
     tol: relative tolerance of the subnetwork detection at the end point.
+    exact_inertia: also the exact Hessian inertia over ℚ at subnetwork end points of small networks (a cross-check).
     """
 
     architecture: object
@@ -76,6 +77,7 @@ class TrainSpec:
     tol: float = 1e-3
     record_every: int = 200
     noise: float = 0.0
+    exact_inertia: bool = False
 
     def __post_init__(self):
         if not hasattr(self.architecture, "layers"):
@@ -258,7 +260,7 @@ def train_block(spec: TrainSpec, seeds) -> list[RunResult]:
         norm_k = [_short(v[k]) for v in norms if v[k] is not None]
         fin = bool(np.all(np.isfinite(final[k])) and math.isfinite(final_loss[k]))
         X, Y = data[k]
-        end = analyse_end_point(arch, X, Y, final[k], spec.tol, seed=seed)
+        end = analyse_end_point(arch, X, Y, final[k], spec.tol, seed=seed, exact_inertia=spec.exact_inertia)
         rank = confirmed = None
         if end["category"].startswith("subnetwork"):
             generic = generic_rank(arch).dimension if generic is None else generic
@@ -279,14 +281,14 @@ def train_run(spec: TrainSpec, seed: int) -> RunResult:
 
 def default_specs(steps: int = 4000, optimizer: str = "gd", activation="z^3+z^2", tasks=("subnetwork",),
                   lr: float = 0.01, init_scale: float = 0.05, noise: float = 0.02, n_data: int = 32,
-                  architectures=None) -> list[TrainSpec]:
+                  architectures=None, exact_inertia: bool = False) -> list[TrainSpec]:
     """The MLP-vs-CNN study (:func:`study_architectures` unless ``architectures`` is given), σ = z³ + z²
     (σ(0) = σ'(0) = 0), full-batch gradient descent from a small initialisation, with label noise — the noise
     moves the data off the measure-zero set where CNN subnetworks carry critical points, while MLP subnetwork
     critical points persist (critical exposure)."""
     archs = study_architectures(activation) if architectures is None else list(architectures)
     return [TrainSpec(a, task=t, optimizer=optimizer, steps=steps, lr=lr, init_scale=init_scale, noise=noise,
-                      n_data=n_data, tol=0.05) for a in archs for t in tasks]
+                      n_data=n_data, tol=0.05, exact_inertia=exact_inertia) for a in archs for t in tasks]
 
 
 def study_architectures(activation="z^3+z^2") -> list:
