@@ -57,6 +57,10 @@ def _counts(runs) -> dict:
         row[f"{key}_wilson95"] = list(wilson_interval(row[key], n))
     finite = [r.final_loss for r in runs if np.isfinite(r.final_loss)]
     row["median_final_loss"] = float(np.median(finite)) if finite else None
+    sub = [r.end_loss for r in runs if r.on_subnetwork and r.end_loss is not None]
+    row["median_subnetwork_loss"] = float(np.median(sub)) if sub else None  # at the refined subnetwork end points
+    best = [v for r in runs for v in (r.final_loss, r.end_loss) if v is not None and np.isfinite(v)]
+    row["best_loss"] = float(min(best)) if best else None  # the lowest loss any run of the arm reached
     return row
 
 
@@ -136,13 +140,15 @@ class StudyResult(Result):
 
     def summary(self) -> str:
         lines = [f"{'kind':4} {'architecture':44} {'task':10} {'runs':>4}  {'on subnetwork (95% Wilson)':30} "
-                 f"{'minima':>6} {'saddles':>7} {'degen':>5} {'θ=0':>4} {'off':>4} {'moving':>6} {'inf':>4}"]
+                 f"{'minima':>6} {'saddles':>7} {'degen':>5} {'θ=0':>4} {'off':>4} {'moving':>6} {'inf':>4}  "
+                 "L(subnetwork end) / best L"]
         for g in self.arms():
             lo, hi = g["on_subnetwork_wilson95"]
             lines.append(f"{g['kind']:4} {g['label']:44} {g['task']:10} {g['runs']:>4}  "
                          f"{g['on_subnetwork']:>4}/{g['runs']:<4} = {g['fraction']:.2f} [{lo:.2f}, {hi:.2f}]     "
                          f"{g['minima']:>6} {g['saddles']:>7} {g['degenerate']:>5} {g['zero_network']:>4} {g['off_subnetwork']:>4} "
-                         f"{g['not_converged']:>6} {g['at_infinity'] + g['diverged']:>4}")
+                         f"{g['not_converged']:>6} {g['at_infinity'] + g['diverged']:>4}  "
+                         f"{_loss(g['median_subnetwork_loss'])} / {_loss(g['best_loss'])}")
         for t in self.tests():
             share = t["mlp_minimum_share"]
             share_text = ("no MLP subnetwork end point" if share is None else
@@ -152,6 +158,10 @@ class StudyResult(Result):
                          f"{t['cnn']['on_subnetwork']}/{t['cnn']['runs']} on a subnetwork, Fisher p = {t['p_on_subnetwork']:.1e}; "
                          f"{share_text}")
         return "\n".join(lines)
+
+
+def _loss(value) -> str:
+    return "—" if value is None else f"{value:.2g}"
 
 
 def _load(path: Path) -> dict:
