@@ -72,7 +72,10 @@ def test_zero_loss_is_a_global_minimum_and_a_strict_saddle_is_seen():
     X = np.array([[1.0], [2.0], [-1.0]])
     theta = np.array([1.0, 0.0, 1.0, 0.0])  # f(x) = x² + x, neuron 2 inactive
     Y = X**2 + X
-    assert classify_critical_point(arch, X, Y, theta, units=[(1, 1)]).rule == 1
+    zero = classify_critical_point(arch, X, Y, theta, units=[(1, 1)])
+    assert zero.rule == 1 and zero.certified  # f_θ(X) = Y holds exactly over ℚ (integer data and weights)
+    nearly = classify_critical_point(arch, X, Y + 1e-9, theta, units=[(1, 1)])
+    assert nearly.rule == 1 and not nearly.certified  # below the floor, but not zero: a numerical verdict
     # σ'(0) = 1: at the inactive neuron ∂²L/∂a2∂w2 = (2/m) Σ r_j x_j (σ'(0) = 1) while ∂²L/∂a2² = ∂²L/∂w2² = 0:
     # a block [[0, gᵀ], [g, 0]] with eigenvalue −|g|.  Reduced neuron w1 = (1, 0), a1 = 1, f = σ(x1); θ* is critical
     # iff r ⊥ σ(x1), σ'(x1)·x1 and σ'(x1)·x2 (sympy finds such r below); a strict saddle needs Σ r_j x_j ≠ 0.

@@ -14,7 +14,8 @@ from neuromanifold.parametrization import Float64, evaluate
 torch = pytest.importorskip("torch")
 torch.set_num_threads(1)
 
-from neuromanifold.experiments.sparsity import fisher_test, run_study  # noqa: E402
+from neuromanifold.experiments.sparsity import run_study  # noqa: E402
+from neuromanifold.landscape.statistics import fisher_test  # noqa: E402
 from neuromanifold.landscape.training import TrainSpec, train_run  # noqa: E402
 from neuromanifold.parametrization import Torch, jacobian  # noqa: E402
 

@@ -23,25 +23,16 @@ import numpy as np
 
 from ..architectures import architecture_record
 from ..landscape.end_points import CATEGORIES
-from ..landscape.statistics import wilson_interval
+from ..landscape.statistics import fisher_test, wilson_interval
 from ..landscape.training import RunResult, TrainSpec, train_block
 from ..limits import MAX_RUNS, MAX_SEED
 from ..results import Result
 
-__all__ = ["StudyResult", "run_study", "BLOCK", "fisher_test"]
+__all__ = ["StudyResult", "run_study", "BLOCK"]
 
 #: Seeds trained together in one batch (one task of the worker pool).
 BLOCK = 50
 _FORMAT = "neuromanifold.training/2"
-
-
-def fisher_test(a: int, n: int, b: int, m: int) -> float:
-    """Two-sided Fisher exact p-value of a/n against b/m (``scipy.stats.fisher_exact``); 1.0 if a group is empty."""
-    if n == 0 or m == 0:
-        return 1.0
-    from scipy.stats import fisher_exact
-
-    return float(fisher_exact([[a, n - a], [b, m - b]]).pvalue)
 
 
 def _counts(runs) -> dict:

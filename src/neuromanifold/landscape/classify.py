@@ -39,13 +39,11 @@ import numpy as np
 
 from ..architectures.cnn import is_cnn
 from ..parametrization import Float64, evaluate, jacobian
+from ..parametrization.rationals import Rationals
 from ..randomness import stream
 from ..results import Result
 
 __all__ = ["CriticalPointType", "classify_critical_point", "loss_hessian"]
-
-KINDS = ("minimum", "saddle", "degenerate")
-
 
 @dataclass(frozen=True)
 class CriticalPointType(Result):
@@ -153,6 +151,14 @@ def _local_search(arch, X, Y, theta, loss, rng, starts: int, radius: float) -> t
     return lowest < loss - delta, lowest
 
 
+def _rational(values, limit: int | None = None) -> np.ndarray:
+    """Float entries as exact rationals: the dyadic value itself, or the nearest with denominator ≤ ``limit``."""
+    from fractions import Fraction
+
+    convert = (lambda v: Fraction(float(v))) if limit is None else (lambda v: Fraction(float(v)).limit_denominator(limit))
+    return np.vectorize(convert, otypes=[object])(np.asarray(values))
+
+
 def _exact(arch, X, Y, theta, units, rng):
     """Rules 2 and 3 over ℚ at the given point and data, taken exactly (floats are dyadic rationals): a
     :class:`CriticalPointType` with ``certified=True`` if ∇L = 0 exactly there and the Hessian has a negative
@@ -160,16 +166,14 @@ def _exact(arch, X, Y, theta, units, rng):
     or some inactive neuron's g(w) is non-zero at a rational w; otherwise None (the numerical rules decide)."""
     from fractions import Fraction
 
-    from ..parametrization.rationals import Rationals
     from .losses import data_loss
 
     q = Rationals()
-    as_q = np.vectorize(lambda v: Fraction(float(v)), otypes=[object])
-    Xq, Yq, tq = as_q(X), as_q(Y), as_q(theta)
-    loss = data_loss(arch, Xq, Yq)
+    Xq, Yq, tq = _rational(X), _rational(Y), _rational(theta)
+    loss = data_loss(arch, Xq, Yq)  # Σ_i |f − y|²: the same critical points and inertia as the mean
     if any(v != 0 for v in loss.gradient(tq, q)):
         return None
-    value = float(loss.value(tq, q))
+    value = float(loss.value(tq, q)) / len(Xq)
     inert = loss.inertia(tq, q)
     if inert.negative:
         return CriticalPointType("saddle", 2, 2, value, float("nan"), 0.0, 0,
@@ -208,13 +212,9 @@ def classify_critical_point(arch, X, Y, theta, units=(), seed: int = 0, floor: f
     result = _classify(arch, X, Y, theta, units, seed, floor, rho_tol, cut, starts, radius, grad_tol, exact)
     if not exact_inertia or result.certified:
         return result
-    from fractions import Fraction
-
-    from ..parametrization.rationals import Rationals
     from .losses import data_loss
 
-    q = np.vectorize(lambda v: Fraction(float(v)).limit_denominator(2**20), otypes=[object])
-    inert = data_loss(arch, q(np.asarray(X)), q(np.asarray(Y))).inertia(q(np.asarray(theta)), Rationals())
+    inert = data_loss(arch, _rational(X, 2**20), _rational(Y, 2**20)).inertia(_rational(theta, 2**20), Rationals())
     agree = (inert.negative > 0) == (result.order == 2) if result.kind == "saddle" else inert.negative == 0
     note = (f"; exact Hessian at the rationalised point: inertia (+{inert.positive}, −{inert.negative}, "
             f"0×{inert.zero}){'' if agree else ' — DISAGREES with the float eigenvalues'}")
@@ -224,17 +224,20 @@ def classify_critical_point(arch, X, Y, theta, units=(), seed: int = 0, floor: f
 def _classify(arch, X, Y, theta, units, seed, floor, rho_tol, cut, starts, radius, grad_tol, exact):
     X, Y = np.asarray(X, dtype=np.float64), np.asarray(Y, dtype=np.float64)
     theta = np.asarray(theta, dtype=np.float64)
+    from .objective import mse_and_gradient
+
     rng = stream(seed, "classify.critical_point")
-    r = (evaluate(arch, theta, X, Float64()) - Y).ravel()
-    loss = float(r @ r) / X.shape[0]
+    loss, grad = mse_and_gradient(arch, theta, X, Y)
     scale = float(np.mean(Y**2)) or 1.0
-    grad = (2.0 / X.shape[0]) * (jacobian(arch, theta, X, Float64()).T @ r)
     if float(np.max(np.abs(grad), initial=0.0)) > grad_tol * max(1.0, scale):
         raise ValueError(f"Argument 'theta' is not a critical point of the loss: |∇L|_∞ = {np.max(np.abs(grad)):.1e} > "
                          f"{grad_tol:g}.")
-    if loss <= floor * scale:
-        return CriticalPointType("minimum", 0, 1, loss, 0.0, 0.0, 0, f"global: L = {loss:.1e} ≤ {floor:g}·mean|y|² and L ≥ 0",
-                                 loss == 0.0)
+    if loss <= floor * scale:  # certified only if f_θ(X) = Y exactly over ℚ (a float 0.0 can be an underflow)
+        exact_zero = loss == 0.0 and bool(np.all(evaluate(arch, _rational(theta), _rational(X), Rationals())
+                                                 == _rational(Y)))
+        return CriticalPointType("minimum", 0, 1, loss, 0.0, 0.0, 0,
+                                 f"global: L = {loss:.1e} ≤ {floor:g}·mean|y|² and L ≥ 0"
+                                 + (" (f_θ(X) = Y exactly over ℚ: certified)" if exact_zero else ""), exact_zero)
     if exact:
         found = _exact(arch, X, Y, theta, () if is_cnn(arch) else tuple(units), rng)
         if found is not None:

@@ -106,7 +106,8 @@ def refine_on_stratum(arch, X, Y, theta, zeros, max_iter: int = 400):
     """
     from scipy.optimize import least_squares
 
-    from ..parametrization import evaluate, jacobian
+    from ..parametrization import jacobian
+    from .objective import mse_and_gradient
 
     ns = Float64()
     X, Y = np.asarray(X, dtype=np.float64), np.asarray(Y, dtype=np.float64)
@@ -122,8 +123,8 @@ def refine_on_stratum(arch, X, Y, theta, zeros, max_iter: int = 400):
         return th
 
     def at(th):
-        r = (evaluate(arch, th, X, ns) - Y).ravel()
-        return th, (2.0 / m) * (jacobian(arch, th, X, ns).T @ r), float(r @ r) / m
+        value, grad = mse_and_gradient(arch, th, X, Y)
+        return th, grad, value
 
     snapped = at(base)
     if not mask.any():

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from ..parametrization import Torch, evaluate
 
-__all__ = ["mse", "torch_numbers"]
+__all__ = ["mse", "mse_and_gradient", "torch_numbers"]
 
 
 @lru_cache(maxsize=1)
@@ -26,3 +26,17 @@ def mse(architecture, theta, X, Y):
     shape (m, ·) shared by the rows, or (c, m, ·): each row its own data)."""
     residual = evaluate(architecture, theta, X, torch_numbers()) - Y
     return (residual**2).sum((-1, -2)) / X.shape[-2]
+
+
+def mse_and_gradient(architecture, theta, X, Y):
+    """(L(θ), ∇L(θ)) in float64 numpy, L = (1/m) Σ_i |f_θ(x_i) − y_i|² and ∇L = (2/m) Jᵀ r (the Jacobian of the
+    network algebra; no torch) — for the Levenberg–Marquardt refinement and the critical-point classification."""
+    import numpy as np
+
+    from ..parametrization import Float64, jacobian
+
+    ns = Float64()
+    X = np.asarray(X, dtype=np.float64)
+    r = (evaluate(architecture, theta, X, ns) - np.asarray(Y, dtype=np.float64)).ravel()
+    m = X.shape[0]
+    return float(r @ r) / m, (2.0 / m) * (jacobian(architecture, theta, X, ns).T @ r)

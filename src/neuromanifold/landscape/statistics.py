@@ -1,8 +1,9 @@
-"""Statistics of the training experiments: binomial intervals for "fraction of runs on a subnetwork"."""
+"""Statistics of the training experiments: binomial intervals for "fraction of runs on a subnetwork" and the
+Fisher exact test of two such fractions."""
 
 from __future__ import annotations
 
-__all__ = ["wilson_interval"]
+__all__ = ["wilson_interval", "fisher_test"]
 
 
 def wilson_interval(successes: int, trials: int, confidence: float = 0.95) -> tuple[float, float]:
@@ -18,3 +19,12 @@ def wilson_interval(successes: int, trials: int, confidence: float = 0.95) -> tu
     ci = binomtest(int(successes), int(trials)).proportion_ci(confidence_level=confidence, method="wilson")
     p = successes / trials
     return (min(float(ci.low), p), max(float(ci.high), p))
+
+
+def fisher_test(a: int, n: int, b: int, m: int) -> float:
+    """Two-sided Fisher exact p-value of a/n against b/m (``scipy.stats.fisher_exact``); 1.0 if a group is empty."""
+    if n == 0 or m == 0:
+        return 1.0
+    from scipy.stats import fisher_exact
+
+    return float(fisher_exact([[a, n - a], [b, m - b]]).pvalue)
