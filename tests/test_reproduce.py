@@ -128,3 +128,46 @@ def test_claim_ids_select_single_claims(capsys):
     rows = json.loads(capsys.readouterr().out)
     assert rows[0]["id"] == "dimension." + rows[0]["id"].split(".", 1)[1]
     assert "landscape.mlp_lift" in [r["id"] for r in rows] and {r["topic"] for r in rows} == {"dimension", "landscape"}
+
+
+def _run_on_a_terminal(argv, cwd):
+    """Run the CLI with stdout and stderr on a pseudo-terminal; returns everything it wrote."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "neuromanifold", *argv], stdout=follower, stderr=follower,
+                            stdin=subprocess.DEVNULL, cwd=cwd)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            data = os.read(leader, 4096)
+        except OSError:  # the child closed the terminal
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.wait(timeout=120)
+    os.close(leader)
+    return proc.returncode, b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_a_terminal_shows_which_claim_runs_and_no_progress_silences_it(tmp_path):
+    """On a terminal the running claim is named ([k/n] id …) before its row; --no-progress draws no status line."""
+    code, text = _run_on_a_terminal(["reproduce", "--only", "dimension.linear", "--out", "r1"], tmp_path)
+    assert code == 0 and "[1/1] dimension.linear" in text and "1/1 claims pass" in text
+    code, text = _run_on_a_terminal(["reproduce", "--only", "dimension.linear", "--out", "r2", "--no-progress"],
+                                    tmp_path)
+    assert code == 0 and "[1/1]" not in text and "1/1 claims pass" in text
+
+
+def test_on_start_is_called_before_each_claim(tmp_path):
+    order = []
+    claims = [c for c in all_claims() if c.id in ("dimension.linear", "dimension.bottleneck")]
+    run_claims(claims, output=tmp_path, on_start=lambda k, c: order.append(("start", k, c.id)),
+               on_result=lambda r: order.append(("done", r.claim)))
+    assert [o[0] for o in order] == ["start", "done", "start", "done"]
+    assert [o[2] for o in order if o[0] == "start"] == [c.id for c in claims]

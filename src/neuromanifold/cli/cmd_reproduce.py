@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 import sys
 
-from .common import UsageError, add_out_option, print_json, seed_type
+from .common import StatusLine, UsageError, add_out_option, add_progress_option, print_json, progress_enabled, seed_type
 
 
 def register(sub) -> None:
@@ -26,6 +26,7 @@ def register(sub) -> None:
                    help="print a JSON list of {claim, topic, verdict, evidence, seconds} instead of the table")
     p.add_argument("--list", action="store_true", help="list the selected claims without running them")
     p.add_argument("--seed", type=seed_type, default=0, help="seed handed to the claims (default 0)")
+    add_progress_option(p)
     p.set_defaults(func=run)
 
 
@@ -58,7 +59,13 @@ def run(args) -> int:
     term = shutil.get_terminal_size((120, 20)).columns
     stream = sys.stderr if args.json else sys.stdout
 
+    status = StatusLine(progress_enabled(args))
+
+    def start(k, claim) -> None:
+        status.show(f"[{k + 1}/{len(claims)}] {claim.id}")
+
     def show(res) -> None:
+        status.clear()
         if args.json:  # keep stdout pure JSON; one progress line per claim on stderr
             print(f"{res.verdict:4}  {res.claim}", file=sys.stderr, flush=True)
             return
@@ -77,7 +84,8 @@ def run(args) -> int:
               file=stream)
         print("-" * min(term, width + 60), file=stream)
     result = run_claims(claims, output=output, quick=args.quick, seed=args.seed, on_result=show,
-                        partial=bool(topics) or args.quick)
+                        partial=bool(topics) or args.quick, on_start=start)
+    status.clear()
     report = write_report(result, output)
     if args.json:
         print_json([r.to_dict() for r in result.results])

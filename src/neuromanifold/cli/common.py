@@ -328,6 +328,52 @@ def progress_enabled(args) -> bool:
     return not getattr(args, "no_progress", False) and sys.stderr is not None and sys.stderr.isatty()
 
 
+class StatusLine:
+    """One self-rewriting line on stderr (a terminal only) naming the running step and its elapsed seconds, redrawn
+    every second by a daemon thread, so that a long step shows it is alive; ``clear()`` erases it before normal
+    output is printed."""
+
+    def __init__(self, enabled: bool):
+        import threading
+
+        self.enabled, self._text, self._start, self._lock = enabled, None, 0.0, threading.Lock()
+        if enabled:
+            threading.Thread(target=self._tick, daemon=True).start()
+
+    def show(self, text: str) -> None:
+        import time
+
+        with self._lock:
+            self._text, self._start = text, time.perf_counter()
+        self._draw()
+
+    def clear(self) -> None:
+        with self._lock:
+            if self.enabled and self._text is not None:
+                sys.stderr.write("\r\x1b[2K")
+                sys.stderr.flush()
+            self._text = None
+
+    def _draw(self) -> None:
+        import shutil
+        import time
+
+        with self._lock:
+            if not self.enabled or self._text is None:
+                return
+            room = shutil.get_terminal_size((100, 20)).columns - 1
+            line = f"{self._text} … {time.perf_counter() - self._start:.0f} s"
+            sys.stderr.write("\r\x1b[2K" + line[:room])
+            sys.stderr.flush()
+
+    def _tick(self) -> None:
+        import time
+
+        while True:
+            time.sleep(1.0)
+            self._draw()
+
+
 def json_text(obj) -> str:
     """Strict JSON (RFC 8259) on one line: NaN and ±Infinity, which JSON does not have, become null."""
     return json.dumps(_finite(obj), indent=None, default=_default, allow_nan=False)

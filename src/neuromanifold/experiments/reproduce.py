@@ -114,8 +114,9 @@ def _check_one(c, ctx: Context) -> ClaimResult:
 
 
 def run_claims(claims, output=None, quick: bool = False, seed: int = 0, on_result=None,
-               partial: bool = False) -> ReproduceRun:
-    """Check ``claims`` in order; ``on_result(ClaimResult)`` is called after each (e.g. to print a row).
+               partial: bool = False, on_start=None) -> ReproduceRun:
+    """Check ``claims`` in order; ``on_start(index, claim)`` is called before each (e.g. to show which one runs)
+    and ``on_result(ClaimResult)`` after each (e.g. to print a row).
 
     ``output`` is the report folder; claims receive ``output/figures`` (created) as ``Context.output``
     for their figures.  KeyboardInterrupt ends the run early with ``interrupted=True``.
@@ -134,7 +135,9 @@ def run_claims(claims, output=None, quick: bool = False, seed: int = 0, on_resul
     ctx = Context(output=fig_dir, quick=quick, seed=seed)
     results: list[ClaimResult] = []
     try:
-        for c in claims:
+        for k, c in enumerate(claims):
+            if on_start is not None:
+                on_start(k, c)
             res = _check_one(c, ctx)
             results.append(res)
             if on_result is not None:
