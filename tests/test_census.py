@@ -381,6 +381,9 @@ def test_cli_run_analyses_and_export(tmp_path, capsys):
     csv_path, pq_path, fig = tmp_path / "a.csv", tmp_path / "a.parquet", tmp_path / "heat"
     assert main(["census", "export", "--store", store, "--csv", str(csv_path), "--parquet", str(pq_path)]) == 0
     assert len(csv_path.read_text().strip().splitlines()) == 61
+    tidy = tmp_path / "tidy.parquet"
+    assert main(["census", "export", "--store", store, "--out", str(tidy)]) == 0  # format from the suffix
+    assert "(parquet)" in capsys.readouterr().out and tidy.stat().st_size > 0
     assert main(["census", "heatmap", "--store", store, "--to", str(fig)]) == 0
     assert (tmp_path / "heat.png").is_file() and (tmp_path / "heat.svg").is_file()
     capsys.readouterr()

@@ -129,6 +129,9 @@ def test_export_csv_and_parquet(tmp_path):
     assert [r["widths"] for r in rows] == ["3,5,1", "2,2,1"]
     assert rows[0]["dimension"] == "14" and rows[0]["upper_bound_source"] == "Alexander–Hirschowitz theorem"
     assert json.loads(rows[0]["extras"]) == {"strata": {"items": [{"codimension": 2}]}}
+    # tidy: the widths as integer columns, no nested architecture JSON, booleans as booleans
+    assert [(r["d_0"], r["d_1"], r["d_2"]) for r in rows] == [("3", "5", "1"), ("2", "2", "1")]
+    assert "architecture" not in rows[0] and rows[0]["certified"] == "True" and rows[0]["activation"] == "z^4"
 
     pq = pytest.importorskip("pyarrow.parquet")
     table = pq.read_table(tmp_path / "out.parquet")
@@ -136,6 +139,7 @@ def test_export_csv_and_parquet(tmp_path):
     data = table.to_pydict()
     assert data["dimension"] == [14, 3] and data["certified"] == [True, True] and data["filling"] == [False, True]
     assert data["error_bound"] == [0.0, 0.0] and data["prime"] == [2147483647] * 2
+    assert data["d_1"] == [5, 2] and str(table.schema.field("d_1").type) == "int64" and "architecture" not in data
     assert table.schema.metadata[b"neuromanifold_schema_version"] == b"1"
 
 
@@ -151,3 +155,15 @@ def test_to_dataframe_is_tidy(tmp_path):
     assert frame["activation"].tolist() == ["z^4", "z^2"] and "architecture" not in frame.columns
     assert frame["certified"].dtype == bool and frame["dimension"].tolist() == [14, 5]
     assert isinstance(frame, pd.DataFrame)
+
+
+def test_an_exported_csv_is_an_architecture_file(tmp_path):
+    """The exported table (widths, degree, activation, bias columns) reads back as ``census run --architectures``."""
+    from neuromanifold.experiments.tables import read_architectures
+
+    with ResultStore(tmp_path / "s.sqlite") as store:
+        store.put(hand_row())
+        store.put(hand_row(widths="2,2,2,1", depth=3, input_dim=2, degree=2, dim=5, extras={}))
+        store.export_csv(tmp_path / "out.csv")
+    tasks = read_architectures(tmp_path / "out.csv")
+    assert [(t.widths, t.degree) for t in tasks] == [((3, 5, 1), 4), ((2, 2, 2, 1), 2)]

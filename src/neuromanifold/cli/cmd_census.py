@@ -97,9 +97,14 @@ def register(sub) -> None:
     ls.add_argument("--json", action="store_true", help="print a JSON list of rows")
     ls.set_defaults(func=cmd_list)
 
-    ex = csub.add_parser("export", help="export the store to CSV and/or Parquet")
-    ex.add_argument("--csv", metavar="FILE", help="write a CSV file")
-    ex.add_argument("--parquet", metavar="FILE", help="write a Parquet file (needs pyarrow)")
+    ex = csub.add_parser("export", help="export the store as a tidy table (CSV or Parquet)",
+                         description="One row per stored result, one value per cell: widths also as integer columns "
+                                     "d_0..d_L, activation as text, booleans as booleans (docs/census.md).")
+    ex.add_argument("--format", choices=("csv", "parquet"), default=None,
+                    help="table format (default: from the suffix of --out, else csv); parquet needs pyarrow")
+    add_out_option(ex, None, "the file to write (e.g. census.csv or census.parquet)", metavar="FILE")
+    ex.add_argument("--csv", metavar="FILE", help="also write a CSV file (same as --format csv --out FILE)")
+    ex.add_argument("--parquet", metavar="FILE", help="also write a Parquet file (same as --format parquet --out FILE)")
     ex.add_argument("--all-versions", action="store_true", help="include rows of other neuromanifold versions")
     ex.add_argument("--store", default=None, help=_STORE_HELP)
     ex.set_defaults(func=cmd_export)
@@ -288,18 +293,22 @@ def cmd_list(args) -> int:
 
 
 def cmd_export(args) -> int:
-    if not args.csv and not args.parquet:
-        raise UsageError("give --csv FILE and/or --parquet FILE")
     from .. import __version__
+    from ..experiments.export import write
 
+    targets = [(fmt, path) for fmt, path in (("csv", args.csv), ("parquet", args.parquet)) if path]
+    if args.out:
+        fmt = args.format or ("parquet" if str(args.out).lower().endswith((".parquet", ".pq")) else "csv")
+        targets.insert(0, (fmt, args.out))
+    elif args.format:
+        raise UsageError("--format needs --out FILE")
+    if not targets:
+        raise UsageError("give --out FILE (with --format csv|parquet, or a .csv/.parquet suffix)")
     version = None if args.all_versions else __version__
     with _open(args) as store:
-        if args.csv:
-            n = store.export_csv(args.csv, version)
-            print(f"wrote {n} rows to {args.csv}")
-        if args.parquet:
-            n = store.export_parquet(args.parquet, version)
-            print(f"wrote {n} rows to {args.parquet}")
+        for fmt, path in targets:
+            n = write(store, path, fmt, version)
+            print(f"wrote {n} rows to {path} ({fmt})")
     return 0
 
 

@@ -9,21 +9,19 @@ a sweep killed at any moment keeps every result it had finished; re-running skip
 (``key``, ``tool_version``) is unique).  The schema is versioned with ``PRAGMA user_version``
 (:data:`SCHEMA_VERSION`); a ``meta`` table remembers which version of neuromanifold created the file.
 
-Exports: :meth:`ResultStore.export_csv` (standard library) and :meth:`ResultStore.export_parquet`
-(needs ``pyarrow``: ``pip install "neuromanifold[parquet]"``).
+Exports (the tidy table of :mod:`neuromanifold.experiments.export`): :meth:`ResultStore.export_csv` (standard
+library), :meth:`ResultStore.export_parquet` (needs ``pyarrow``: ``pip install "neuromanifold[parquet]"``) and
+:meth:`ResultStore.to_dataframe` (needs pandas).
 """
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import sqlite3
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
-
-from ..outputs import check_output_path, output_file
 
 __all__ = ["COLUMNS", "DEFAULT_STORE", "SCHEMA_VERSION", "ResultStore"]
 
@@ -326,62 +324,27 @@ class ResultStore:
     def __len__(self) -> int:
         return self._db.execute("SELECT COUNT(*) FROM results").fetchone()[0]
 
-    # --- export ----------------------------------------------------------------------------
+    # --- export (the tidy table of experiments.export) -------------------------------------
     def export_csv(self, path, tool_version: str | None = None) -> int:
-        """Write every row (or those of ``tool_version``) to a CSV file; returns the number of rows."""
-        check_output_path(path, "path")
-        rows = self.rows(tool_version)
-        with output_file(path, "path") as tmp, open(tmp, "w", newline="", encoding="utf-8") as fh:
-            writer = csv.DictWriter(fh, fieldnames=("id",) + _NAMES)
-            writer.writeheader()
-            for row in rows:
-                writer.writerow({**row, "extras": json.dumps(row["extras"], sort_keys=True)})
-        return len(rows)
+        """Write the tidy table (:mod:`neuromanifold.experiments.export`) of every row (or those of
+        ``tool_version``) to a CSV file; returns the number of rows."""
+        from .export import write_csv
+
+        return write_csv(self, path, tool_version)
 
     def export_parquet(self, path, tool_version: str | None = None) -> int:
-        """Write every row (or those of ``tool_version``) to a Parquet file (needs pyarrow)."""
-        try:
-            import pyarrow as pa
-            import pyarrow.parquet as pq
-        except ImportError:
-            raise ValueError(
-                "Parquet export needs pyarrow: pip install \"neuromanifold[parquet]\" (or use CSV)."
-            ) from None
-        check_output_path(path, "path")
-        rows = self.rows(tool_version)
-        types = {"INTEGER": pa.int64(), "REAL": pa.float64(), "TEXT": pa.string()}
-        fields = [pa.field("id", pa.int64())]
-        for name, kind in COLUMNS:
-            fields.append(pa.field(name, pa.bool_() if name in _BOOLEAN else types[kind.split()[0]]))
-        schema = pa.schema(fields, metadata={"neuromanifold_schema_version": str(SCHEMA_VERSION)})
-        columns = {f.name: [] for f in fields}
-        for row in rows:
-            for name in columns:
-                value = row[name]
-                columns[name].append(json.dumps(value, sort_keys=True) if name == "extras" else value)
-        with output_file(path, "path") as tmp:
-            pq.write_table(pa.table(columns, schema=schema), str(tmp))
-        return len(rows)
+        """The tidy table as a typed Parquet file (needs pyarrow); returns the number of rows."""
+        from .export import write_parquet
+
+        return write_parquet(self, path, tool_version)
 
     def to_dataframe(self, tool_version: str | None = None):
-        """The stored rows as a tidy pandas DataFrame (needs pandas: ``pip install "neuromanifold[dataframe]"``):
-        one column per stored field, the widths also as integer columns ``d_0 … d_Lmax`` (``<NA>`` beyond a row's
-        depth), ``activation`` as text, ``extras`` decoded; the JSON ``architecture`` column is left out."""
-        try:
-            import pandas as pd
-        except ImportError:
-            raise ValueError('to_dataframe needs pandas: pip install "neuromanifold[dataframe]"') from None
-        rows = self.rows(tool_version)
-        depth = max((int(r["depth"]) for r in rows), default=0)
-        table = []
-        for r in rows:
-            widths = [int(w) for w in r["widths"].split(",")]
-            rec = {k: v for k, v in r.items() if k != "architecture"}
-            rec.update({f"d_{i}": (widths[i] if i < len(widths) else None) for i in range(depth + 1)})
-            table.append(rec)
-        frame = pd.DataFrame(table, columns=["id", *(n for n in _NAMES if n != "architecture"),
-                                             *(f"d_{i}" for i in range(depth + 1))])
-        return frame.astype({f"d_{i}": "Int64" for i in range(depth + 1)})
+        """The tidy table as a pandas DataFrame (needs pandas: ``pip install "neuromanifold[dataframe]"``): the
+        widths also as integer columns ``d_0 … d_Lmax`` (``<NA>`` beyond a row's depth), ``activation`` as text,
+        ``extras`` decoded; the JSON ``architecture`` column is left out."""
+        from .export import to_dataframe
+
+        return to_dataframe(self, tool_version)
 
     # --- lifetime --------------------------------------------------------------------------
     def close(self) -> None:
