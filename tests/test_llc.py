@@ -124,3 +124,30 @@ def test_occam_subnetwork_minimum_below_generic():
     r = network_llc(arch, w, X, evaluate(arch, w, X, Float64()), seed=0, draws=6000, burn_in=1500)
     assert r.rank == 3
     assert 1.6 <= r.llc <= 2.1, r.summary()
+
+
+def test_llc_of_a_torch_model_on_its_data():
+    """The one-line entry: a PyTorch model of MLP (2, 2, 1), σ = z³ + z², no bias, at the regular teacher W₁ = I,
+    a = (1, −1) (rank dφ = 6 = N, so λ = 3, a theorem), data from a DataLoader.  With the data size as n the
+    inverse temperature is nβ = m/log m (hand value); with n = 10⁵ the calibrated estimate reaches λ = 3."""
+    import math
+
+    from neuromanifold import llc
+    from neuromanifold.nn import PolynomialActivation
+
+    model = torch.nn.Sequential(torch.nn.Linear(2, 2, bias=False), PolynomialActivation("z^3+z^2"),
+                                torch.nn.Linear(2, 1, bias=False)).double()
+    with torch.no_grad():
+        model[0].weight.copy_(torch.eye(2))
+        model[2].weight.copy_(torch.tensor([[1.0, -1.0]]))
+    X = torch.as_tensor(np.random.default_rng(3).standard_normal((64, 2)))
+    Y = model(X).detach()
+    data = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(X, Y), batch_size=16)
+    small = llc(model, (X, Y), draws=200, burn_in=100, chains=2)
+    assert small.n == 64 and small.n_beta == pytest.approx(64 / math.log(64)) and small.rank == 6
+    r = llc(model, data, n=100_000, seed=0)
+    assert abs(r.llc - 3.0) <= 0.1, r.summary()
+    with pytest.raises(ValueError, match="Argument 'data'"):
+        llc(model, (X[:, :1], Y))
+    with pytest.raises(TypeError, match="Argument 'data'"):
+        llc(model, X)

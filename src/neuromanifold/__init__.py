@@ -17,6 +17,7 @@ _LAZY = {
                      "scan_criticality", "singular", "subnetwork_strata", "upper_bound", "vanishing_ideal"), "geometry"),
     **dict.fromkeys(("Float64", "PrimeField", "Rationals", "evaluate", "jacobian"), "parametrization"),
     **dict.fromkeys(("from_torch", "to_torch"), "nn"),  # with torch
+    "llc": "landscape.llc",
 }
 _SUBPACKAGES = ("architectures", "parametrization", "geometry", "landscape", "experiments", "cli", "nn", "results",
                 "limits", "outputs")
@@ -55,6 +56,7 @@ __all__ = [
     "from_torch",
     "generic_polynomial",
     "jacobian",
+    "llc",
     "parse_activation",
     "rank_at_point",
     "singular",
