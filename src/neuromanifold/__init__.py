@@ -18,6 +18,7 @@ _LAZY = {
     **dict.fromkeys(("Float64", "PrimeField", "Rationals", "evaluate", "jacobian"), "parametrization"),
     **dict.fromkeys(("from_torch", "to_torch"), "nn"),  # with torch
     "llc": "landscape.llc",
+    "SubnetworkProbe": "landscape.probe",
 }
 _SUBPACKAGES = ("architectures", "parametrization", "geometry", "landscape", "experiments", "cli", "nn", "results",
                 "limits", "outputs")
@@ -48,6 +49,7 @@ __all__ = [
     "Polynomial",
     "PrimeField",
     "Rationals",
+    "SubnetworkProbe",
     "scan_criticality",
     "detect_subnetwork",
     "dimension",
