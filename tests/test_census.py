@@ -467,3 +467,23 @@ def test_the_census_recipe_of_the_docs_runs_verbatim_as_a_script(tmp_path):
     proc = subprocess.run([sys.executable, "recipe.py"], cwd=tmp_path, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "d_0" in proc.stdout and (tmp_path / "census.sqlite").exists()
+
+
+def test_heatmap_at_scale_has_a_panel_per_depth_and_kind_with_values_in_the_cells(tmp_path):
+    """Hand-made rows: 90 width vectors of depth 3 (wrapping into 3 columns of ≤ 40), 2 of depth 2 and a generic
+    kind; every defect written in its cell, the uncertified one with ?, integer ticks on the colour bar."""
+    import itertools
+
+    def row(w, r, dim, edim, kind="monomial", certified=True):
+        return {"widths": w, "degree": r, "kind": kind, "dimension": dim, "expected_dimension": edim,
+                "ambient_dimension": 50, "certified": certified}
+
+    deep = [row((2, a, b, 1), 2, 7, 7 + (a * b) % 3) for a, b in itertools.product(range(1, 10), range(1, 11))]
+    rows = deep + [row((2, 2, 1), 2, 5, 5), row((2, 3, 1), 3, 4, 6, certified=False),
+                   row((2, 2, 1), 2, 5, 5, kind="generic")]
+    svg = open(census_heatmap(rows, tmp_path / "big")[1], encoding="utf-8").read()
+    for title in ("depth L = 2, monomial σ", "depth L = 3, monomial σ (90 width vectors)", "depth L = 2, generic σ"):
+        assert title in svg
+    assert ">2?<" in svg and "2,9,10,1" in svg and svg.count("degree r") == 5  # 1 + 3 + 1 axes
+    # (a b) ≡ 2 mod 3 for 3·3 + 3·4 = 21 of the deep vectors; plus the degree tick "2" of 5 axes and colour-bar tick 2
+    assert svg.count(">2<") == 21 + 5 + 1

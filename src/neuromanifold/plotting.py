@@ -26,6 +26,7 @@ STYLE = {
     "grid.alpha": 0.25,
     "legend.fontsize": 8,
     "legend.frameon": False,
+    "svg.fonttype": "none",  # SVG text stays text: editable in a paper, searchable
 }
 
 
