@@ -179,3 +179,27 @@ def test_every_json_output_is_strict_json(tmp_path, capsys):
         out = capsys.readouterr().out
         assert code == 0, argv
         assert isinstance(_strict(out), (dict, list)), argv
+
+
+def test_every_option_has_help_text_and_long_commands_take_no_progress():
+    """One CLI grammar (issue 14): no option without help; every command that can draw a progress bar has
+    --no-progress."""
+    import argparse
+
+    from neuromanifold.cli import build_parser
+
+    missing, commands = [], {}
+
+    def walk(parser, path):
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    walk(sub, path + [name])
+            elif action.help in (None, "") and not isinstance(action, argparse._HelpAction):
+                missing.append((" ".join(path), action.option_strings or action.dest))
+        commands[" ".join(path)] = {s for a in parser._actions for s in a.option_strings}
+
+    walk(build_parser(), [])
+    assert missing == []
+    for command in ("reproduce", "census run", "train", "llc", "critical", "exposure"):
+        assert "--no-progress" in commands[command], command
