@@ -276,9 +276,11 @@ def test_dask_unreachable_address_is_a_value_error():
 
 
 # --- interruption and resume -------------------------------------------------------------------
-SWEEP = ["census", "run", "-L", "2..3", "-w", "1..4", "--input", "1..4", "--output", "1..3", "-r", "2..4",
+SWEEP = ["census", "run", "-L", "2..3", "-w", "1..4", "--input", "1..4", "--output", "1..3", "-r", "2..7",
          "--kind", "monomial,generic", "--no-progress"]
-SWEEP_SIZE = 2 * 3 * (4 * 4 * 3 + 4 * 16 * 3)  # kinds × degrees × (L=2: d_0·d_1·d_L + L=3: d_0·d_1·d_2·d_L) = 1440
+# kinds × degrees × (L=2: d_0·d_1·d_L + L=3: d_0·d_1·d_2·d_L) = 2880: several seconds, so that the signal sent
+# after the first 40 results always lands mid-sweep, also on a loaded machine
+SWEEP_SIZE = 2 * 6 * (4 * 4 * 3 + 4 * 16 * 3)
 
 
 def _count(path):
@@ -339,7 +341,7 @@ def test_resume_after_kill_loses_nothing_and_duplicates_nothing(tmp_path):
     # the complete store equals an uninterrupted sweep of the same family
     with ResultStore(":memory:") as fresh:
         run_census(enumerate_tasks(depths=(2, 3), widths=(1, 2, 3, 4), input_widths=(1, 2, 3, 4),
-                                   output_widths=(1, 2, 3), degrees=(2, 3, 4), kinds=("monomial", "generic")),
+                                   output_widths=(1, 2, 3), degrees=tuple(range(2, 8)), kinds=("monomial", "generic")),
                    fresh, executor=SerialExecutor())
         with ResultStore(store) as resumed:
             assert _table(resumed) == _table(fresh)

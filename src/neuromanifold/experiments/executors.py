@@ -92,8 +92,8 @@ def local_executor(workers: int) -> ProcessPoolExecutor:
         os.environ.setdefault(var, share)
     # Ctrl-C while the fork server and the workers start used to leave them half-born (40-line tracebacks from
     # the fork server's preload or a worker unpickling a semaphore the exiting parent had removed).  The fork
-    # server is started with SIGINT ignored — inherited across exec, and kept by Python and by every worker it
-    # forks (workers ignore SIGINT anyway: the parent shuts them down).  During the rest of the start-up the
+    # server is started with SIGINT blocked — the mask is inherited across exec; it then ignores SIGINT itself,
+    # and so do the workers it forks (the parent shuts them down).  During the rest of the start-up the
     # parent only notes a Ctrl-C, waits until every worker has met the others at a barrier, then raises it.
     import threading
 
@@ -101,13 +101,22 @@ def local_executor(workers: int) -> ProcessPoolExecutor:
     interrupted: list = []
     previous = signal.getsignal(signal.SIGINT) if main else None
     try:
+        if main:
+            signal.signal(signal.SIGINT, lambda *_: interrupted.append(True))
         if main and ctx.get_start_method() == "forkserver":
             from multiprocessing import forkserver
 
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
-            forkserver.ensure_running()
-        if main:
-            signal.signal(signal.SIGINT, lambda *_: interrupted.append(True))
+            # ignored, so that the fork server inherits SIG_IGN across exec and its preload cannot be interrupted;
+            # and blocked meanwhile, so that a Ctrl-C of this window stays pending (Linux keeps a blocked signal
+            # pending even when ignored) and reaches the handler above once unblocked — ignored alone, it was
+            # lost and the sweep ran to its end (seen under load)
+            old_mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+            noting = signal.signal(signal.SIGINT, signal.SIG_IGN)
+            try:
+                forkserver.ensure_running()
+            finally:
+                signal.signal(signal.SIGINT, noting)
+                signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)
         barrier = ctx.Barrier(workers + 1)
         pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(os.getpid(), barrier),
                                    mp_context=ctx)
