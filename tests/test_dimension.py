@@ -190,3 +190,29 @@ def test_shifted_monomials_with_biases_have_the_rescaling_symmetry():
         assert r.certified and not r.defective and r.expected_dimension == 17
     r = dimension(MLP((3, 3, 2), parse_activation("(z+1)^3 + 2")))
     assert r.symmetry_dimension == 0 and r.parameters == 15
+
+
+def test_first_layer_relation_bound_against_sympy_and_the_rank():
+    """Bound 7 of geometry.bounds (docs/math.md §3).  Independent check of its key fact with sympy: the squares of
+    4 integer linear forms in 3 variables satisfy one quartic (Steiner's Roman surface), so the 35 monomials of
+    degree 4 in them span 34 = C(7, 3) − C(3, 3) forms of degree 8.  Then (3, 4, 6, 6, 1), σ = z² (G of degree 4):
+    dim V ≤ 4·2 + 34 = 42 < A = 45 = every other bound, and the mod-p rank meets it, so 42 is certified."""
+    import itertools
+
+    import flint
+    import sympy as sp
+
+    x = sp.symbols("x0:3")
+    rows = [(1, 0, 0), (0, 1, 0), (0, 0, 1), (2, -3, 5)]
+    squares = [sum(c * v for c, v in zip(row, x)) ** 2 for row in rows]
+    monos = [sp.Mul(*(q ** k for q, k in zip(squares, e)))
+             for e in itertools.product(range(5), repeat=4) if sum(e) == 4]
+    basis = sorted({m for p in monos for m in sp.Poly(sp.expand(p), *x).monoms()})
+    polys = [sp.Poly(sp.expand(p), *x) for p in monos]
+    matrix = flint.fmpz_mat([[int(p.coeff_monomial(m)) for m in basis] for p in polys])  # exact rank over ℤ
+    assert len(monos) == 35 and matrix.rank() == 34
+
+    arch = MLP((3, 4, 6, 6, 1), 2)
+    r = dimension(arch)
+    assert (r.dimension, r.certified, r.upper_bound) == (42, True, 42) and arch.ambient_dimension == 45
+    assert r.upper_bound_source.startswith("first layer")

@@ -24,6 +24,15 @@ Upper bounds used (the smallest applicable one wins):
    dim V ≤ dim V(d_0..d_ℓ) + dim V(d_ℓ..d_L) − d_ℓ (no subtraction for non-homogeneous σ_ℓ).
    This is what makes width-one bottlenecks certifiably defective.
 
+7. *Squares of one more linear form than variables* (σ_1 = a z^r, no bias, d_1 = d_0 + 1, L ≥ 2): f = G(ℓ_1^r, …,
+   ℓ_{d_1}^r) with ℓ_i the rows of W_1 and G polynomial of degrees e ∈ E (those of the later layers).  For generic
+   W_1 the image Y of P^{d_0−1} under x ↦ (ℓ_i(x)^r) is a hypersurface of degree δ ≤ r^{d_0−1} in P^{d_0}, so the
+   G∘(ℓ^r) of degree e span ≤ HF_Y(e) = C(e + d_0, d_0) − C(e − δ + d_0, d_0) dimensions (the largest span is
+   the generic one: ranks are lower semicontinuous), and the spans form a family of dimension ≤ d_0 d_1 − d_1
+   (row scalings of W_1 leave them fixed): dim V ≤ d_1(d_0 − 1) + d_L Σ_{e∈E} HF_Y(e) (docs/math.md §2).  For
+   (3, 4, …) at r = 2, Y is Steiner's quartic Roman surface; e.g. (3, 4, 17, 36, 37, 30, 5, 1) is bounded by
+   8 + C(35, 3) − C(31, 3) = 2058 < A = 2145, which the mod-p rank meets.
+
 Bounds 5 and 6 recurse, using all bounds on the smaller architectures.
 """
 
@@ -148,6 +157,12 @@ def _bound(d: tuple[int, ...], acts: tuple, bias: bool) -> UpperBound:
     if L >= 2 and d[L - 1] < d[L] and not bias:
         inner = _bound(d[:-1] + (d[L - 1],), acts, bias)
         best.append(UpperBound(d[L - 1] * (d[L] - d[L - 1]) + inner.value, "narrow output (Grassmannian of the last-layer column space)"))
+    if L >= 2 and not bias and d[0] >= 2 and d[1] == d[0] + 1 and acts[0].is_monomial:
+        delta = acts[0].degree ** (d[0] - 1)
+        span = sum(comb(e + d[0], d[0]) - (comb(e - delta + d[0], d[0]) if e >= delta else 0)
+                   for e in output_degree_set(acts[1:], False))
+        best.append(UpperBound(d[1] * (d[0] - 1) + d[-1] * span,
+                               "first layer: d_0 + 1 powers of linear forms satisfy a relation of degree ≤ r^(d_0−1)"))
     for ell in range(1, L):
         left = _bound(d[: ell + 1], acts[: ell - 1], bias)
         right = _bound(d[ell:], acts[ell:], bias)
