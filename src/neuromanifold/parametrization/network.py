@@ -125,6 +125,10 @@ def directional_derivative(architecture, params, direction, X, ns: NumberSystem)
     return dh
 
 
+#: Entries of one chunk of a layer's outer product in :func:`jacobian` (2^21 float64 = 16 MiB).
+_OUTER_CHUNK = 1 << 21
+
+
 def jacobian(architecture, params, X, ns: NumberSystem, projections=None):
     """d(ev_X ∘ φ)(θ): the (m·d_L) × N matrix of ∂f_θ(x_i)_k / ∂θ_j, rows ordered (i, k).
 
@@ -161,12 +165,18 @@ def jacobian(architecture, params, X, ns: NumberSystem, projections=None):
         layer = architecture.layers[ell]
         h_in = inputs[ell]
         out_dim, in_dim = layer.index.shape
-        outer = ns.mul(delta.reshape(m, dL, out_dim, 1), h_in.reshape(m, 1, 1, in_dim)).reshape(rows, out_dim * in_dim)
         block = slice(offsets[ell], offsets[ell + 1])
-        if layer.one_to_one:
-            ns.scatter_columns(J, offsets[ell] + layer.index.ravel(), outer)
-        else:
-            J[:, block] = ns.matmul(outer, ns.asarray(layer.incidence()))
+        columns = offsets[ell] + layer.index.ravel()
+        incidence = None if layer.one_to_one else ns.asarray(layer.incidence())
+        step = max(1, _OUTER_CHUNK // max(1, dL * out_dim * in_dim))  # inputs per chunk of the outer product
+        for s in range(0, m, step):  # in chunks, so the temporaries stay small next to J (peak memory)
+            e = min(m, s + step)
+            outer = ns.mul(delta[s * dL:e * dL].reshape(e - s, dL, out_dim, 1),
+                           h_in[s:e].reshape(e - s, 1, 1, in_dim)).reshape((e - s) * dL, out_dim * in_dim)
+            if incidence is None:
+                ns.scatter_columns(J[s * dL:e * dL], columns, outer)
+            else:
+                J[s * dL:e * dL, block] = ns.matmul(outer, incidence)
         if ell > 0:
             back = ns.matmul(delta, mats[ell])[:, : layer.in_dim]
             delta = ns.mul(back.reshape(m, dL, -1), slopes[ell - 1].reshape(m, 1, -1)).reshape(rows, -1)
