@@ -75,3 +75,25 @@ def test_the_network_algebra_in_float64_residues_is_the_same_field():
 def test_blas_field_refuses_large_primes():
     with pytest.raises(ValueError, match="'p'"):
         BlasPrimeField(2_147_483_647)
+
+
+@pytest.mark.parametrize("m, n, r", [(1, 1, 0), (1, 1, 1), (7, 5, 3), (40, 30, 30), (30, 40, 30), (120, 100, 57),
+                                     (300, 200, 0), (64, 64, 64), (33, 500, 20), (500, 33, 33), (600, 1200, 555)])
+def test_the_same_elimination_on_torch_tensors_equals_flint(m, n, r):
+    """The elimination is written against array operations, so torch tensors (CPU here; any device) run the same
+    code: rank and reduced echelon form equal FLINT's, rectangular both ways, ranks 0 and full included."""
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(m * 1000 + n + r + 1)
+    M = low_rank(rng, m, n, r)
+    rank, R = flint_rref(M)
+    T = torch.as_tensor(B.to_centred(M, P))
+    assert B.rank(T, P) == rank
+    pivots, E = B.rref(T, P)
+    assert isinstance(E, torch.Tensor) and int(pivots.numel()) == rank
+    order = np.argsort(pivots.numpy())  # rows in the order found; FLINT sorts them by pivot
+    assert np.array_equal(np.mod(E.numpy()[order], P).astype(np.int64), R)
+    prod = B.matmul(T, T.T.contiguous(), P)
+    assert isinstance(prod, torch.Tensor)
+    assert np.array_equal(np.mod(prod.numpy(), P).astype(np.int64), PrimeField(P).matmul(M, M.T) % P)
+    with pytest.raises(TypeError, match="float64"):
+        B.rank(T.float(), P)

@@ -10,7 +10,11 @@ for A = [A_1; A_2], RREF(A_1) = (J_1, E_1) with E_1[:, J_1] = I; A_2 ← A_2 −
 J_1; RREF of that gives (J_2, E_2); E_1 ← E_1 − E_1[:, J_2] E_2 clears J_2, and ([E_1; E_2], J_1 ∪ J_2) is the
 RREF of A.  Every row keeps its leading entry at its pivot (an update only subtracts rows whose leading entry
 lies to the right), so the pivots are those of the unique RREF and the kernel basis read off it is canonical.
-Small blocks are eliminated row by row.  Work ≈ 2·m·n·rank multiply-adds in BLAS, against ≈ (2/3)n³ for a
+Small blocks are eliminated row by row.
+
+**Arrays.**  The code is written against a handful of array operations (:class:`_Ops`), so the same elimination
+runs on numpy arrays (the default) and on float64 torch tensors — on the CPU or a GPU, whichever device the
+tensor lives on; :func:`rank`, :func:`rref` and :func:`matmul` take either and return the same kind.  Work ≈ 2·m·n·rank multiply-adds in BLAS, against ≈ (2/3)n³ for a
 floating-point LU of a square matrix; memory: the matrix and its echelon form, in float64.
 """
 
@@ -19,6 +23,97 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = ["BLAS_PRIME_BOUND", "blas_prime_ok", "to_centred", "matmul", "rref", "rank"]
+
+
+class _Ops:
+    """The array operations the elimination uses, for numpy arrays."""
+
+    def contiguous(self, x):
+        return x if x.flags.c_contiguous else np.ascontiguousarray(x)
+
+    def empty(self, like, shape):
+        return np.empty(shape)
+
+    def copy(self, x):
+        return x.copy()
+
+    def scale_round(self, v, inv, t):  # t = rint(v · inv), in place
+        np.multiply(v, inv, out=t)
+        np.rint(t, out=t)
+
+    def subtract(self, a, b, out):
+        np.subtract(a, b, out=out)
+
+    def nonzero(self, v):
+        return np.flatnonzero(v)
+
+    def indices(self, like, values):
+        return np.asarray(values, dtype=np.int64)
+
+    def complement(self, like, n, piv):
+        return np.setdiff1d(np.arange(n), piv)
+
+    def concat(self, parts):
+        return np.concatenate(parts)
+
+    def size(self, idx) -> int:
+        return int(idx.size)
+
+
+class _TorchOps(_Ops):
+    """The same operations for torch tensors (any device)."""
+
+    def __init__(self, torch):
+        self.t = torch
+
+    def contiguous(self, x):
+        return x.contiguous()
+
+    def empty(self, like, shape):
+        return self.t.empty(shape, dtype=like.dtype, device=like.device)
+
+    def copy(self, x):
+        return x.clone()
+
+    def scale_round(self, v, inv, t):
+        self.t.mul(v, inv, out=t)
+        self.t.round(t, out=t)  # half to even, like numpy's rint
+
+    def subtract(self, a, b, out):
+        self.t.sub(a, b, out=out)
+
+    def nonzero(self, v):
+        return self.t.nonzero(v).flatten()
+
+    def indices(self, like, values):
+        return self.t.as_tensor(np.asarray(values, dtype=np.int64), device=like.device)
+
+    def complement(self, like, n, piv):
+        mask = self.t.ones(n, dtype=self.t.bool, device=like.device)
+        mask[piv] = False
+        return self.t.nonzero(mask).flatten()
+
+    def concat(self, parts):
+        return self.t.cat(parts)
+
+    def size(self, idx) -> int:
+        return int(idx.numel())
+
+
+_NUMPY = _Ops()
+
+
+def _ops(x) -> _Ops:
+    """numpy operations for an ndarray, torch operations for a tensor."""
+    if isinstance(x, np.ndarray):
+        return _NUMPY
+    import torch
+
+    if isinstance(x, torch.Tensor):
+        if x.dtype != torch.float64:
+            raise TypeError(f"Argument 'A': a torch tensor of residues must be float64, not {x.dtype}.")
+        return _TorchOps(torch)
+    raise TypeError(f"Argument 'A' must be a numpy array or a torch tensor, not {type(x).__name__}.")
 
 #: Primes below this bound use the float64 route (|residue| < 2^22, inner blocks of ≥ 512 are exact).
 BLAS_PRIME_BOUND = 2**23
@@ -46,16 +141,16 @@ def _reduce(x: np.ndarray, p: int) -> np.ndarray:
     result has |r| ≤ (p + 5)/2 < p, and r = 0 exactly when x ≡ 0 (mod p).  Done in chunks of 2^18 entries
     with one small scratch buffer: no temporary of the array's size (measured 3× faster than whole-array
     passes, and the peak memory of a rank stays near the matrix itself)."""
-    if not x.flags.c_contiguous:
-        x = np.ascontiguousarray(x)
+    ops = _ops(x)
+    x = ops.contiguous(x)
     flat = x.reshape(-1)
-    scratch = np.empty(min(_CHUNK, flat.size))
+    total = int(flat.shape[0])
+    scratch = ops.empty(x, (min(_CHUNK, total),))
     inv = 1.0 / p
-    for s in range(0, flat.size, _CHUNK):
+    for s in range(0, total, _CHUNK):
         v = flat[s:s + _CHUNK]
-        t = scratch[:v.size]
-        np.multiply(v, inv, out=t)
-        np.rint(t, out=t)
+        t = scratch[:v.shape[0]]
+        ops.scale_round(v, inv, t)
         t *= p
         v -= t
     return x
@@ -81,9 +176,9 @@ def matmul(a: np.ndarray, b: np.ndarray, p: int, minus: np.ndarray | None = None
     if k <= kmax:
         out = a @ b
         if minus is not None:
-            np.subtract(minus, out, out=out)
+            _ops(out).subtract(minus, out, out=out)
         return _reduce(out, p)
-    acc = None if minus is None else minus.copy()
+    acc = None if minus is None else _ops(minus).copy(minus)
     for s in range(0, k, kmax):
         part = _reduce(a[..., s:s + kmax] @ b[s:s + kmax], p)
         if acc is None:
@@ -99,24 +194,25 @@ def _inverse(a: float, p: int) -> float:
 
 def _rref_rows(A: np.ndarray, p: int) -> tuple[np.ndarray, np.ndarray]:
     """Row by row: reduce each row by the echelon rows so far, take its first non-zero entry as pivot."""
+    ops = _ops(A)
     m, n = A.shape
     piv: list[int] = []
-    E = np.empty((min(m, n), n))
+    E = ops.empty(A, (min(m, n), n))
     for row in A:
         r = len(piv)
-        a = matmul(row[piv][None, :], E[:r], p, minus=row[None, :])[0] if r else row.copy()
-        nz = np.flatnonzero(a)
-        if nz.size == 0:
+        a = matmul(row[ops.indices(A, piv)][None, :], E[:r], p, minus=row[None, :])[0] if r else ops.copy(row)
+        nz = ops.nonzero(a)
+        if ops.size(nz) == 0:
             continue
         j = int(nz[0])
         a = _reduce(a * _inverse(a[j], p), p)
         if r:
-            E[:r] = matmul(E[:r, [j]], a[None, :], p, minus=E[:r])
+            E[:r] = matmul(E[:r, j:j + 1], a[None, :], p, minus=E[:r])
         E[r] = a
         piv.append(j)
         if len(piv) == n:
             break
-    return np.array(piv, dtype=np.int64), E[:len(piv)]
+    return ops.indices(A, piv), E[:len(piv)]
 
 
 def rref(A: np.ndarray, p: int, reduced: bool = True, overwrite: bool = False) -> tuple[np.ndarray, np.ndarray]:
@@ -126,35 +222,39 @@ def rref(A: np.ndarray, p: int, reduced: bool = True, overwrite: bool = False) -
     echelon form with the right pivots but not reduced — enough for the rank).  ``overwrite=True`` builds E in
     A's own rows (each block of rows is read before echelon rows are written over it), so the extra memory is
     the cleared second halves only (≤ the size of A)."""
-    A = np.ascontiguousarray(A, dtype=np.float64)
+    ops = _ops(A)
+    if isinstance(A, np.ndarray):
+        A = np.ascontiguousarray(A, dtype=np.float64)
+    A = ops.contiguous(A)
     if not overwrite:
-        A = A.copy()
+        A = ops.copy(A)
     piv = _rref_into(A, p, reduced, A)
-    return piv, A[:piv.size]
+    return piv, A[:ops.size(piv)]
 
 
 def _rref_into(A: np.ndarray, p: int, reduced: bool, out: np.ndarray) -> np.ndarray:
     """The recursion of :func:`rref`, writing the echelon rows into ``out`` (no copies of the rows found)."""
+    ops = _ops(A)
     m, n = A.shape
     if m <= _LEAF or n == 0:
         piv, E = _rref_rows(A, p)
-        out[:piv.size] = E
+        out[:ops.size(piv)] = E
         return piv
     h = m // 2
     piv1 = _rref_into(A[:h], p, True, out)
-    r1 = piv1.size
+    r1 = ops.size(piv1)
     if r1 == n:  # full column rank already: the other rows add nothing
         return piv1
     E1 = out[:r1]
     # the second half, cleared in the columns J_1, is only needed on the other columns F_1
     if r1:
-        free1 = np.setdiff1d(np.arange(n), piv1)
-        A2 = matmul(A[h:, piv1], E1[:, free1], p, minus=A[h:, free1])
+        free1 = ops.complement(A, n, piv1)
+        A2 = _cleared(A[h:], piv1, free1, E1, p)
     else:
-        free1, A2 = np.arange(n), A[h:]
+        free1, A2 = ops.complement(A, n, piv1[:0]), A[h:]
     buf = out[r1:] if r1 == 0 else A2  # the cleared half is a fresh array: its echelon rows go into it
     piv2 = _rref_into(A2, p, reduced, buf)
-    r2 = piv2.size
+    r2 = ops.size(piv2)
     if r2 == 0 or r1 == 0:
         return piv1 if r2 == 0 else piv2
     E2 = buf[:r2]
@@ -162,15 +262,29 @@ def _rref_into(A: np.ndarray, p: int, reduced: bool, out: np.ndarray) -> np.ndar
         E1[:, free1] = matmul(E1[:, free1[piv2]], E2, p, minus=E1[:, free1])
     out[r1:r1 + r2] = 0.0
     out[r1:r1 + r2, free1] = E2
-    return np.concatenate([piv1, free1[piv2]])
+    return ops.concat([piv1, free1[piv2]])
+
+
+def _cleared(B: np.ndarray, piv: np.ndarray, free: np.ndarray, E: np.ndarray, p: int) -> np.ndarray:
+    """(B[:, free] − B[:, piv] · E[:, free]) mod p, the rows B cleared in the pivot columns, without a copy of
+    B[:, free]: the product is formed first and B's free columns are subtracted from it in chunks of columns
+    (the peak memory of a rank stays below twice the matrix)."""
+    ops = _ops(B)
+    out = matmul(B[:, piv], E[:, free], p)
+    step = max(1, _CHUNK // max(1, B.shape[0]))
+    for s in range(0, ops.size(free), step):
+        block = out[:, s:s + step]
+        ops.subtract(B[:, free[s:s + step]], block, out=block)
+    return _reduce(out, p)
 
 
 def rank(A: np.ndarray, p: int, overwrite: bool = False) -> int:
     """rank of A mod p (float64 residues); the echelon form is built on the shorter side (``overwrite``: in A's
     memory when A is not taller than wide)."""
+    ops = _ops(A)
     m, n = A.shape
     if m == 0 or n == 0:
         return 0
     if m > n:
-        return int(rref(np.ascontiguousarray(A.T), p, reduced=False, overwrite=True)[0].size)
-    return int(rref(A, p, reduced=False, overwrite=overwrite)[0].size)
+        return ops.size(rref(ops.contiguous(A.T), p, reduced=False, overwrite=True)[0])
+    return ops.size(rref(A, p, reduced=False, overwrite=overwrite)[0])
