@@ -216,3 +216,22 @@ def test_first_layer_relation_bound_against_sympy_and_the_rank():
     r = dimension(arch)
     assert (r.dimension, r.certified, r.upper_bound) == (42, True, 42) and arch.ambient_dimension == 45
     assert r.upper_bound_source.startswith("first layer")
+
+
+def test_quadratic_activation_moment_matrix_bound():
+    """Bound 8 of geometry.bounds: for σ = −8z² + 5z + 4 on (2, 2, 1), the coefficients of f rebuild the moment
+    matrix Σ a_i (1, w_i)(1, w_i)ᵀ, whose determinant vanishes identically (sympy, by hand: rank ≤ 2 < 3), so
+    dim V ≤ 3·2 − 1 = 5 < 6 = N = A; the mod-p rank meets it, so the defect is certified."""
+    import sympy as sp
+
+    a1, a2, u1, v1, u2, v2, x, y = sp.symbols("a1 a2 u1 v1 u2 v2 x y")
+    f = sp.expand(sum(a * (-8 * (u * x + v * y) ** 2 + 5 * (u * x + v * y) + 4) for a, u, v in ((a1, u1, v1), (a2, u2, v2))))
+    P = sp.Poly(f, x, y)
+    c = {m: P.coeff_monomial(x ** m[0] * y ** m[1]) for m in ((0, 0), (1, 0), (0, 1), (2, 0), (1, 1), (0, 2))}
+    M = sp.Matrix([[c[(0, 0)] / 4, c[(1, 0)] / 5, c[(0, 1)] / 5],
+                   [c[(1, 0)] / 5, -c[(2, 0)] / 8, -c[(1, 1)] / 16],
+                   [c[(0, 1)] / 5, -c[(1, 1)] / 16, -c[(0, 2)] / 8]])
+    assert sp.expand(M.det()) == 0 and M.subs({a1: 1, a2: 2, u1: 1, v1: 0, u2: 0, v2: 1}).rank() == 2
+    r = dimension(MLP((2, 2, 1), "-8*z^2+5*z+4"))
+    assert (r.dimension, r.certified, r.upper_bound, r.parameters) == (5, True, 5, 6)
+    assert r.upper_bound_source.startswith("quadratic σ")

@@ -33,6 +33,11 @@ Upper bounds used (the smallest applicable one wins):
    (3, 4, …) at r = 2, Y is Steiner's quartic Roman surface; e.g. (3, 4, 17, 36, 37, 30, 5, 1) is bounded by
    8 + C(35, 3) − C(31, 3) = 2058 < A = 2145, which the mod-p rank meets.
 
+8. *Any quadratic σ(z) = αz² + βz + γ, one hidden layer, one output, no bias*: f(x) = Σ a_i σ(w_i·x) is a
+   linear function of the moment matrix M = Σ_i a_i (1, w_i)(1, w_i)ᵀ (α x̃ᵀ M' x̃ + … with x̃ = (1, x): the
+   entries of M are Σa_i, Σa_i w_i and Σa_i w_i w_iᵀ), a symmetric (d_0 + 1)-matrix of rank ≤ d_1, so
+   dim V ≤ (d_0 + 1) d_1 − C(d_1, 2) for d_1 ≤ d_0 + 1 (e.g. (2, 2, 1): 5 < N = A = 6).
+
 Bounds 5 and 6 recurse, using all bounds on the smaller architectures.
 """
 
@@ -151,6 +156,9 @@ def _bound(d: tuple[int, ...], acts: tuple, bias: bool) -> UpperBound:
         best.append(UpperBound(m * (d[0] + d[-1] - m), "linear networks: d_L × d_0 matrices of rank ≤ min width"))
     if L == 2 and d[2] == 1 and not bias and acts[0].is_monomial:
         best.append(UpperBound(alexander_hirschowitz(d[0], d[1], acts[0].degree), "Alexander–Hirschowitz theorem"))
+    if L == 2 and d[2] == 1 and not bias and acts[0].degree == 2 and d[1] <= d[0] + 1:
+        k = d[0] + 1  # f is linear in the moment matrix Σ a_i (1, w_i)(1, w_i)ᵀ of rank ≤ d_1
+        best.append(UpperBound(k * d[1] - comb(d[1], 2), "quadratic σ: symmetric (d_0+1)-matrices of rank ≤ d_1"))
     if L >= 2 and d[1] < d[0]:
         inner = _bound((d[1],) + d[1:], acts, bias)
         best.append(UpperBound(d[1] * (d[0] - d[1]) + inner.value, "narrow input (Grassmannian of the first-layer row space)"))
