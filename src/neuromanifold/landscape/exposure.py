@@ -50,6 +50,7 @@ from ..parametrization.rationals import Rationals
 from ..randomness import stream
 from ..results import Result
 from .losses import data_loss
+from .objective import mse_and_gradient
 from .statistics import wilson_interval
 
 __all__ = ["ExposureCertificate", "ExposureEstimate", "exact_exposure", "exposure_probability"]
@@ -216,18 +217,6 @@ def exact_exposure(stratum: CoordinateStratum | MergedStratum, theta_free=None, 
                                kind="merged" if merged else "coordinate")
 
 
-def _lift_gradient(arch, X, Y, theta) -> np.ndarray:
-    """∇L(θ) for L = (1/m) Σ |f_θ(x_i) − y_i|² (float, torch autograd) — the loss of :func:`refine_on_stratum`."""
-    from ..parametrization import require_torch
-    from .objective import mse
-
-    torch = require_torch()
-    th = torch.tensor(np.asarray(theta, dtype=np.float64), requires_grad=True)
-    loss = mse(arch, th, torch.as_tensor(X), torch.as_tensor(Y))
-    loss.backward()
-    return th.grad.numpy().copy()
-
-
 def exposure_probability(stratum: CoordinateStratum | MergedStratum | None = None, architecture=None,
                          trials: int = 20, n_data: int = 16, restarts: int = 2, seed: int = 0, crit_tol: float = 1e-6,
                          free_tol: float = 1e-7, progress: bool = False) -> ExposureEstimate:
@@ -278,7 +267,7 @@ def exposure_probability(stratum: CoordinateStratum | MergedStratum | None = Non
             trivial = float(np.max(np.abs(evaluate(train_arch, th, X, Float64())))) <= 1e-6  # f_θ = 0: φ^{-1}(0)
             if not trivial and float(np.max(np.abs(g[~mask]), initial=0.0)) <= free_tol * max(1.0, loss):
                 if merged:
-                    gz = float(np.max(np.abs(_lift_gradient(arch, X, Y, stratum.lift(th.astype(np.float64))))))
+                    gz = float(np.max(np.abs(mse_and_gradient(arch, stratum.lift(th.astype(np.float64)), X, Y)[1])))
                 else:
                     gz = float(np.max(np.abs(g[mask])))
                 best = gz if best is None else min(best, gz)
