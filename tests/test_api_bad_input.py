@@ -62,3 +62,15 @@ def test_bad_argument_is_a_value_or_type_error_naming_it(name, call, accepted):
         with pytest.raises((ValueError, TypeError)) as info:
             call(value)
         assert name in str(info.value), f"{value!r}: {info.value}"
+
+
+def test_rank_at_a_float_point_refuses_a_jacobian_beyond_the_limit_before_any_work():
+    """The float route of rank_at_point ranks 2U × N singular values: (50, 100, 100, 1) would need 19,900 × 15,100
+    = 3.0·10⁸ entries (2.4 GB), past MAX_JACOBIAN_ENTRIES; a one-line error, no allocation."""
+    import numpy as np
+
+    from neuromanifold import MLP, Parameters, rank_at_point
+
+    arch = MLP((50, 100, 100, 1), 2)
+    with pytest.raises(ValueError, match="Argument 'params'.*MAX_JACOBIAN_ENTRIES"):
+        rank_at_point(Parameters.unflatten(arch, np.zeros(arch.n_params)))

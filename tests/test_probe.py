@@ -52,14 +52,15 @@ def test_a_pytorch_run_on_a_rank_one_teacher_falls_onto_a_subnetwork():
     first, last = probe.records[0], probe.records[-1]
     assert [r.step for r in probe.records] == [0, 400, 800, 1200, 1600]
     assert last.loss < 1e-5 * first.loss and last.relative_distance < 0.2 * first.relative_distance
-    assert last.rank == -1 and "step 1600" in str(probe) and len(probe.to_dict()["records"]) == 5
+    assert last.rank is None and last.critical is None and "step 1600" in str(probe) and len(probe.to_dict()["records"]) == 5
 
 
 def test_parameters_and_bad_input():
     arch = MLP((3, 2, 1), "z^2", bias=False)
     W = Parameters(arch, [np.array([[1, 0, 0], [0, 1, 0]]), np.array([[0, 1]])])
     rec = SubnetworkProbe().observe(W)
-    assert rec.critical and rec.certified in (True, False) and rec.rank == 4
+    # an exact integer point this small: rank over Q computed exactly (criticality module), so the verdict is proven
+    assert (rec.rank, rec.dimension, rec.critical, rec.certified, rec.error_bound) == (4, 5, True, True, 0.0)
     with pytest.raises(ValueError, match="Argument 'every'"):
         SubnetworkProbe(every=0)
     with pytest.raises(ValueError, match="Argument 'tol'"):

@@ -214,10 +214,8 @@ def run_census(tasks, store, executor=None, workers: int = 1, progress: bool = F
                 bar.update(1)
 
     interrupted = False
-    guard = _InterruptGuard()
     try:
         while True:
-            guard.check()
             while len(in_flight) < limit and not broken:
                 batch = [retry.pop()] if retry else next(queue, None)
                 if batch is None:
@@ -271,41 +269,11 @@ def run_census(tasks, store, executor=None, workers: int = 1, progress: bool = F
                     pass
         raise
     finally:
-        guard.restore()
         if bar is not None:
             bar.close()
         if own and not interrupted:
             _shutdown(executor, cancel=False)
     return CensusSummary(len(tasks), skipped, computed, len(errors), time.perf_counter() - start, False, tuple(errors))
-
-
-class _InterruptGuard:
-    """Remembers a Ctrl-C in the main thread, so that one whose ``KeyboardInterrupt`` was swallowed where Python
-    cannot propagate it (a finaliser, a C callback) still stops the sweep at the next task: ``check()`` raises it."""
-
-    def __init__(self):
-        import signal
-        import threading
-
-        self.seen, self.previous = False, None
-        if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGINT) is \
-                signal.default_int_handler:
-            self.previous = signal.signal(signal.SIGINT, self._on_sigint)
-
-    def _on_sigint(self, signum, frame):
-        self.seen = True
-        raise KeyboardInterrupt
-
-    def check(self) -> None:
-        if self.seen:
-            raise KeyboardInterrupt
-
-    def restore(self) -> None:
-        if self.previous is not None:
-            import signal
-
-            signal.signal(signal.SIGINT, self.previous)
-            self.previous = None
 
 
 def _shutdown(executor, cancel: bool) -> None:

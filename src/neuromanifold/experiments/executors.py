@@ -92,8 +92,8 @@ def local_executor(workers: int) -> ProcessPoolExecutor:
         os.environ.setdefault(var, share)
     # Ctrl-C while the fork server and the workers start used to leave them half-born (40-line tracebacks from
     # the fork server's preload or a worker unpickling a semaphore the exiting parent had removed).  The fork
-    # server is started with SIGINT blocked — the mask is inherited across exec; it then ignores SIGINT itself,
-    # and so do the workers it forks (the parent shuts them down).  During the rest of the start-up the
+    # server is started with SIGINT ignored — inherited across exec, and kept by the workers it forks (the parent
+    # shuts them down) — while the parent blocks SIGINT, so that a Ctrl-C of that window is kept, not lost.  During the rest of the start-up the
     # parent only notes a Ctrl-C, waits until every worker has met the others at a barrier, then raises it.
     import threading
 

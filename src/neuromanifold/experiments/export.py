@@ -13,13 +13,12 @@ import csv
 import json
 
 from ..outputs import check_output_path, output_file
-from .store import COLUMNS, SCHEMA_VERSION
+from .store import BOOLEAN_COLUMNS, COLUMNS, SCHEMA_VERSION
 
 __all__ = ["FORMATS", "tidy_table", "write_csv", "write_parquet", "to_dataframe", "write"]
 
 #: Export formats of :func:`write` (and ``census export --format``).
 FORMATS = ("csv", "parquet")
-_BOOLEAN = ("bias", "certified", "defective", "filling", "identifiable")
 _KINDS = {"INTEGER": "int", "REAL": "float", "TEXT": "str"}
 
 
@@ -29,7 +28,7 @@ def tidy_table(store, tool_version: str | None = None) -> tuple[list[tuple[str, 
     rows = store.rows(tool_version)
     depth = max((int(r["depth"]) for r in rows), default=0)
     columns = [("id", "int")]
-    columns += [(name, "bool" if name in _BOOLEAN else _KINDS[kind.split()[0]])
+    columns += [(name, "bool" if name in BOOLEAN_COLUMNS else _KINDS[kind.split()[0]])
                 for name, kind in COLUMNS if name != "architecture"]
     columns += [(f"d_{i}", "int") for i in range(depth + 1)]
     table = []

@@ -64,14 +64,13 @@ def census_heatmap(rows, path, value: str = "defect", title: str | None = None) 
         raise ValueError("Argument 'rows' is empty: nothing to draw (run a census first, or relax the filters).")
     panels = _panels(rows)
     degrees = sorted({int(r["degree"]) for r in rows})
+    plt = pyplot()
     if value == "defect":
         top = max(1, max(_cell(r, value)[0] for r in rows))
-        plt = pyplot()
         base = plt.get_cmap("Reds")
         cmap = ListedColormap([base(0.05 + 0.9 * k / top) for k in range(top + 1)])
         norm = BoundaryNorm(np.arange(-0.5, top + 1.5), cmap.N)
     else:
-        plt = pyplot()
         cmap, norm = plt.get_cmap("viridis"), None
     cmap = cmap.with_extremes(bad="#eeeeee")
     layout = []  # per panel: its key and its chunks of width vectors

@@ -69,7 +69,8 @@ COLUMNS = (
     ("created", "TEXT NOT NULL"),  # UTC ISO time the row was written
 )
 _NAMES = tuple(name for name, _ in COLUMNS)
-_BOOLEAN = ("bias", "certified", "defective", "filling", "identifiable")
+#: Columns stored as 0/1 integers that mean booleans.
+BOOLEAN_COLUMNS = ("bias", "certified", "defective", "filling", "identifiable")
 
 
 def _schema_sql() -> str:
@@ -227,7 +228,7 @@ class ResultStore:
         missing = [name for name in _NAMES if name not in values]
         if missing:
             raise ValueError(f"Argument 'row' lacks the column(s) {', '.join(missing)}.")
-        for name in _BOOLEAN:
+        for name in BOOLEAN_COLUMNS:
             values[name] = int(bool(values[name]))
         for name in _NAMES:
             _check_sqlite_int(values[name], name)
@@ -315,7 +316,7 @@ class ResultStore:
         out = []
         for rec in self._db.execute(sql + " ORDER BY id", args):
             row = dict(zip(("id",) + _NAMES, rec))
-            for name in _BOOLEAN:
+            for name in BOOLEAN_COLUMNS:
                 row[name] = bool(row[name])
             row["extras"] = json.loads(row["extras"])
             out.append(row)

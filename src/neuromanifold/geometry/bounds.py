@@ -24,12 +24,12 @@ Upper bounds used (the smallest applicable one wins):
    dim V ≤ dim V(d_0..d_ℓ) + dim V(d_ℓ..d_L) − d_ℓ (no subtraction for non-homogeneous σ_ℓ).
    This is what makes width-one bottlenecks certifiably defective.
 
-7. *Squares of one more linear form than variables* (σ_1 = a z^r, no bias, d_1 = d_0 + 1, L ≥ 2): f = G(ℓ_1^r, …,
+7. *r-th powers of one more linear form than variables* (σ_1 = a z^r, no bias, d_1 = d_0 + 1, L ≥ 2): f = G(ℓ_1^r, …,
    ℓ_{d_1}^r) with ℓ_i the rows of W_1 and G polynomial of degrees e ∈ E (those of the later layers).  For generic
    W_1 the image Y of P^{d_0−1} under x ↦ (ℓ_i(x)^r) is a hypersurface of degree δ ≤ r^{d_0−1} in P^{d_0}, so the
    G∘(ℓ^r) of degree e span ≤ HF_Y(e) = C(e + d_0, d_0) − C(e − δ + d_0, d_0) dimensions (the largest span is
    the generic one: ranks are lower semicontinuous), and the spans form a family of dimension ≤ d_0 d_1 − d_1
-   (row scalings of W_1 leave them fixed): dim V ≤ d_1(d_0 − 1) + d_L Σ_{e∈E} HF_Y(e) (docs/math.md §2).  For
+   (row scalings of W_1 leave them fixed): dim V ≤ d_1(d_0 − 1) + d_L Σ_{e∈E} HF_Y(e) (docs/math.md §3).  For
    (3, 4, …) at r = 2, Y is Steiner's quartic Roman surface; e.g. (3, 4, 17, 36, 37, 30, 5, 1) is bounded by
    8 + C(35, 3) − C(31, 3) = 2058 < A = 2145, which the mod-p rank meets.
 

@@ -262,6 +262,14 @@ def rank_at_point(params, prime: int | None = None, seed: int = 0, trials: int =
         raise ValueError(f"Argument 'tol' is relative to the largest singular value and must be < 1, got {tol!r}.")
     arch = params.architecture
     start = time.perf_counter()
+    if params.kind == "float":  # checked before any work: the float route ranks 2U rows (the exact one U, in dimension)
+        from .dimension import MAX_JACOBIAN_ENTRIES
+
+        rows = 2 * max(1, upper_bound(arch).value)
+        if rows * arch.n_params > MAX_JACOBIAN_ENTRIES:
+            raise ValueError(f"Argument 'params': the float Jacobian would have {rows} × {arch.n_params} entries "
+                             f"(limit {MAX_JACOBIAN_ENTRIES} (MAX_JACOBIAN_ENTRIES)); pass exact weights or a smaller "
+                             "network.")
     gen = generic_rank(arch)
     g = gen.dimension
     if params.kind == "float":

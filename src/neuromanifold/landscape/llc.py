@@ -269,15 +269,9 @@ def llc(model, data, activation=None, n: int | None = None, **kwargs) -> LLCEsti
     ``seed``, ``progress``, ``with_rank``).  An estimate with its standard error over chains (docs/math.md §7),
     not a certificate; rank dφ beside it is exact mod p."""
     from ..architectures import Parameters
+    from .objective import model_parameters
 
-    if isinstance(model, Parameters):
-        params = model
-    elif hasattr(model, "state_dict"):
-        from ..nn import from_torch
-
-        params = from_torch(model, activation=activation)
-    else:
-        raise TypeError(f"Argument 'model' must be a torch module or Parameters, got {type(model).__name__}.")
+    params = model_parameters(model, activation)
     if params.kind != "float":
         params = Parameters(params.architecture, [np.asarray(w, dtype=np.float64) for w in params.weights],
                             None if params.biases is None else [np.asarray(b, dtype=np.float64) for b in params.biases])

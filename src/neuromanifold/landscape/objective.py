@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from ..parametrization import Torch, evaluate
 
-__all__ = ["mse", "mse_and_gradient", "torch_numbers"]
+__all__ = ["mse", "mse_and_gradient", "model_parameters", "torch_numbers"]
 
 
 @lru_cache(maxsize=1)
@@ -40,3 +40,18 @@ def mse_and_gradient(architecture, theta, X, Y):
     r = (evaluate(architecture, theta, X, ns) - np.asarray(Y, dtype=np.float64)).ravel()
     m = X.shape[0]
     return float(r @ r) / m, (2.0 / m) * (jacobian(architecture, theta, X, ns).T @ r)
+
+
+def model_parameters(model, activation=None):
+    """The :class:`~neuromanifold.Parameters` of ``model``: itself if it already is one, else a PyTorch module read by
+    :func:`neuromanifold.from_torch` (``activation`` as there) — the one entry of the user-model functions
+    (:func:`~neuromanifold.landscape.llc.llc`, :class:`~neuromanifold.landscape.probe.SubnetworkProbe`)."""
+    from ..architectures import Parameters
+
+    if isinstance(model, Parameters):
+        return model
+    if hasattr(model, "state_dict"):
+        from ..nn import from_torch
+
+        return from_torch(model, activation=activation)
+    raise TypeError(f"Argument 'model' must be a torch module or Parameters, got {type(model).__name__}.")

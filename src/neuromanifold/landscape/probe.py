@@ -32,6 +32,7 @@ from ..geometry.criticality import rank_at_point
 from ..geometry.proximity import DEFAULT_TOL, distance_to_subnetwork, exact_point
 from ..limits import check_count, check_seed
 from ..results import Result
+from .objective import model_parameters
 
 __all__ = ["ProbeRecord", "SubnetworkProbe"]
 
@@ -41,7 +42,8 @@ class ProbeRecord(Result):
     """One observation of the probe at training step ``step``: ``distance`` (and ``relative_distance``, by the
     layer's scale) to the nearest subnetwork stratum ``stratum`` (None when the architecture has none);
     ``snapped`` the strata within tolerance; ``rank`` of dφ at the exact point behind θ and ``dimension`` = dim V;
-    ``critical`` = rank < dim V, known with probability ≥ 1 − ``error_bound`` (``certified`` when proven)."""
+    ``critical`` = rank < dim V, known with probability ≥ 1 − ``error_bound`` (``certified`` when proven).  Without
+    the rank (``SubnetworkProbe(rank=False)``) the last four are None (``certified`` False)."""
 
     step: int
     loss: float | None
@@ -49,11 +51,11 @@ class ProbeRecord(Result):
     relative_distance: float
     stratum: str | None
     snapped: tuple[str, ...]
-    rank: int
-    dimension: int
-    critical: bool
+    rank: int | None
+    dimension: int | None
+    critical: bool | None
     certified: bool
-    error_bound: float
+    error_bound: float | None
 
     def to_dict(self) -> dict:
         return {"step": self.step, "loss": self.loss, "distance": self.distance,
@@ -65,20 +67,10 @@ class ProbeRecord(Result):
         loss = "" if self.loss is None else f"  loss {self.loss:.3g}"
         near = "no subnetworks" if self.stratum is None else f"{self.distance:.3g} from {self.stratum}"
         snapped = f" (snapped: {'; '.join(self.snapped)})" if self.snapped else ""
+        if self.rank is None:
+            return f"step {self.step}:{loss}{snapped}  {near}"
         verdict = "critical" if self.critical else "regular"
         return f"step {self.step}:{loss}  rank dφ = {self.rank}/{self.dimension} ({verdict}){snapped}  {near}"
-
-
-def _parameters(model, activation):
-    from ..architectures import Parameters
-
-    if isinstance(model, Parameters):
-        return model
-    if hasattr(model, "state_dict"):
-        from ..nn import from_torch
-
-        return from_torch(model, activation=activation)
-    raise TypeError(f"Argument 'model' must be a torch module or Parameters, got {type(model).__name__}.")
 
 
 class SubnetworkProbe:
@@ -115,7 +107,7 @@ class SubnetworkProbe:
 
     def observe(self, model, step: int = 0, loss=None) -> ProbeRecord:
         """One :class:`ProbeRecord` of ``model`` now (not stored)."""
-        params = _parameters(model, self.activation)
+        params = model_parameters(model, self.activation)
         if params.kind == "float" and not all(np.all(np.isfinite(np.asarray(a, dtype=float)))
                                               for a in list(params.weights) + list(params.biases or ())):
             raise ValueError("Argument 'model': the weights are not finite (training diverged).")
@@ -125,7 +117,7 @@ class SubnetworkProbe:
             pr = rank_at_point(snapped.exact, seed=self.seed, kernel=False)
             rank, dim, critical, certified, bound = pr.rank, pr.generic_rank, pr.critical, pr.certified, pr.error_bound
         else:
-            rank, dim, critical, certified, bound = -1, -1, False, False, float("nan")
+            rank, dim, critical, certified, bound = None, None, None, False, None
         loss = None if loss is None else float(loss.item() if hasattr(loss, "item") else loss)
         return ProbeRecord(step, loss, nearest.distance if nearest else math.inf,
                            nearest.relative_distance if nearest else math.inf, nearest.label if nearest else None,

@@ -10,12 +10,12 @@ for A = [A_1; A_2], RREF(A_1) = (J_1, E_1) with E_1[:, J_1] = I; A_2 ← A_2 −
 J_1; RREF of that gives (J_2, E_2); E_1 ← E_1 − E_1[:, J_2] E_2 clears J_2, and ([E_1; E_2], J_1 ∪ J_2) is the
 RREF of A.  Every row keeps its leading entry at its pivot (an update only subtracts rows whose leading entry
 lies to the right), so the pivots are those of the unique RREF and the kernel basis read off it is canonical.
-Small blocks are eliminated row by row.
+Small blocks are eliminated row by row.  Work ≈ 2·m·n·rank multiply-adds in BLAS, against ≈ (2/3)n³ for a
+floating-point LU of a square matrix; memory: the matrix and its echelon form, in float64.
 
 **Arrays.**  The code is written against a handful of array operations (:class:`_Ops`), so the same elimination
 runs on numpy arrays (the default) and on float64 torch tensors — on the CPU or a GPU, whichever device the
-tensor lives on; :func:`rank`, :func:`rref` and :func:`matmul` take either and return the same kind.  Work ≈ 2·m·n·rank multiply-adds in BLAS, against ≈ (2/3)n³ for a
-floating-point LU of a square matrix; memory: the matrix and its echelon form, in float64.
+tensor lives on; :func:`rank`, :func:`rref` and :func:`matmul` take either and return the same kind.
 """
 
 from __future__ import annotations
@@ -85,10 +85,6 @@ class _TorchOps(_Ops):
 
     def subtract(self, a, b, out):
         self.t.sub(a, b, out=out)
-
-    def add_into(self, a, b):
-        a += b
-        return a
 
     def nonzero(self, v):
         return self.t.nonzero(v).flatten()
@@ -231,9 +227,7 @@ def rref(A: np.ndarray, p: int, reduced: bool = True, overwrite: bool = False) -
     A's own rows (each block of rows is read before echelon rows are written over it), so the extra memory is
     the cleared second halves only (≤ the size of A)."""
     ops = _ops(A)
-    if isinstance(A, np.ndarray):
-        A = np.ascontiguousarray(A, dtype=np.float64)
-    A = ops.contiguous(A)
+    A = np.ascontiguousarray(A, dtype=np.float64) if isinstance(A, np.ndarray) else ops.contiguous(A)
     if not overwrite:
         A = ops.copy(A)
     piv = _rref_into(A, p, reduced, A)

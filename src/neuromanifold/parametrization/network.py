@@ -141,7 +141,8 @@ def jacobian(architecture, params, X, ns: NumberSystem, projections=None):
     of functions — unlike full evaluations at ⌈R/d_L⌉ points, which can miss directions when
     d_L > 1 (e.g. linear (4, 2, 4): rank 10 at 3 points, dim V = 12).
 
-    Memory and time are linear in (rows × N) (one outer product per layer).
+    Memory and time are linear in (rows × N): one outer product per layer, formed in chunks of
+    :data:`_OUTER_CHUNK` entries so the temporaries stay small next to J.
     """
     theta = as_theta(architecture, params, ns)
     if theta.ndim != 1:
