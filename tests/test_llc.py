@@ -151,3 +151,13 @@ def test_llc_of_a_torch_model_on_its_data():
         llc(model, (X[:, :1], Y))
     with pytest.raises(TypeError, match="Argument 'data'"):
         llc(model, X)
+
+
+def test_network_llc_refuses_a_gauss_newton_matrix_past_its_limit():
+    # (100, 50, 1) has 100·50 + 50 = 5,050 > MAX_LLC_PARAMS parameters: refused before any N × N matrix exists
+    from neuromanifold.landscape.llc import MAX_LLC_PARAMS, network_llc
+
+    arch = MLP((100, 50, 1), 2)
+    assert arch.n_params == 5050 > MAX_LLC_PARAMS
+    with pytest.raises(ValueError, match="architecture.*MAX_LLC_PARAMS"):
+        network_llc(arch, np.zeros(arch.n_params), np.zeros((3, 100)), np.zeros(3))

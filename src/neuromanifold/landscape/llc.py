@@ -97,6 +97,10 @@ def laplace_value(F, n_beta: float, gamma: float, tol: float = 1e-12) -> float:
 #: γ = 1, MALA preconditioned by (nβ F + 100 I)^{-1}, step 0.3.
 NETWORK_DEFAULTS = {"n": 100_000, "gamma": 1.0, "step": 0.3, "damping": "auto", "chains": 8, "draws": 4000,
                     "burn_in": 1000, "metropolis": True}
+#: Largest parameter count of :func:`network_llc`: it builds and inverts the N × N Gauss–Newton preconditioner
+#: (200 MB of float64 at 5,000) and multiplies by it at every step of every chain.
+MAX_LLC_PARAMS = 5_000
+
 #: ``damping="auto"``: the first of these whose pilot run (300 + 200 steps) has MALA acceptance ≥ 0.5 (else the best).
 DAMPING_CANDIDATES = (100.0, 1_000.0, 10_000.0)
 
@@ -120,6 +124,11 @@ def network_llc(architecture, theta_star, X, Y, n: int | None = NETWORK_DEFAULTS
     The preconditioner and step change only the speed of mixing, not the law sampled (the final run is a
     fresh chain with a fixed P).  ``n=None`` uses the number of samples.  Other keyword arguments go to
     :func:`estimate_llc`."""
+    n_params = getattr(architecture, "n_params", None)
+    if isinstance(n_params, int) and n_params > MAX_LLC_PARAMS:
+        raise ValueError(f"Argument 'architecture' {architecture!r} has {n_params} parameters; network_llc builds and "
+                         f"inverts an N × N Gauss–Newton matrix and is refused above {MAX_LLC_PARAMS} "
+                         "(MAX_LLC_PARAMS).")
     torch = require_torch()
     from ..architectures import Parameters
 
