@@ -28,6 +28,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from ..limits import check_architecture
 from ..parametrization import Float64, jacobian, require_torch
 from ..randomness import stream
 from .objective import mse
@@ -124,11 +125,10 @@ def network_llc(architecture, theta_star, X, Y, n: int | None = NETWORK_DEFAULTS
     The preconditioner and step change only the speed of mixing, not the law sampled (the final run is a
     fresh chain with a fixed P).  ``n=None`` uses the number of samples.  Other keyword arguments go to
     :func:`estimate_llc`."""
-    n_params = getattr(architecture, "n_params", None)
-    if isinstance(n_params, int) and n_params > MAX_LLC_PARAMS:
-        raise ValueError(f"Argument 'architecture' {architecture!r} has {n_params} parameters; network_llc builds and "
-                         f"inverts an N × N Gauss–Newton matrix and is refused above {MAX_LLC_PARAMS} "
-                         "(MAX_LLC_PARAMS).")
+    if check_architecture(architecture).n_params > MAX_LLC_PARAMS:
+        raise ValueError(f"Argument 'architecture' {architecture!r} has {architecture.n_params} parameters; "
+                         "network_llc builds and inverts an N × N Gauss–Newton matrix and is refused above "
+                         f"{MAX_LLC_PARAMS} (MAX_LLC_PARAMS).")
     torch = require_torch()
     from ..architectures import Parameters
 

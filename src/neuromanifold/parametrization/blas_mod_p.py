@@ -10,8 +10,9 @@ for A = [A_1; A_2], RREF(A_1) = (J_1, E_1) with E_1[:, J_1] = I; A_2 ← A_2 −
 J_1; RREF of that gives (J_2, E_2); E_1 ← E_1 − E_1[:, J_2] E_2 clears J_2, and ([E_1; E_2], J_1 ∪ J_2) is the
 RREF of A.  Every row keeps its leading entry at its pivot (an update only subtracts rows whose leading entry
 lies to the right), so the pivots are those of the unique RREF and the kernel basis read off it is canonical.
-Small blocks (≤ 16 rows) are eliminated by Gauss–Jordan with one rank-one update per pivot; rows that vanish after a clearing are dropped before the recursion goes on.  Work ≈ 2·m·n·rank multiply-adds in BLAS, against ≈ (2/3)n³ for a
-floating-point LU of a square matrix; memory: the matrix and its echelon form, in float64.
+Small blocks (≤ 16 rows) are eliminated by Gauss–Jordan with one rank-one update per pivot; rows that vanish
+after a clearing are dropped before the recursion goes on.  Work ≈ 2·m·n·rank multiply-adds in BLAS, against
+≈ (2/3)n³ for a floating-point LU of a square matrix; memory: the matrix and its echelon form, in float64.
 
 **Arrays.**  The code is written against a handful of array operations (:class:`_Ops`), so the same elimination
 runs on numpy arrays (the default) and on float64 torch tensors — on the CPU or a GPU, whichever device the
