@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from functools import cached_property
 from fractions import Fraction
 from math import comb
 from numbers import Rational
@@ -100,17 +101,23 @@ class Polynomial:
         """r = deg σ."""
         return len(self.coeffs) - 1
 
-    @property
+    def __hash__(self) -> int:  # computed once: the bound recursion hashes activations thousands of times per census
+        value = self.__dict__.get("_hash")
+        if value is None:
+            value = self.__dict__["_hash"] = hash(self.coeffs)
+        return value
+
+    @cached_property
     def support(self) -> tuple[int, ...]:
         """Exponents k with a_k ≠ 0."""
         return tuple(k for k, a in enumerate(self.coeffs) if a != 0)
 
-    @property
+    @cached_property
     def is_monomial(self) -> bool:
         """True iff σ(z) = a z^r is homogeneous (then every hidden neuron has a rescaling symmetry)."""
         return len(self.support) == 1
 
-    @property
+    @cached_property
     def is_shifted_monomial(self) -> bool:
         """True iff σ(z) = a (z − c)^r + d for rationals a, c, d: with biases such a σ is affinely equivalent
         to z^r (the shift and the constant are absorbed by the biases), so it is not generic.

@@ -134,7 +134,13 @@ def upper_bound(architecture) -> UpperBound:
 
 
 def _mlp_bound(arch: MLP) -> UpperBound:
-    return _bound(arch.widths, arch.activations, arch.bias)
+    # equal activations of different architectures become one object, so the cache compares keys by identity
+    # instead of comparing Fraction coefficients (a census otherwise spends most of its bound time there)
+    acts = tuple(_ACTIVATIONS.setdefault(a, a) for a in arch.activations)
+    return _bound(arch.widths, acts, arch.bias)
+
+
+_ACTIVATIONS: dict = {}
 
 
 @lru_cache(maxsize=65536)
