@@ -168,20 +168,21 @@ def jacobian(architecture, params, X, ns: NumberSystem, projections=None):
         out_dim, in_dim = layer.index.shape
         block = slice(offsets[ell], offsets[ell + 1])
         columns = offsets[ell] + layer.index.ravel()
-        if columns.size and np.array_equal(columns, np.arange(columns[0], columns[0] + columns.size)):
-            columns = None  # the layer's parameters are its block in order (MLPs): a slice, not a scatter (2× faster)
+        # an MLP layer's parameters fill its columns in order: written as a slice, not a scatter (2× faster)
+        in_order = bool(columns.size) and np.array_equal(columns, np.arange(columns[0], columns[0] + columns.size))
+        span = slice(int(columns[0]), int(columns[0]) + columns.size) if in_order else None
         incidence = None if layer.one_to_one else ns.asarray(layer.incidence())
         step = max(1, _OUTER_CHUNK // max(1, dL * out_dim * in_dim))  # inputs per chunk of the outer product
         for s in range(0, m, step):  # in chunks, so the temporaries stay small next to J (peak memory)
             e = min(m, s + step)
             outer = ns.mul(delta[s * dL:e * dL].reshape(e - s, dL, out_dim, 1),
                            h_in[s:e].reshape(e - s, 1, 1, in_dim)).reshape((e - s) * dL, out_dim * in_dim)
-            if incidence is None and columns is None:
-                J[s * dL:e * dL, block] = outer
-            elif incidence is None:
-                ns.scatter_columns(J[s * dL:e * dL], columns, outer)
-            else:
+            if incidence is not None:
                 J[s * dL:e * dL, block] = ns.matmul(outer, incidence)
+            elif in_order:
+                J[s * dL:e * dL, span] = outer
+            else:
+                ns.scatter_columns(J[s * dL:e * dL], columns, outer)
         if ell > 0:
             back = ns.matmul(delta, mats[ell])[:, : layer.in_dim]
             delta = ns.mul(back.reshape(m, dL, -1), slopes[ell - 1].reshape(m, 1, -1)).reshape(rows, -1)
