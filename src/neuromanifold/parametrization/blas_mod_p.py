@@ -52,8 +52,11 @@ class _Ops:
     def round_(self, t):  # in place, half to even
         np.rint(t, out=t)
 
-    def nonzero(self, v):
-        return np.flatnonzero(v)
+    def nonzero(self, v):  # of a 1-d array (ndarray.nonzero: one C call, flatnonzero adds two)
+        return v.nonzero()[0]
+
+    def outer(self, a, b, out):
+        np.multiply.outer(a, b, out=out)
 
     def nonzero_rows(self, x):
         return np.flatnonzero(x.any(axis=1))
@@ -100,6 +103,9 @@ class _TorchOps(_Ops):
 
     def nonzero(self, v):
         return self.t.nonzero(v).flatten()
+
+    def outer(self, a, b, out):
+        self.t.outer(a, b, out=out)
 
     def nonzero_rows(self, x):
         return self.t.nonzero(x.any(dim=1)).flatten()
@@ -221,12 +227,18 @@ def _inverse(a: float, p: int) -> float:
 def _rref_rows(A: np.ndarray, p: int) -> tuple[np.ndarray, np.ndarray]:
     """Gauss–Jordan on a small block, in a copy: for each row in turn, its first non-zero entry is a pivot; the
     row is scaled to 1 there and its multiples are subtracted from *every* other row of the block at once (one
-    rank-one update: entries < (p + 5)²/4 + (p + 5)/2 < 2^53, exact).  The pivot rows move to the top in the
-    order found.  About a dozen array operations per pivot, none per zero row beyond one test."""
+    rank-one update: entries < (p + 5)²/4 + (p + 5)/2 < 2^53, exact), then the block is reduced.  The pivot
+    rows are returned in the order found.  A dozen array calls per pivot into two preallocated buffers, one
+    test per zero row: at the leaves' size (≈ 10 × 250 in the census) the calls, not the arithmetic, are the
+    cost, so there are no helper layers here (measured 20 % faster than through :func:`_reduce`)."""
     ops = _ops(A)
     m, n = A.shape
     B = ops.contiguous(ops.copy(A))
+    T = ops.empty(B, (m, n))
+    t = ops.empty(B, (n,))
+    inv_p = 1.0 / p
     piv: list[int] = []
+    rows: list[int] = []
     for i in range(m):
         row = B[i]
         nz = ops.nonzero(row)
@@ -234,19 +246,21 @@ def _rref_rows(A: np.ndarray, p: int) -> tuple[np.ndarray, np.ndarray]:
             continue
         j = int(nz[0])
         row *= _inverse(row[j], p)
-        _reduce(row, p)
+        ops.scale_round(row, inv_p, t)  # row ← row mod p (as in _reduce)
+        t *= p
+        row -= t
         col = ops.copy(B[:, j])
         col[i] = 0.0
-        B -= col[:, None] * row[None, :]
-        _reduce(B, p)
-        r = len(piv)
-        if r != i:
-            B[r] = row
-            B[i] = 0.0
+        ops.outer(col, row, T)
+        B -= T
+        ops.scale_round(B, inv_p, T)  # B ← B mod p
+        T *= p
+        B -= T
         piv.append(j)
-        if r + 1 == n:
+        rows.append(i)
+        if len(piv) == n:
             break
-    return ops.indices(A, piv), B[:len(piv)]
+    return ops.indices(A, piv), B[ops.indices(A, rows)]
 
 
 def rref(A: np.ndarray, p: int, reduced: bool = True, overwrite: bool = False) -> tuple[np.ndarray, np.ndarray]:
