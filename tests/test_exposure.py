@@ -56,8 +56,8 @@ def test_wilson_interval_known_values():
 
 
 def test_merged_lift_hand_example():
-    # MLP (1, 2, 1), σ = z², data x = (1, 2), y = (1, 3), L = Σ (f(x_i) − y_i)².  Reduced net (1, 1, 1):
-    # f = c v² x²; ∂L'/∂c = 2v² Σ r_i x_i², ∂L'/∂v = 4cv Σ r_i x_i², so with v = 1 the critical point has
+    # MLP (1, 2, 1), σ = z², data x = (1, 2), y = (1, 3), L = ½ Σ (f(x_i) − y_i)² (the mean over m = 2).  Reduced
+    # net (1, 1, 1): f = c v² x²; ∂L'/∂c = v² Σ r_i x_i², ∂L'/∂v = 2cv Σ r_i x_i², so with v = 1 the critical point has
     # c = Σ y x² / Σ x⁴ = 13/17, residual r = (−4/17, 1/17) (Σ r x² = 0).  The lift with α = 1/3 is
     # θ = (w₁, w₂, a₁, a₂) = (1, 1, 13/51, 26/51) and every partial derivative carries Σ r x² = 0.
     s = merged_stratum(MLP((1, 2, 1), "z^2"), 1, (0, 1), F(1, 3))
@@ -68,9 +68,9 @@ def test_merged_lift_hand_example():
     assert all(v == 0 for v in data_loss(s.reduced_architecture, X, Y).gradient([F(1), F(13, 17)], Rationals()))
     assert all(v == 0 for v in data_loss(s.architecture, X, Y).gradient(theta, Rationals()))
     # control: c = 1 is not critical; its lift (1, 1, 1/3, 2/3) has r = (0, 1) and by hand
-    # ∇L = (2·2a₁w₁·4, 2·2a₂w₂·4, 2w₁²·4, 2w₂²·4) = (16/3, 32/3, 8, 8)
+    # ∇L = ½ (2·2a₁w₁·4, 2·2a₂w₂·4, 2w₁²·4, 2w₂²·4) = (8/3, 16/3, 4, 4)
     g = data_loss(s.architecture, X, Y).gradient(s.lift(np.array([F(1), F(1)], dtype=object)), Rationals())
-    assert list(g) == [F(16, 3), F(32, 3), 8, 8]
+    assert list(g) == [F(8, 3), F(16, 3), 4, 4]
     cert = exact_exposure(s, theta_free=[1, F(13, 17)], X=X)
     assert cert.kind == "merged" and cert.reduced_critical and cert.lift_critical
 

@@ -39,7 +39,7 @@ def test_inertia_hand_examples():
     assert (inert.positive, inert.negative, inert.zero, inert.kind) == (1, 1, 0, "saddle") and inert.certified
     valley = loss.inertia(_p(lin, [[1]], [[1]]))  # H = 2[[1,1],[1,1]]: eigenvalues 4, 0
     assert (valley.positive, valley.negative, valley.zero, valley.kind) == (1, 0, 1, "degenerate")
-    # L = (a1 − 1)² + (a2 − 2)²: H = 2I, strict minimum
+    # L = ((a1 − 1)² + (a2 − 2)²)/2 (the mean over m = 2 points): H = I, strict minimum
     reg = data_loss(MLP((2, 1), 1), [[1, 0], [0, 1]], [1, 2])
     m = reg.inertia(_p(MLP((2, 1), 1), [[1, 2]]))
     assert m.kind == "minimum" and m.positive == 2
@@ -54,7 +54,7 @@ def test_inertia_matrix_exact_and_float():
 
 
 def test_gradient_over_q_and_f_p_matches_sympy():
-    # independent oracle: L(θ) = Σ_i (a_1 σ(w_1·x_i) + a_2 σ(w_2·x_i) − y_i)², σ = z³ + z², differentiated by sympy
+    # independent oracle: L(θ) = (1/m) Σ_i (a_1 σ(w_1·x_i) + a_2 σ(w_2·x_i) − y_i)², σ = z³ + z², by sympy
     arch = MLP((2, 2, 1), "z^3+z^2")
     X, Y = [[1, 2], [F(1, 3), -1], [0, 1]], [1, 0, F(2, 5)]
     loss = data_loss(arch, X, Y)
@@ -63,7 +63,7 @@ def test_gradient_over_q_and_f_p_matches_sympy():
     sig = lambda z: z**3 + z**2  # noqa: E731
     Q = sympy.Rational
     L = sum((w[4] * sig(w[0] * Q(str(x0)) + w[1] * Q(str(x1))) + w[5] * sig(w[2] * Q(str(x0)) + w[3] * Q(str(x1)))
-             - Q(str(y))) ** 2 for (x0, x1), y in zip(X, Y))
+             - Q(str(y))) ** 2 for (x0, x1), y in zip(X, Y)) / len(X)
     point = dict(zip(w, (int(v) for v in p.flatten())))
     exact = [sympy.Rational(sympy.diff(L, t).subs(point)) for t in w]
     gq = loss.gradient(p)
@@ -90,3 +90,22 @@ def test_bad_inputs_name_the_argument():
         data_loss(arch, [[1, 2]], [1, 2])
     with pytest.raises(ValueError, match="'form'"):
         target_loss(arch, Parameters.random(arch), form="l3")
+
+
+def test_the_certified_loss_is_the_training_objective():
+    # one loss: data_loss over ℚ and the torch/float64 training objective give the same value and gradient
+    pytest.importorskip("torch")
+    import torch
+
+    from neuromanifold.landscape.objective import mse, mse_and_gradient
+
+    arch = MLP((2, 3, 1), 2)
+    X, Y = [[1, 2], [F(1, 3), -1], [0, 1], [2, -2]], [1, 0, F(2, 5), -1]
+    p = Parameters.random(arch, seed=5)
+    loss = data_loss(arch, X, Y)
+    theta = np.array([float(v) for v in p.flatten()])
+    Xf, Yf = np.array(X, dtype=float), np.array(Y, dtype=float).reshape(-1, 1)
+    value, grad = mse_and_gradient(arch, theta, Xf, Yf)
+    assert float(loss.value(p)) == pytest.approx(value, rel=1e-12)
+    assert np.allclose([float(g) for g in loss.gradient(p)], grad, rtol=1e-12)
+    assert float(mse(arch, torch.tensor(theta), torch.tensor(Xf), torch.tensor(Yf))) == pytest.approx(value, rel=1e-12)

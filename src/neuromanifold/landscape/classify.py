@@ -170,7 +170,7 @@ def _exact(arch, X, Y, theta, units, rng):
 
     q = Rationals()
     Xq, Yq, tq = _rational(X), _rational(Y), _rational(theta)
-    loss = data_loss(arch, Xq, Yq)  # Σ_i |f − y|²: the same critical points and inertia as the mean
+    loss = data_loss(arch, Xq, Yq)  # the mean square loss, as in training
     if any(v != 0 for v in loss.gradient(tq, q)):
         return None
     value = float(loss.value(tq, q)) / len(Xq)

@@ -5,8 +5,10 @@ form we use is written through evaluations at points p_1..p_m with a Gram matrix
 
     L(θ) = Σ_{i,j} G_ij ⟨f_θ(p_i) − u_i, f_θ(p_j) − u_j⟩ = rᵀ (G ⊗ I_{d_L}) r,   r = f_θ(P) − U,
 
-* **data** (X, Y): P = X, U = Y, G = I — the empirical loss Σ_i |f_θ(x_i) − y_i|²;
-* **empirical L²** on a target polynomial u: P = sample points, U = u(P), G = I;
+* **data** (X, Y): P = X, U = Y, G = I/m — the mean square loss (1/m) Σ_i |f_θ(x_i) − y_i|², the training
+  objective itself (:func:`~neuromanifold.landscape.objective.mse`): one loss, one value, whether it is
+  trained in torch or certified over ℚ;
+* **empirical L²** on a target polynomial u: P = m sample points, U = u(P), G = I/m (the mean);
 * **Bombieri–Weyl** on a target polynomial u of degree ≤ D in n = d_0 variables:
   Q(g) = Σ_{|α| ≤ D} (α!(D − |α|)!/D!) g_α² (the BW norm of the homogenisation; for forms of degree D only
   |α| = D occurs and this is the classical BW norm Σ_α (α!/D!) g_α²).  The coefficients g_α are the
@@ -218,8 +220,9 @@ class SquareLoss:
         return ns.sub(F, ns.asarray(self.targets)) if hasattr(ns, "sub") else F - ns.asarray(self.targets)
 
     def _weighted(self, R, ns):
+        """(G ⊗ I) r: G = I/m (the mean) when no Gram matrix is given."""
         if self.gram is None:
-            return R
+            return ns.mul(R, ns.full(R.shape, ns.scalar(Fraction(1, R.shape[0]))))
         return ns.matmul(ns.asarray(self.gram), R)
 
     def value(self, params, ns=None):
@@ -325,7 +328,8 @@ class SquareLoss:
 
 
 def data_loss(architecture, X, Y) -> SquareLoss:
-    """The empirical square loss L(θ) = Σ_i |f_θ(x_i) − y_i|² on a data set (X, Y).
+    """The mean square loss L(θ) = (1/m) Σ_i |f_θ(x_i) − y_i|² on a data set (X, Y) of m points — the same
+    function the training minimises (:func:`~neuromanifold.landscape.objective.mse`).
 
     The square loss L_u = Q(f − u) of docs/math.md §6 with Q the empirical L² form of the data.
 
