@@ -106,6 +106,10 @@ def test_neuron_coordinates_by_hand():
     assert arch.neuron_coordinates(1, 1, "in") == (2, 3, 7)
     assert arch.neuron_coordinates(1, 1, "out") == (10,)
     assert arch.neuron_coordinates(1, 2) == (4, 5, 8, 11)
+    assert arch.bias_coordinates(1) == (6, 7, 8) and arch.bias_coordinates(2) == (12,)
+    assert MLP((2, 3, 1), 2).bias_coordinates(1) == ()
+    with pytest.raises(ValueError, match="'ell'"):
+        arch.bias_coordinates(3)
     # CNN d0 = 5, filters (2, 2), stride 1: neuron 1 of layer 1 reads filter 1 (θ_0, θ_1) and feeds
     # output positions 0 and 1 of layer 2 through θ_3 and θ_2
     cnn = CNN(5, (2, 2), None, 2)

@@ -114,6 +114,15 @@ class Architecture:
             out |= {offs[ell] + int(j) for j in self.layers[ell].index[:, i] if j >= 0}
         return tuple(sorted(out))
 
+    def bias_coordinates(self, ell: int) -> tuple[int, ...]:
+        """The coordinates of θ holding the bias column of layer ``ell`` (1 ≤ ℓ ≤ L), one per output neuron in
+        order (a convolution repeats its one shared bias); empty without biases."""
+        if isinstance(ell, bool) or not isinstance(ell, int) or not 1 <= ell <= self.depth:
+            raise ValueError(f"Argument 'ell' must be a layer 1..{self.depth}, got {ell!r}.")
+        if not self.bias:
+            return ()
+        return tuple(self.offsets[ell - 1] + int(j) for j in self.layers[ell - 1].index[:, -1])
+
     def rescaling_units(self, ell: int) -> int:
         """Independent rescaling symmetries of hidden layer ell+1 when σ_{ell+1} is homogeneous:
         one per neuron (row × c, outgoing column × c^{−r})."""

@@ -163,7 +163,6 @@ def symmetry_directions(params) -> np.ndarray:
 
     arch = params.architecture
     theta = params.flatten()
-    offsets = np.cumsum([0] + [layer.n_params for layer in arch.layers])
     cols = []
     for ell in range(1, arch.depth):
         act = arch.activations[ell - 1]
@@ -172,20 +171,18 @@ def symmetry_directions(params) -> np.ndarray:
         r = act.degree
         c = Fraction(0) if act.is_monomial else -act.coeffs[r - 1] / (r * act.coeffs[r])
         d = Fraction(0) if act.is_monomial else act(c)
-        lin, lout = arch.layers[ell - 1], arch.layers[ell]
-        for i in range(lin.out_dim):
-            exact_shift = theta.dtype == np.int64 and not act.is_monomial  # c, d may be non-integer rationals
+        exact_shift = theta.dtype == np.int64 and not act.is_monomial  # c, d may be non-integer rationals
+        for i in range(arch.layers[ell - 1].out_dim):
             s = np.zeros(arch.n_params, dtype=object if exact_shift else theta.dtype)
-            idx_in = lin.index[i][lin.index[i] >= 0] + offsets[ell - 1]
+            idx_in = list(arch.neuron_coordinates(ell, i, "in"))  # row_i and b_i
             s[idx_in] = theta[idx_in]
             if arch.bias and c != 0:
-                b = lin.index[i, -1] + offsets[ell - 1]
+                b = arch.bias_coordinates(ell)[i]
                 s[b] = _shift(theta[b], c)
-            idx_out = lout.index[:, i][lout.index[:, i] >= 0] + offsets[ell]
+            idx_out = list(arch.neuron_coordinates(ell, i, "out"))  # col_i, by output neuron
             s[idx_out] = -r * theta[idx_out]
             if arch.bias and d != 0:
-                b_next = lout.index[:, -1] + offsets[ell]
-                s[b_next] = [_scale(v, r * d) for v in theta[idx_out]]
+                s[list(arch.bias_coordinates(ell + 1))] = [_scale(v, r * d) for v in theta[idx_out]]
             cols.append(s)
     if not cols:
         return np.zeros((arch.n_params, 0), dtype=theta.dtype)
