@@ -280,7 +280,8 @@ def test_degree_from_hilbert_function(k, r):
     # independent: the stable (dim V − 1)-th difference of the Hilbert function; oracle = formula by hand
     net = CNN(_receptive_field(k, (1,) * len(k)), k, None, r)
     hand = {((2, 1), 3): 3, ((2, 2), 2): 4, ((1, 3), 2): 1}[(k, r)]
-    assert hilbert_degree(net, max_t=5)["degree"] == hand
+    result = hilbert_degree(net, max_t=5)
+    assert result.degree == hand and result.method == "hilbert" and not result.certified
 
 
 def test_degree_agrees_with_equations_module():

@@ -42,7 +42,7 @@ def test_proportional_columns_at_r2_by_hand():
     p = Parameters(MLP((3, 3, 2), 2), [[[1, 0, 0], [0, 1, 0], [0, 0, 1]], [[1, 0, 2], [0, 1, 0]]])
     res = rank_at_point(p)
     assert res.rank == 11 == sympy_rank(p) and res.critical and res.certified
-    assert structure(p)["proportional_columns"] == [(1, (0, 2))]
+    assert structure(p).proportional_columns == ((1, (0, 2)),)
     assert "proportional outgoing columns" in explain(p)
     q = Parameters(MLP((3, 3, 2), 2), [[[1, 0, 0], [0, 1, 0], [0, 0, 1]], [[1, 0, 2], [0, 1, 3]]])
     assert rank_at_point(q).rank == 12  # columns pairwise independent: 6 + 2 + 2 + 2
@@ -53,7 +53,7 @@ def test_input_bottleneck_by_hand_and_its_rank_bound():
     # x, y (4) and ℓ_i²·z = z·(all binary quadratics) (3): rank 7 < 9 = dim V (AH: min(9, 10)).
     p = Parameters(MLP((3, 3, 1), 3), [[[1, 0, 0], [0, 1, 0], [1, 1, 0]], [[1, 2, 3]]])
     s = structure(p)
-    assert s["input_bottleneck"] and s["rank_W1"] == 2
+    assert s.input_bottleneck and s.rank_W1 == 2 and s.to_dict()["rank_W1"] == 2
     assert explain(p).startswith("input-bottleneck")
     res = rank_at_point(p)
     assert res.rank == 7 == sympy_rank(p) and res.critical and res.certified
@@ -79,7 +79,7 @@ def test_scan_classifies_the_hyperplane_construction_as_input_bottleneck():
     result = scan(MLP((3, 3, 2), 2), numerical_starts=0)
     labels = {c.label for c in result.input_bottlenecks}
     assert any("hyperplane" in label for label in labels)
-    assert all(structure(c.params)["input_bottleneck"] for c in result.input_bottlenecks)
+    assert all(structure(c.params).input_bottleneck for c in result.input_bottlenecks)
     # the proof that they are critical: k = 2, dim V(2,3,2) ≤ A = 2·C(3, 1) = 6, plus (3 − 2)·min(3, 2·C(2, 1)) = 3
     # → rank dφ ≤ 9 < 12 = dim V(3,3,2) (pairs of ternary quadrics, 2·C(4, 2), filling)
     assert input_bottleneck_rank_bound(MLP((3, 3, 2), 2), 2) == 9

@@ -9,11 +9,12 @@ from fractions import Fraction
 import numpy as np
 
 from ..architectures import Parameters
+from ..results import Result
 from .bounds import input_bottleneck_rank_bound
 from .criticality import PointRank, rank_at_point
 from .subnetworks import SubnetworkReport, detect_subnetwork
 
-__all__ = ["PointCheck", "check_point", "structure", "explain", "random_weights", "nonzero_ints", "SCAN_EXACT_LIMIT"]
+__all__ = ["PointCheck", "PointStructure", "check_point", "structure", "explain", "random_weights", "nonzero_ints", "SCAN_EXACT_LIMIT"]
 
 #: Exact (grid) rank computations in scans only below this size; above, mod-p with an error bound.
 SCAN_EXACT_LIMIT = 1_500
@@ -67,7 +68,37 @@ def check_point(kind, label, params, exact_limit, seed) -> PointCheck:
     return PointCheck(kind, label, params, rank, sub)
 
 
-def structure(params) -> dict:
+@dataclass(frozen=True)
+class PointStructure(Result):
+    """The exact structural features of a point W of a bias-free MLP that explain its criticality (see
+    :func:`structure`); every field is certified (exact ranks over ℚ)."""
+
+    input_bottleneck: bool
+    rank_W1: int
+    output_bottleneck: bool
+    rank_drops: tuple[int, ...]
+    proportional_columns: tuple[tuple[int, tuple[int, int]], ...]
+    certified: bool = True
+
+    def to_dict(self) -> dict:
+        return {"input_bottleneck": self.input_bottleneck, "rank_W1": self.rank_W1,
+                "output_bottleneck": self.output_bottleneck, "rank_drops": list(self.rank_drops),
+                "proportional_columns": [[ell, list(ij)] for ell, ij in self.proportional_columns],
+                "certified": self.certified}
+
+    def summary(self) -> str:
+        parts = [f"rank W_1 = {self.rank_W1}" + (" (input bottleneck)" if self.input_bottleneck else "")]
+        if self.output_bottleneck:
+            parts.append("output bottleneck")
+        if self.rank_drops:
+            parts.append("rank drop of W_ℓ for ℓ = " + ", ".join(map(str, self.rank_drops)))
+        if self.proportional_columns:
+            parts.append("proportional outgoing columns " + ", ".join(
+                f"(layer {ell}, neurons {i},{j})" for ell, (i, j) in self.proportional_columns))
+        return "; ".join(parts) + " (exact ranks over ℚ)"
+
+
+def structure(params) -> PointStructure:
     """Exact structural features of a (non-subnetwork) point W of a bias-free MLP, used to explain
     critical points (docs/criticality.md):
 
@@ -104,31 +135,31 @@ def structure(params) -> dict:
                 ci, cj = any(row[i] for row in W), any(row[j] for row in W)
                 if ci and cj and M.rank() == 1:
                     cols.append((ell, (i, j)))
-    return {
-        "input_bottleneck": ranks[0] < min(d[0], d[1]),
-        "rank_W1": ranks[0],
-        "output_bottleneck": L >= 2 and ranks[-1] < min(d[-2], d[-1]),
-        "rank_drops": [ell + 1 for ell in range(1, L - 1) if ranks[ell] < min(d[ell], d[ell + 1])],
-        "proportional_columns": cols,
-    }
+    return PointStructure(
+        input_bottleneck=ranks[0] < min(d[0], d[1]),
+        rank_W1=ranks[0],
+        output_bottleneck=L >= 2 and ranks[-1] < min(d[-2], d[-1]),
+        rank_drops=tuple(ell + 1 for ell in range(1, L - 1) if ranks[ell] < min(d[ell], d[ell + 1])),
+        proportional_columns=tuple(cols),
+    )
 
 
 def explain(params) -> str:
     """A one-phrase classification of a critical non-subnetwork point (see :func:`structure`)."""
     s = structure(params)
     arch = params.architecture
-    if s["input_bottleneck"]:
-        k = s["rank_W1"]
+    if s.input_bottleneck:
+        k = s.rank_W1
         if k >= 1:
             b = input_bottleneck_rank_bound(arch, k)
             return (f"input-bottleneck (rank W_1 = {k} < d_0: f = g∘P; rank dφ ≤ {b} at every such point)")
         return "input-bottleneck (W_1 = 0)"
     parts = []
-    if s["output_bottleneck"]:
+    if s.output_bottleneck:
         parts.append("output-bottleneck (rank W_L < min(d_{L-1}, d_L))")
-    if s["rank_drops"]:
-        parts.append("rank drop of W_ℓ for ℓ = " + ", ".join(map(str, s["rank_drops"])))
-    squares = [(ell, ij) for ell, ij in s["proportional_columns"] if arch.activations[ell - 1].degree == 2]
+    if s.rank_drops:
+        parts.append("rank drop of W_ℓ for ℓ = " + ", ".join(map(str, s.rank_drops)))
+    squares = [(ell, ij) for ell, ij in s.proportional_columns if arch.activations[ell - 1].degree == 2]
     if squares:
         parts.append("proportional outgoing columns, σ = z² " + ", ".join(
             f"(layer {ell}, neurons {i},{j})" for ell, (i, j) in squares))

@@ -100,12 +100,12 @@ class ScanResult(Result):
         """Counterexamples with rank W_1 < min(d_0, d_1): f = g∘P factors through a projection — a
         subnetwork in the broader sense (an inactive *input* neuron after a change of coordinates;
         docs/criticality.md, :func:`input_bottleneck_rank_bound`)."""
-        return [c for c in self.counterexamples if structure(c.params)["input_bottleneck"]]
+        return [c for c in self.counterexamples if structure(c.params).input_bottleneck]
 
     @property
     def unexplained_counterexamples(self) -> list[PointCheck]:
         """Counterexamples that are not input bottlenecks."""
-        return [c for c in self.counterexamples if not structure(c.params)["input_bottleneck"]]
+        return [c for c in self.counterexamples if not structure(c.params).input_bottleneck]
 
     @property
     def holds(self) -> bool:
@@ -169,7 +169,7 @@ class ScanResult(Result):
         ]
         for c in self.counterexamples:
             how = "certified" if c.rank.certified else f"error ≤ {c.rank.error_bound:.1e}"
-            kind = "input-bottleneck" if structure(c.params)["input_bottleneck"] else "counterexample"
+            kind = "input-bottleneck" if structure(c.params).input_bottleneck else "counterexample"
             lines.append(f"  {kind} [{c.label}]: rank {c.rank.rank} < {self.generic_rank} ({how}); "
                          f"weights {c.params.to_json()['weights']}")
         lines += [f"  note: {n}" for n in self.notes]

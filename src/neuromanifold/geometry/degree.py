@@ -63,10 +63,14 @@ class DegreeResult(Result):
     certified: bool
     reason: str
     seconds: float = 0.0
+    hilbert_function: tuple[int, ...] = ()  # HF(1), HF(2), … when the degree was read off a Hilbert function
 
     def to_dict(self) -> dict:
-        return {"degree": self.degree, "degree_method": self.method, "degree_certified": self.certified,
-                "degree_reason": self.reason}
+        out = {"degree": self.degree, "degree_method": self.method, "degree_certified": self.certified,
+               "degree_reason": self.reason}
+        if self.hilbert_function:
+            out["hilbert_function"] = list(self.hilbert_function)
+        return out
 
     def summary(self) -> str:
         value = self.degree if self.degree is not None else "not determined"
@@ -333,7 +337,7 @@ def degree_formula(architecture) -> int:
     return int(value)
 
 
-def hilbert_degree(architecture, max_t: int = 6, seed: int = 0, prime: int = DEFAULT_PRIME) -> dict:
+def hilbert_degree(architecture, max_t: int = 6, seed: int = 0, prime: int = DEFAULT_PRIME) -> DegreeResult:
     """The projective degree of V (σ = z^r, no bias: V is a cone) from its Hilbert function.
 
     HF(t) = dim of the degree-t forms on span(V) restricted to V = rank of the matrix
@@ -341,13 +345,14 @@ def hilbert_degree(architecture, max_t: int = 6, seed: int = 0, prime: int = DEF
     dim span V, an injective linear map preserves HF) and θ_i are random points; enough θ_i make the
     rank the dimension of the restriction (probabilistic, Schwartz–Zippel in θ).  For t beyond the
     regularity HF(t) = HP(t) = deg·t^n/n! + …, n = dim V − 1, so the n-th finite difference of HF is
-    deg.  Returns the HF values and ``degree``, read off by the same Hilbert-polynomial fit as
-    :func:`variety_degree` (None when the last values do not fit yet).  Probabilistic, and the regularity is
-    not certified.
+    deg.  Returns a :class:`DegreeResult` (``method='hilbert'``, not certified: probabilistic, and the regularity
+    is not certified) with the HF values in ``hilbert_function`` and ``degree`` read off by the same
+    Hilbert-polynomial fit as :func:`variety_degree` (None when the last values do not fit yet).
     """
     arch = check_cnn(architecture)
     if arch.bias or not all(a.is_monomial for a in arch.activations):
         raise ValueError("Argument 'architecture' must be homogeneous (monomial σ, no bias) for a projective degree.")
+    start = time.perf_counter()
     ns = PrimeField(prime)
     dimV = dimension(arch, seed=seed, prime=prime).dimension
     A = arch.ambient_dimension
@@ -372,4 +377,8 @@ def hilbert_degree(architecture, max_t: int = 6, seed: int = 0, prime: int = DEF
             cols.append(col)
         hf.append(rank_mod_p(np.stack(cols, axis=1), prime))
     fitted = _hilbert_fit([1] + hf, dimV)  # H(0) = 1: the constants
-    return {"hilbert_function": hf, "degree": None if fitted is None else fitted[0], "projective_dimension": dimV - 1}
+    reason = (f"Hilbert function mod {prime} of V (projective dimension {dimV - 1}) at t = 1..{len(hf)}: "
+              "probabilistic (Schwartz–Zippel in θ), regularity not certified"
+              + ("" if fitted is not None else "; the values do not fit a Hilbert polynomial yet"))
+    return DegreeResult(arch, None if fitted is None else fitted[0], "hilbert", False, reason,
+                        time.perf_counter() - start, tuple(hf))

@@ -98,8 +98,8 @@ def _degree(ctx):
     parts, ok = [], True
     for net, expected in cases:
         h = hilbert_degree(net, max_t=5, seed=ctx.seed)
-        ok &= h["degree"] == expected
-        parts.append(f"k={net.filters} r={net.activations[0].degree}: HF {h['hilbert_function']} → degree {h['degree']} "
+        ok &= h.degree == expected
+        parts.append(f"k={net.filters} r={net.activations[0].degree}: HF {list(h.hilbert_function)} → degree {h.degree} "
                      f"(formula {expected})")
     return Verdict(ok, "; ".join(parts) + " (Hilbert function mod p: probabilistic, regularity not certified)")
 
