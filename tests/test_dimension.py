@@ -10,7 +10,7 @@ from math import comb
 import numpy as np
 import pytest
 
-from neuromanifold import MLP, Monomial, dimension, generic_polynomial, parse_activation
+from neuromanifold import MLP, Monomial, Parameters, dimension, generic_polynomial, parse_activation
 from neuromanifold.parametrization.symbolic import symbolic_rank
 
 
@@ -235,3 +235,18 @@ def test_quadratic_activation_moment_matrix_bound():
     r = dimension(MLP((2, 2, 1), "-8*z^2+5*z+4"))
     assert (r.dimension, r.certified, r.upper_bound, r.parameters) == (5, True, 5, 6)
     assert r.upper_bound_source.startswith("quadratic σ")
+
+
+def test_a_prime_is_given_as_an_int_or_as_the_field_itself():
+    # the same field either way; a bad prime names the argument 'prime' (not PrimeField's own 'p')
+    from neuromanifold.geometry.criticality import rank_at_point
+    from neuromanifold.parametrization import PrimeField
+
+    arch = MLP((3, 5, 1), 4)  # AH exception (3, 4, 5): dim V = 14
+    by_int, by_field = dimension(arch, prime=1_000_003), dimension(arch, prime=PrimeField(1_000_003))
+    assert by_int.dimension == by_field.dimension == 14 and by_field.primes == (1_000_003,) * len(by_field.ranks)
+    point = Parameters.random(MLP((2, 2, 1), 2), seed=1)
+    assert rank_at_point(point, prime=PrimeField(1_000_003)).rank == rank_at_point(point, prime=1_000_003).rank
+    for bad, error in [(10, ValueError), (2**31 + 11, ValueError), ("7", TypeError), (True, TypeError)]:
+        with pytest.raises(error, match="'prime'"):
+            dimension(arch, prime=bad)

@@ -108,3 +108,21 @@ def check_tolerance(value, name: str = "tol") -> float:
         raise ValueError(f"Argument '{name}' must be a finite number > 0, got {value!r}.")
     return float(value)
 
+
+
+def check_prime(prime, name: str = "prime") -> int | None:
+    """A prime-field argument as its prime p: a field object (a ``PrimeField``, anything with an int ``p``) or
+    an int prime with 2 < p < 2^31; ``None`` stays ``None`` (the function then draws its own primes)."""
+    if prime is None:
+        return None
+    p = getattr(prime, "p", prime)
+    if isinstance(p, bool) or not isinstance(p, numbers.Integral):
+        raise TypeError(f"Argument '{name}' must be a prime (int) or a PrimeField, not {type(prime).__name__} {prime!r}.")
+    p = int(p)
+    if not 2 < p < 2**31:
+        raise ValueError(f"Argument '{name}' must be a prime with 2 < p < 2^31, got {p}.")
+    from flint import fmpz
+
+    if not fmpz(p).is_prime():
+        raise ValueError(f"Argument '{name}' must be prime, got {p} = {fmpz(p).factor()}.")
+    return p

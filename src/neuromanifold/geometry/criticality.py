@@ -51,7 +51,7 @@ from fractions import Fraction
 import numpy as np
 
 from ..architectures import Parameters
-from ..limits import check_count, check_seed, check_tolerance
+from ..limits import check_count, check_prime, check_seed, check_tolerance
 from ..parametrization import Float64, PrimeField, jacobian, point_primes
 from ..randomness import stream
 from ..results import Result
@@ -226,7 +226,7 @@ def _complement(kernel_cols: list, sym: np.ndarray, rank_fn) -> list:
     return extra
 
 
-def rank_at_point(params, prime: int | None = None, seed: int = 0, trials: int = 2,
+def rank_at_point(params, prime: int | PrimeField | None = None, seed: int = 0, trials: int = 2,
                   exact_limit: int = EXACT_LIMIT, tol: float = 1e-8, kernel: bool = True,
                   verify_limit: int = VERIFY_LIMIT) -> PointRank:
     """rank dφ(W), whether W is critical (rank < dim V, docs/math.md §5), and the extra kernel.
@@ -252,6 +252,7 @@ def rank_at_point(params, prime: int | None = None, seed: int = 0, trials: int =
 
     See the module docstring for how each answer is certified.
     """
+    prime = check_prime(prime)
     _check(params)
     seed = check_seed(seed)
     tol = check_tolerance(tol)

@@ -36,6 +36,7 @@ from math import comb, factorial
 import numpy as np
 
 from ..architectures.cnn import check_cnn
+from ..limits import check_prime
 from ..parametrization import DEFAULT_PRIME, PrimeField, evaluate, random_functionals
 from ..randomness import stream
 from ..results import Result
@@ -337,7 +338,7 @@ def degree_formula(architecture) -> int:
     return int(value)
 
 
-def hilbert_degree(architecture, max_t: int = 6, seed: int = 0, prime: int = DEFAULT_PRIME) -> DegreeResult:
+def hilbert_degree(architecture, max_t: int = 6, seed: int = 0, prime: int | PrimeField = DEFAULT_PRIME) -> DegreeResult:
     """The projective degree of V (σ = z^r, no bias: V is a cone) from its Hilbert function.
 
     HF(t) = dim of the degree-t forms on span(V) restricted to V = rank of the matrix
@@ -349,6 +350,7 @@ def hilbert_degree(architecture, max_t: int = 6, seed: int = 0, prime: int = DEF
     is not certified) with the HF values in ``hilbert_function`` and ``degree`` read off by the same
     Hilbert-polynomial fit as :func:`variety_degree` (None when the last values do not fit yet).
     """
+    prime = check_prime(prime)
     arch = check_cnn(architecture)
     if arch.bias or not all(a.is_monomial for a in arch.activations):
         raise ValueError("Argument 'architecture' must be homogeneous (monomial σ, no bias) for a projective degree.")

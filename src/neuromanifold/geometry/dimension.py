@@ -25,7 +25,7 @@ from functools import lru_cache
 import numpy as np
 
 from ..architectures.cnn import check_cnn
-from ..limits import check_architecture, check_count, check_seed
+from ..limits import check_architecture, check_count, check_prime, check_seed
 from ..parametrization import DEFAULT_PRIME, PrimeField, jacobian
 from ..parametrization.numbers import BLAS_PRIMES, BlasPrimeField
 from ..randomness import stream
@@ -153,7 +153,7 @@ class DimensionResult(Result):
         return "\n".join(lines)
 
 
-def dimension(architecture, seed: int = 0, trials: int = 2, prime: int | None = None) -> DimensionResult:
+def dimension(architecture, seed: int = 0, trials: int = 2, prime: int | PrimeField | None = None) -> DimensionResult:
     """dim V = generic rank of dφ for ``architecture`` (MLP or CNN), with its certificate.
 
     Parameters
@@ -169,7 +169,8 @@ def dimension(architecture, seed: int = 0, trials: int = 2, prime: int | None = 
         whose Jacobian and rank run in float64 BLAS exactly.  A rank over any prime is a lower bound, so a
         certified answer does not depend on the prime's size; an uncertified one gets further trials at other
         such primes until its error bound is at least as strong as ``trials`` trials at 2^31 − 1 would give,
-        and is confirmed at 2^31 − 1 (FLINT) when that is not possible.  An int: every trial at that prime.
+        and is confirmed at 2^31 − 1 (FLINT) when that is not possible.  A prime (int) or a
+        :class:`~neuromanifold.parametrization.PrimeField`: every trial in that field.
 
     Returns
     -------
@@ -184,11 +185,10 @@ def dimension(architecture, seed: int = 0, trials: int = 2, prime: int | None = 
     >>> dimension(MLP((3, 5, 1), 4)).dimension          # AH exception (3, 4, 5): 15 − 1
     14
     """
+    prime = check_prime(prime)
     check_architecture(architecture)
     seed = check_seed(seed)
     trials = check_count(trials, "trials", "MAX_TRIALS")
-    if prime is not None:
-        PrimeField(prime)  # validates
     start = time.perf_counter()
     bound = upper_bound(architecture)
     m = max(1, bound.value)
@@ -318,13 +318,14 @@ class CNNDimension(Result):
                 f"{flag} it")
 
 
-def cnn_dimension(architecture, seed: int = 0, trials: int = 2, prime: int = DEFAULT_PRIME) -> CNNDimension:
+def cnn_dimension(architecture, seed: int = 0, trials: int = 2, prime: int | PrimeField = DEFAULT_PRIME) -> CNNDimension:
     """dim V by :func:`~neuromanifold.geometry.dimension.dimension` (mod-p rank, certified against the
     symmetry/ambient bounds) and the formula of :func:`dimension_formula`.
 
     Checks dim V = |k| − L + 1 (monomial σ) or |k| (generic σ) of docs/math.md §6 (Shahverdi–Marchetti–Kohn, AISTATS
     2025; Razor's Edge) against the certified engine.
     """
+    prime = check_prime(prime)
     arch = check_cnn(architecture)
     value, source = dimension_formula(arch)
     return CNNDimension(dimension(arch, seed=seed, trials=trials, prime=prime), value, source)

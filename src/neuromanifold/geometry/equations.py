@@ -34,6 +34,7 @@ from math import comb
 
 import numpy as np
 
+from ..limits import check_prime
 from ..parametrization import DEFAULT_PRIME, PrimeField, evaluate, rational_reconstruction
 from ..randomness import stream
 from ..results import Result
@@ -88,8 +89,9 @@ class _Coefficients:
         return self.ns.matmul(self.inverse, values).T.ravel()  # output-major, like coordinate_symbols
 
 
-def network_coefficients(arch, params, prime: int = DEFAULT_PRIME, seed: int = 0) -> np.ndarray:
+def network_coefficients(arch, params, prime: int | PrimeField = DEFAULT_PRIME, seed: int = 0) -> np.ndarray:
     """The ambient coordinates of f_W (coefficients in :func:`coordinate_symbols` order) over F_p."""
+    prime = check_prime(prime)
     from ..parametrization import as_theta
 
     ns = PrimeField(prime)

@@ -51,7 +51,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..parametrization import DEFAULT_PRIME, as_theta
+from ..limits import check_prime
+from ..parametrization import DEFAULT_PRIME, PrimeField, as_theta
 from ..parametrization.rationals import Rationals
 from .equations import gradient_polynomial
 
@@ -142,7 +143,7 @@ def _lower_bound(architecture, seed: int, prime: int, dimension_result) -> int:
     return int(dres.dimension)  # a mod-p rank: a certified lower bound on dim V (docs/math.md §2)
 
 
-def proven_equations(architecture, max_degree: int = 3, equations=None, seed: int = 0, prime: int = DEFAULT_PRIME,
+def proven_equations(architecture, max_degree: int = 3, equations=None, seed: int = 0, prime: int | PrimeField = DEFAULT_PRIME,
                      dimension_result=None) -> ProvenEquations:
     """Equations of V of degree ≤ ``max_degree`` (from :func:`vanishing_ideal`, or the sympy polynomials
     ``equations`` in :func:`coordinate_symbols`), each proven to vanish on V; see the module docstring.
@@ -151,6 +152,7 @@ def proven_equations(architecture, max_degree: int = 3, equations=None, seed: in
     symbolic substitution, so the equations are theorems used by the Jacobian criterion of docs/math.md §6.
 
     Raises ValueError naming ``equations`` if a given polynomial does not vanish on V."""
+    prime = check_prime(prime)
     import sympy
 
     from .equations import coordinate_symbols

@@ -16,6 +16,7 @@ import numpy as np
 
 from ..architectures.cnn import CNN, check_cnn
 from ..architectures.parameters import Parameters
+from ..limits import check_prime
 from ..parametrization import PrimeField, Rationals, as_theta, evaluate, jacobian, point_primes, random_functionals
 from ..randomness import stream
 from ..results import Result
@@ -196,7 +197,7 @@ class TwinCertificate(Result):
 TWIN_EXACT_INPUTS = 20_000
 
 
-def twin_singularity(params_a: Parameters, params_b: Parameters, seed: int = 0, prime: int | None = None,
+def twin_singularity(params_a: Parameters, params_b: Parameters, seed: int = 0, prime: int | PrimeField | None = None,
                      dimension_result=None) -> TwinCertificate:
     """Certify that φ(θ_A) = φ(θ_B) is a singular point by the span of the two tangent spaces.
 
@@ -204,6 +205,7 @@ def twin_singularity(params_a: Parameters, params_b: Parameters, seed: int = 0, 
     preimages of q span more than dim V, q is singular — the node-like self-intersections of zero-padded CNN
     strata (Shahverdi–Marchetti–Kohn; Razor's Edge).
     """
+    prime = check_prime(prime)
     arch = check_cnn(params_a.architecture)
     if params_b.architecture != arch:
         raise ValueError("Arguments 'params_a' and 'params_b' must belong to the same CNN.")

@@ -49,7 +49,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..architectures import Parameters
-from ..limits import MAX_CURVES, check_count, check_seed
+from ..limits import MAX_CURVES, check_count, check_prime, check_seed
 from ..parametrization import (
     DEFAULT_PRIME,
     PrimeField,
@@ -135,7 +135,7 @@ class SingularityResult(Result):
         return "\n".join(lines)
 
 
-def singular(architecture, params, curves=4, curve_degree: int = 1, seed: int = 0, prime: int | None = None,
+def singular(architecture, params, curves=4, curve_degree: int = 1, seed: int = 0, prime: int | PrimeField | None = None,
              rows: int | None = None, fiber="auto", fiber_curves: int = 2,
              dimension_result=None, equations="auto", equation_degree: int = 5) -> SingularityResult:
     """Decide whether φ(W_0) is a singular point of the neurovariety V (docs/math.md §6).
@@ -181,6 +181,7 @@ def singular(architecture, params, curves=4, curve_degree: int = 1, seed: int = 
         certificate decided ("filling", "tangent-limits", "jacobian-criterion", "hypersurface-gradient")
         and ``equations`` the Jacobian-criterion outcome when it was run.
     """
+    prime = check_prime(prime)
     from .dimension import dimension as _dimension
 
     if not hasattr(architecture, "layers") or not hasattr(architecture, "activations"):

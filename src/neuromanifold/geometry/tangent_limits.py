@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..limits import check_prime
 from ..parametrization import DEFAULT_PRIME, PrimeField, as_theta, evaluate, jacobian, random_functionals
 from ..randomness import stream
 from .bounds import degree_bound
@@ -52,7 +53,7 @@ class TangentLimit:
                 "error_bound": self.error_bound}
 
 
-def tangent_limit(architecture, curve, X, C, prime: int = DEFAULT_PRIME, label: str = "curve",
+def tangent_limit(architecture, curve, X, C, prime: int | PrimeField = DEFAULT_PRIME, label: str = "curve",
                   rank_trials: int = 2, seed: int = 0) -> TangentLimit:
     """The limit Λ of col dφ(W(t)) as t → 0 for the polynomial curve W(t) = Σ_k t^k curve[k].
 
@@ -62,6 +63,7 @@ def tangent_limit(architecture, curve, X, C, prime: int = DEFAULT_PRIME, label: 
     ``curve`` is a list of flat parameter vectors (curve[0] = W_0), exact (ints/rationals) or already
     in F_p; ``X`` (R × d_0) and ``C`` (R × d_L) give the projected evaluations.  See the module
     docstring of :mod:`~neuromanifold.geometry.series` for the algorithm and its stopping order."""
+    prime = check_prime(prime)
     ns = PrimeField(prime)
     if not isinstance(curve, (list, tuple)) or not curve:
         raise ValueError("Argument 'curve' must be a non-empty list of parameter vectors (W_0, W_1, …).")

@@ -22,6 +22,7 @@ import numpy as np
 
 from ...architectures.cnn import CNN, check_cnn
 from ...architectures.parameters import Parameters
+from ...limits import check_prime
 from ...parametrization import DEFAULT_PRIME, PrimeField, as_theta, jacobian, random_functionals
 from ...randomness import stream
 from ..bounds import upper_bound
@@ -280,7 +281,7 @@ class StratumReport:
                 "twins": [t.label for t in self.twins], "predicted_singular": self.predicted_singular}
 
 
-def stratum_report(padding: Padding, seed: int = 0, prime: int = DEFAULT_PRIME, dimension_result=None) -> StratumReport:
+def stratum_report(padding: Padding, seed: int = 0, prime: int | PrimeField = DEFAULT_PRIME, dimension_result=None) -> StratumReport:
     """Dimension of φ(S) and rank of dφ at a random integer point of the stratum S.
 
     * dim φ(S) ≥ mod-p rank of the columns of d(ev∘φ) for the free entries (lower bound), and
@@ -289,6 +290,7 @@ def stratum_report(padding: Padding, seed: int = 0, prime: int = DEFAULT_PRIME, 
     * rank dφ(θ) ≥ its mod-p rank at the integer point θ; proven upper bounds: dim V, and for a zero
       filter w_ℓ = 0 with f ≡ 0 nearby, only layer ℓ's columns survive (rank ≤ k_ℓ; ≤ 0 for two zero
       filters)."""
+    prime = check_prime(prime)
     arch = padding.architecture
     ns = PrimeField(prime)
     dres = dimension_result if dimension_result is not None else dimension(arch, seed=seed, prime=prime)
