@@ -47,7 +47,6 @@ STREAMS: dict[str, int] = {
     "llc.data": 1_013,                # inputs of the well-conditioned-point search
     "llc.point": 1_017,               # candidate points of the well-conditioned-point search (try k)
     "llc.teacher": 1_011,             # teacher and data of the Occam comparison
-    "end_points.exact": 1_007,        # inputs of the exact end-point check
     "classify.critical_point": 1_019, # fibre inputs, test rows w and local-search starts of a classification
     "training.teacher": 1_021,        # the full-architecture teacher of a training run
     "exposure.data": 3,               # data of the exact exposure certificate

@@ -16,9 +16,8 @@ import numpy as np
 from ..architectures import Parameters
 from ..architectures.cnn import is_cnn
 from ..parametrization import Float64, evaluate, layer_matrices
-from ..randomness import stream
 
-__all__ = ["unit_norms", "unit_labels", "snap_candidates", "refine_on_stratum", "analyse_end_point", "rank_at",
+__all__ = ["unit_norms", "unit_labels", "snap_candidates", "refine_on_stratum", "analyse_end_point", "point_rank",
            "CATEGORIES"]
 
 
@@ -210,21 +209,12 @@ def analyse_end_point(arch, X, Y, theta, tol: float, seed: int = 0, crit_tol: fl
     return out
 
 
-def rank_at(arch, theta, seed: int = 0) -> int:
-    """rank over F_p of the projected Jacobian at the rationalised point θ and random inputs (lower bound on
-    rank dφ(θ) over ℚ; equal to it with high probability).
-
-    docs/math.md §2, §5: a mod-p rank at integer points is a lower bound; rank < dim V means critical for φ.
-    """
-    from ..geometry import rank_mod_p
-    from ..parametrization import PrimeField, jacobian, point_primes
+def point_rank(arch, theta, seed: int = 0):
+    """rank dφ(θ) at a float end point, by :func:`~neuromanifold.geometry.criticality.rank_at_point` (the one
+    rank-at-a-point routine) at θ rationalised to denominators ≤ 2^20: a
+    :class:`~neuromanifold.geometry.criticality.PointRank` whose ``critical`` (rank < dim V, docs/math.md §5) is
+    certified when its ``certified`` says so — exact kernels over ℚ, not only a mod-p lower bound."""
+    from ..geometry.criticality import rank_at_point
 
     q = Parameters.unflatten(arch, np.array([Fraction(float(v)).limit_denominator(2**20) for v in theta], dtype=object))
-    (p,) = point_primes(q, seed, count=1)  # a random prime at which the rationalised point is faithful
-    ns = PrimeField(p)
-    th = ns.asarray(q.flatten())
-    rng = stream(seed, "end_points.exact")
-    m = arch.n_params + 1
-    X = ns.random(rng, (m, arch.input_dim))
-    C = ns.random(rng, (m, arch.output_dim))
-    return rank_mod_p(jacobian(arch, th, X, ns, projections=C), p)
+    return rank_at_point(q, seed=seed, kernel=False)

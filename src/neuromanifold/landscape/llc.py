@@ -15,7 +15,7 @@ tempered posterior by (preconditioned, Metropolis-adjusted) Langevin dynamics �
   it from below like 1/log nβ when the maximum is unique);
 * regular directions: K(w) = |A w|² with rank A = k has λ = k/2, and so has any model whose Jacobian has
   locally constant rank k (docs/math.md §7) — e.g. a polynomial network at a generic zero-loss point, where
-  k = rank dφ(w*) (computed exactly, :func:`rank_at`).  At subnetwork minima rank dφ drops and λ is
+  k = rank dφ(w*) (computed exactly, :func:`~neuromanifold.landscape.end_points.point_rank`).  At subnetwork minima rank dφ drops and λ is
   expected to be smaller still (Occam's razor paper).
 
 For a network and data (X, Y) with Gaussian noise of unit variance, L_n(w) = (1/2n) Σ_i |f_w(x_i) − y_i|².
@@ -164,9 +164,9 @@ def network_llc(architecture, theta_star, X, Y, n: int | None = NETWORK_DEFAULTS
         kwargs["preconditioner"] = np.linalg.inv(n_beta * F + damping * np.eye(F.shape[0]))
     rank = None
     if with_rank:
-        from .end_points import rank_at
+        from .end_points import point_rank
 
-        rank = rank_at(architecture, theta)
+        rank = point_rank(architecture, theta).rank
     kwargs.setdefault("label", architecture.describe())
     est = estimate_llc(loss, theta, n, rank=rank, batched=True, **kwargs)
     return replace(est, laplace=laplace_value(F, n_beta, est.gamma), damping=damping if precondition else None)
@@ -180,14 +180,14 @@ def well_conditioned_point(architecture, seed: int = 0, tries: int = 16) -> np.n
 
     Used to pick a regular teacher w*, where λ = rank dφ(w*)/2 (docs/math.md §7).
     """
-    from .end_points import rank_at
+    from .end_points import point_rank
 
     X = stream(seed, "llc.data").standard_normal((64, architecture.input_dim))
     best, score = None, -1.0
     for k in range(tries):
         th = stream(seed, "llc.point", k).standard_normal(architecture.n_params)
         mu = np.sort(np.linalg.eigvalsh(gauss_newton(architecture, th, X)))[::-1]
-        rk = rank_at(architecture, th)
+        rk = point_rank(architecture, th).rank
         s = float(mu[rk - 1] / mu[0]) if rk else 0.0
         if s > score:
             best, score = th, s

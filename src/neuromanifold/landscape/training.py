@@ -39,7 +39,7 @@ from ..geometry.strata import default_stratum
 from ..limits import MAX_SEED, check_count
 from ..parametrization import require_torch
 from ..randomness import stream
-from .end_points import analyse_end_point, rank_at, unit_labels, unit_norms
+from .end_points import analyse_end_point, point_rank, unit_labels, unit_norms
 from .objective import mse
 
 __all__ = ["TrainSpec", "RunResult", "train_block", "train_run", "default_specs", "study_architectures"]
@@ -133,7 +133,8 @@ class RunResult:
     ``category``: one of :data:`~neuromanifold.landscape.end_points.CATEGORIES`; ``on_subnetwork``: it ends on a
     critical point of the full loss on a subnetwork stratum (``stratum``), then ``end_type`` is its
     :class:`~neuromanifold.landscape.classify.CriticalPointType` (as a dict) and ``rank``/``generic_rank`` the
-    mod-p rank of dφ there (``confirmed`` = rank < generic rank: also a critical point of φ; probabilistic);
+    rank of dφ there (:func:`~neuromanifold.geometry.criticality.rank_at_point`; ``confirmed``: rank < generic rank
+    *certified* — a critical point of φ, proven over ℚ);
     ``end_loss`` the loss at the polished end point, ``distance`` its distance from where training stopped.
 
     docs/math.md §6: training ends on MLP subnetworks with positive probability (critical exposure), on CNN
@@ -264,8 +265,8 @@ def train_block(spec: TrainSpec, seeds) -> list[RunResult]:
         rank = confirmed = None
         if end["category"].startswith("subnetwork"):
             generic = generic_rank(arch).dimension if generic is None else generic
-            rank = rank_at(arch, end["theta"], seed)
-            confirmed = bool(rank < generic)
+            at = point_rank(arch, end["theta"], seed)
+            rank, confirmed = at.rank, bool(at.critical and at.certified)
         out.append(RunResult(spec.key(seed), spec.to_dict(), seed, steps, loss_k, norm_k, labels,
                              float(final_loss[k]) if fin else float("inf"), float(gnorm[k]) if fin else float("inf"),
                              final[k].tolist() if fin else [], end["category"], end["stratum"], end["near"],
