@@ -325,7 +325,6 @@ def cnn_dimension(architecture, seed: int = 0, trials: int = 2, prime: int | Pri
     Checks dim V = |k| − L + 1 (monomial σ) or |k| (generic σ) of docs/math.md §6 (Shahverdi–Marchetti–Kohn, AISTATS
     2025; Razor's Edge) against the certified engine.
     """
-    prime = check_prime(prime)
     arch = check_cnn(architecture)
     value, source = dimension_formula(arch)
     return CNNDimension(dimension(arch, seed=seed, trials=trials, prime=prime), value, source)

@@ -18,6 +18,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from ..limits import check_prime
 from ..randomness import stream as _stream
 
 __all__ = ["NumberSystem", "PrimeField", "BlasPrimeField", "Float64", "DEFAULT_PRIME", "BLAS_PRIMES", "random_prime", "point_primes"]
@@ -121,14 +122,9 @@ class PrimeField(NumberSystem):
     dtype = np.int64
 
     def __init__(self, p: int = DEFAULT_PRIME):
-        if isinstance(p, bool) or not isinstance(p, int):
-            raise TypeError(f"Argument 'p' must be an int prime, not {type(p).__name__}.")
-        if not (2 < p < 2**31):
-            raise ValueError(f"Argument 'p' must be a prime with 2 < p < 2^31, got {p}.")
-        from flint import fmpz
-
-        if not fmpz(p).is_prime():
-            raise ValueError(f"Argument 'p' must be prime, got {p} = {fmpz(p).factor()}.")
+        p = check_prime(p, "p")  # the one validation of a prime argument (2 < p < 2^31, prime)
+        if p is None:
+            raise TypeError("Argument 'p' must be an int prime, not None.")
         self.p = p
         self.name = f"F_{p}"
 
