@@ -59,7 +59,8 @@ def coefficients(params) -> np.ndarray:
     checked to reproduce every value).  Float W: float64 least squares.
     """
     from ..architectures import Parameters
-    from .point_kernel import ExactObjects, unisolvent_inputs
+    from ..parametrization import Rationals
+    from .point_kernel import unisolvent_inputs
 
     if not isinstance(params, Parameters):
         raise TypeError(f"Argument 'params' must be a Parameters, not {type(params).__name__}.")
@@ -79,7 +80,7 @@ def coefficients(params) -> np.ndarray:
         return np.linalg.lstsq(V, values, rcond=None)[0].T.ravel()
     import flint
 
-    values = evaluate(arch, params, X.astype(object), ExactObjects())  # m × d_L, ints or Fractions
+    values = evaluate(arch, params, X.astype(object), Rationals())  # m × d_L, ints or Fractions
     V = flint.fmpz_mat(powers)
     F = flint.fmpq_mat([[flint.fmpq(int(Fraction(v).numerator), int(Fraction(v).denominator)) for v in row]
                         for row in values])

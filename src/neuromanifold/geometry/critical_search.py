@@ -3,12 +3,10 @@ minimise σ_g/σ_1 away from subnetworks and input bottlenecks, gauge, snap to r
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 import numpy as np
 
 from ..architectures import MLP, Parameters
-from ..parametrization import Float64, jacobian
+from ..parametrization import Float64, jacobian, to_rationals
 from ..randomness import stream
 from .critical_points import SCAN_EXACT_LIMIT, PointCheck, check_point, explain
 from .criticality import generic_rank
@@ -148,10 +146,6 @@ def _to_params(arch, values) -> Parameters:
     return Parameters(arch, Ws)
 
 
-def _rational(v: float, bound: int) -> Fraction:
-    return Fraction(float(v)).limit_denominator(bound)
-
-
 def _snap(arch, theta, X, C, g, avoid_bottleneck, max_reopt, tol=1e-9):
     """Snap a numerically critical θ (in gauge) to rational candidates.
 
@@ -164,16 +158,17 @@ def _snap(arch, theta, X, C, g, avoid_bottleneck, max_reopt, tol=1e-9):
     Every candidate is a list of Fractions; the caller confirms it exactly."""
     from scipy.optimize import minimize
 
-    cands = [[_rational(v, b) for v in theta] for b in (1, 2, 4, 12, 60)]
+    cands = [list(to_rationals(theta, b)) for b in (1, 2, 4, 12, 60)]
     theta = theta.copy()
     fixed = np.zeros(theta.size, dtype=bool)
-    gaps = np.array([abs(v - float(_rational(v, 12))) for v in theta])
+    twelfths = to_rationals(theta, 12)
+    gaps = np.abs(theta - twelfths.astype(float))
     reopt = 0
     for j in np.argsort(gaps, kind="stable"):
         if reopt >= max_reopt:
             break
         trial = theta.copy()
-        trial[j] = float(_rational(theta[j], 12))
+        trial[j] = float(to_rationals(theta[j], 12)[()])
         fixed[j] = True
         free = np.flatnonzero(~fixed)
         if gaps[j] > 1e-12 and free.size:
@@ -192,7 +187,7 @@ def _snap(arch, theta, X, C, g, avoid_bottleneck, max_reopt, tol=1e-9):
         else:
             fixed[j] = False
     for b in (12, 100, 10**3, 10**4, 10**6):
-        cands.append([_rational(v, 12) if fixed[k] else _rational(v, b) for k, v in enumerate(theta)])
+        cands.append(list(np.where(fixed, to_rationals(theta, 12), to_rationals(theta, b))))
     return cands
 
 

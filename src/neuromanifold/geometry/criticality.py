@@ -52,11 +52,11 @@ import numpy as np
 
 from ..architectures import Parameters
 from ..limits import check_count, check_prime, check_seed, check_tolerance
-from ..parametrization import Float64, PrimeField, jacobian, point_primes
+from ..parametrization import Float64, PrimeField, Rationals, integer_rows, jacobian, point_primes
 from ..randomness import stream
 from ..results import Result
 from .bounds import upper_bound
-from .point_kernel import VERIFY_LIMIT, ExactObjects, exact_kernel, integer_rows, unisolvent_inputs
+from .point_kernel import VERIFY_LIMIT, exact_kernel, unisolvent_inputs
 from .rank import nullspace_mod_p, rank_mod_p
 
 __all__ = ["PointRank", "rank_at_point", "is_critical", "symmetry_directions", "generic_rank"]
@@ -204,12 +204,9 @@ def _check(params):
 
 
 def _exact_matrix(params):
-    """The Jacobian at the grid over ℚ with each row scaled to integers, as a FLINT fmpz_mat."""
-    import flint
-
+    """The Jacobian over ℚ at :func:`~neuromanifold.geometry.point_kernel.unisolvent_inputs`."""
     arch = params.architecture
-    J = jacobian(arch, params, unisolvent_inputs(arch).astype(object), ExactObjects())
-    return flint.fmpz_mat(integer_rows(J))
+    return jacobian(arch, params, unisolvent_inputs(arch).astype(object), Rationals())
 
 
 def _complement(kernel_cols: list, sym: np.ndarray, rank_fn) -> list:
@@ -318,14 +315,13 @@ def rank_at_point(params, prime: int | PrimeField | None = None, seed: int = 0, 
             return _result(arch, best, g, True, "exact-kernel", True, 0.0, None, extra, start, used)
     if rows * arch.n_params <= exact_limit:
         M = _exact_matrix(params)
-        rank = M.rank()
+        q = Rationals()
+        rank = q.rank(M)
         if not kernel:
             critical = rank < g
             return _result(arch, rank, g, critical, "exact", critical or gen.certified,
                            0.0 if critical else gen.error_bound, None, empty, start)
-        basis, nullity = M.nullspace()
-        K = np.array([[int(basis[i, j]) for j in range(nullity)] for i in range(arch.n_params)],
-                     dtype=object).reshape(arch.n_params, nullity)
+        K = q.nullspace(M)[1]
         # rank < g ≤ dim V proves criticality; rank = g is non-critical only if g is certified
         critical = rank < g
         certified = critical or gen.certified
@@ -335,16 +331,14 @@ def rank_at_point(params, prime: int | PrimeField | None = None, seed: int = 0, 
     if U * arch.n_params <= PROJECTED_LIMIT:
         # projected evaluations over ℚ at random integers of [0, S): Schwartz–Zippel over ℚ bounds the miss
         # probability by the random choices alone, with no assumption on any prime (docs/criticality.md)
-        import flint
-
         ranks = []
         for t in range(trials):
             rng = stream(seed, "criticality.exact_ranks", t)
             X = rng.integers(0, PROJECTED_RANGE, (U, arch.input_dim)).astype(object)
             C = rng.integers(0, PROJECTED_RANGE, (U, arch.output_dim)).astype(object)
-            ns = ExactObjects()
+            ns = Rationals()
             J = jacobian(arch, ns.asarray(params.flatten()), X, ns, projections=C)
-            ranks.append(flint.fmpz_mat(integer_rows(J)).rank())
+            ranks.append(ns.rank(J))
             if max(ranks) >= g:
                 break
         rho = max(ranks)
@@ -363,18 +357,13 @@ def rank_at_point(params, prime: int | PrimeField | None = None, seed: int = 0, 
                               "coefficient of the decisive minor (not proven), so no bound is claimed"))
 
 
-def _rank_q(A) -> int:
-    import flint
-
-    return flint.fmpz_mat([[int(x) for x in row] for row in A]).rank()
-
-
 def _exact_extra(K: np.ndarray, sym: np.ndarray):
     """(extra kernel, rank of the rescalings) from an exact integer kernel basis K (columns)."""
     sym_z = _integer_columns(sym)
-    extra = _complement([K[:, j] for j in range(K.shape[1])], sym_z, _rank_q)
+    rank_q = Rationals().rank
+    extra = _complement([K[:, j] for j in range(K.shape[1])], sym_z, rank_q)
     ker = np.stack(extra, axis=1) if extra else np.zeros((K.shape[0], 0), dtype=object)
-    return ker, _rank_q(sym_z) if sym.size else 0
+    return ker, rank_q(sym_z) if sym.size else 0
 
 
 def _integer_columns(sym: np.ndarray) -> np.ndarray:

@@ -235,16 +235,6 @@ class JacobianCertificate:
                 "max_degree": self.max_degree, "evidence": self.evidence}
 
 
-def _rank_qq(rows) -> int:
-    from sympy.polys.domains import QQ
-    from sympy.polys.matrices import DomainMatrix
-
-    if not rows:
-        return 0
-    M = DomainMatrix([[QQ(int(v.numerator), int(v.denominator)) for v in r] for r in rows], (len(rows), len(rows[0])), QQ)
-    return int(M.rank())
-
-
 def jacobian_certificate(architecture, params, equations: ProvenEquations | None = None, max_degree: int = 3,
                          seed: int = 0, prime: int = DEFAULT_PRIME, dimension_result=None) -> JacobianCertificate:
     """Decide smoothness / singularity of q = φ(``params``) by the Jacobian criterion (module docstring).
@@ -264,7 +254,7 @@ def jacobian_certificate(architecture, params, equations: ProvenEquations | None
     q = exact_point(architecture, params)
     A, delta, syms = equations.ambient_dimension, equations.dimension_lower_bound, equations.symbols
     rows = [gradient_polynomial(g, syms, q) for g in equations.equations]
-    rho = _rank_qq(rows)
+    rho = Rationals().rank(rows) if rows else 0
     base = dict(ambient_dimension=A, dimension_lower_bound=delta, equations=len(equations.equations),
                 max_degree=equations.max_degree)
     if A - rho < delta:  # impossible if the g_i vanish on V and δ ≤ dim V: a bug, never a verdict

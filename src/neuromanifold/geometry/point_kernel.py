@@ -12,13 +12,12 @@ Used by :func:`~neuromanifold.geometry.criticality.rank_at_point` (certified cri
 from __future__ import annotations
 
 from fractions import Fraction
-from math import lcm
 
 import numpy as np
 
-from ..parametrization.rationals import Rationals
+from ..parametrization.rationals import Rationals, integer_rows
 
-__all__ = ["unisolvent_inputs", "exact_kernel", "ExactObjects", "integer_rows", "VERIFY_LIMIT"]
+__all__ = ["unisolvent_inputs", "exact_kernel", "VERIFY_LIMIT"]
 
 #: Largest (unisolvent inputs × kernel vectors × N) checked exactly by :func:`exact_kernel`.
 VERIFY_LIMIT = 20_000_000
@@ -54,32 +53,6 @@ def _simplex(d0, D, homogeneous):
         for a in range(left + 1):
             yield from rec(prefix + (a,), left - a, parts - 1)
     yield from rec((), D, d0)
-
-
-class ExactObjects(Rationals):
-    """ℚ on object arrays, holding integers as Python ints (much faster than Fraction) and only
-    non-integers as Fractions; arithmetic is exact either way."""
-
-    def asarray(self, values):
-        arr = super().asarray(values)
-        flat = [int(v) if v.denominator == 1 else v for v in arr.ravel()]
-        out = np.empty(len(flat), dtype=object)
-        out[:] = flat
-        return out.reshape(arr.shape)
-
-    def zeros(self, shape):
-        out = np.empty(shape, dtype=object)
-        out[...] = 0
-        return out
-
-
-def integer_rows(J) -> list[list[int]]:
-    """Each row of a rational matrix scaled by the lcm of its denominators (same rank, same kernel)."""
-    rows = []
-    for row in J:
-        den = lcm(*[Fraction(v).denominator for v in row]) if len(row) else 1
-        rows.append([int(Fraction(v) * den) for v in row])
-    return rows
 
 
 def exact_kernel(params, jacobians, more=(), limit: int = VERIFY_LIMIT) -> tuple[np.ndarray | None, list[int]]:
@@ -125,7 +98,7 @@ def exact_kernel(params, jacobians, more=(), limit: int = VERIFY_LIMIT) -> tuple
         candidate = _reconstruct(residues, modulus, pivots, arch.n_params)
         if candidate is None:
             continue
-        ns = ExactObjects()
+        ns = Rationals()
         theta = ns.asarray(params.flatten())
         X = grid.astype(object)
         if all(_is_zero(directional_derivative(arch, theta, candidate[:, j], X, ns))

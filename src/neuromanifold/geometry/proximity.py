@@ -31,7 +31,6 @@ from the user's W.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -39,6 +38,7 @@ import numpy as np
 
 from ..architectures import MLP, Parameters
 from ..architectures.cnn import CNN
+from ..parametrization import to_rationals
 from ..results import Result
 
 __all__ = ["DEFAULT_TOL", "DEFAULT_MAX_DENOMINATOR", "Event", "Snapped", "distance_to_subnetwork", "snap",
@@ -291,19 +291,6 @@ def snap(params, tol: float = DEFAULT_TOL) -> Snapped:
 
 
 # --------------------------------------------------------------------------- exact point
-def _rational(x: float, max_denominator: int) -> Fraction:
-    """x = ±m·2^e with m ∈ [1/2, 1): the best approximation of m with denominator ≤ ``max_denominator``, times
-    2^e exactly.  Relative, so no non-zero entry becomes 0 (which would create a subnetwork the data never had),
-    and sign-symmetric."""
-    if x == 0:
-        return Fraction(0)
-    if max_denominator is None:
-        return Fraction(float(x))  # the float's own dyadic value, exactly
-    m, e = math.frexp(abs(float(x)))
-    q = Fraction(m).limit_denominator(max_denominator) * (Fraction(2) ** e)
-    return -q if x < 0 else q
-
-
 def rationalize(params, max_denominator: int = DEFAULT_MAX_DENOMINATOR) -> Parameters:
     """Every float entry x = ±m·2^e (m ∈ [1/2, 1)) replaced by ±(n/d)·2^e, n/d the best approximation of m with
     d ≤ ``max_denominator``: exact zeros stay zero, non-zero entries stay non-zero, x and −x stay opposite;
@@ -318,10 +305,7 @@ def rationalize(params, max_denominator: int = DEFAULT_MAX_DENOMINATOR) -> Param
         return params
 
     def conv(a):
-        flat = [_rational(v, max_denominator) for v in np.asarray(a, dtype=float).ravel()]
-        out = np.empty(len(flat), dtype=object)
-        out[:] = flat
-        return out.reshape(np.shape(a))
+        return to_rationals(np.asarray(a, dtype=float), max_denominator, relative=True)
 
     return Parameters(params.architecture, [conv(w) for w in params.weights],
                       [conv(b) for b in params.biases] if params.biases is not None else None)
@@ -340,7 +324,7 @@ def _enforce(exact: Parameters, snapped: Parameters, e: Event, max_denominator: 
     if not arch.activations[ell].is_monomial:
         c = Fraction(int(e.factor))
     elif a @ a > 0:
-        c = _rational(float(a @ b / (a @ a)), max_denominator)
+        c = to_rationals(float(a @ b / (a @ a)), max_denominator, relative=True)[()]
     else:
         return exact
     weights = [np.array(w, dtype=object) for w in exact.weights]

@@ -39,7 +39,7 @@ import numpy as np
 
 from ..architectures.cnn import is_cnn
 from ..parametrization import Float64, evaluate, jacobian
-from ..parametrization.rationals import Rationals
+from ..parametrization.rationals import Rationals, to_rationals
 from ..randomness import stream
 from ..results import Result
 
@@ -151,14 +151,6 @@ def _local_search(arch, X, Y, theta, loss, rng, starts: int, radius: float) -> t
     return lowest < loss - delta, lowest
 
 
-def _rational(values, limit: int | None = None) -> np.ndarray:
-    """Float entries as exact rationals: the dyadic value itself, or the nearest with denominator ≤ ``limit``."""
-    from fractions import Fraction
-
-    convert = (lambda v: Fraction(float(v))) if limit is None else (lambda v: Fraction(float(v)).limit_denominator(limit))
-    return np.vectorize(convert, otypes=[object])(np.asarray(values))
-
-
 def _exact(arch, X, Y, theta, units, rng):
     """Rules 2 and 3 over ℚ at the given point and data, taken exactly (floats are dyadic rationals): a
     :class:`CriticalPointType` with ``certified=True`` if ∇L = 0 exactly there and the Hessian has a negative
@@ -169,7 +161,7 @@ def _exact(arch, X, Y, theta, units, rng):
     from .losses import data_loss
 
     q = Rationals()
-    Xq, Yq, tq = _rational(X), _rational(Y), _rational(theta)
+    Xq, Yq, tq = to_rationals(X), to_rationals(Y), to_rationals(theta)
     loss = data_loss(arch, Xq, Yq)  # the mean square loss, as in training
     if any(v != 0 for v in loss.gradient(tq, q)):
         return None
@@ -214,7 +206,7 @@ def classify_critical_point(arch, X, Y, theta, units=(), seed: int = 0, floor: f
         return result
     from .losses import data_loss
 
-    inert = data_loss(arch, _rational(X, 2**20), _rational(Y, 2**20)).inertia(_rational(theta, 2**20), Rationals())
+    inert = data_loss(arch, to_rationals(X, 2**20), to_rationals(Y, 2**20)).inertia(to_rationals(theta, 2**20), Rationals())
     agree = (inert.negative > 0) == (result.order == 2) if result.kind == "saddle" else inert.negative == 0
     note = (f"; exact Hessian at the rationalised point: inertia (+{inert.positive}, −{inert.negative}, "
             f"0×{inert.zero}){'' if agree else ' — DISAGREES with the float eigenvalues'}")
@@ -233,8 +225,8 @@ def _classify(arch, X, Y, theta, units, seed, floor, rho_tol, cut, starts, radiu
         raise ValueError(f"Argument 'theta' is not a critical point of the loss: |∇L|_∞ = {np.max(np.abs(grad)):.1e} > "
                          f"{grad_tol:g}.")
     if loss <= floor * scale:  # certified only if f_θ(X) = Y exactly over ℚ (a float 0.0 can be an underflow)
-        exact_zero = loss == 0.0 and bool(np.all(evaluate(arch, _rational(theta), _rational(X), Rationals())
-                                                 == _rational(Y)))
+        exact_zero = loss == 0.0 and bool(np.all(evaluate(arch, to_rationals(theta), to_rationals(X), Rationals())
+                                                 == to_rationals(Y)))
         return CriticalPointType("minimum", 0, 1, loss, 0.0, 0.0, 0,
                                  f"global: L = {loss:.1e} ≤ {floor:g}·mean|y|² and L ≥ 0"
                                  + (" (f_θ(X) = Y exactly over ℚ: certified)" if exact_zero else ""), exact_zero)

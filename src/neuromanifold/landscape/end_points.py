@@ -9,13 +9,12 @@ The tolerance notion is that of :mod:`neuromanifold.geometry.proximity`.
 from __future__ import annotations
 
 import math
-from fractions import Fraction
 
 import numpy as np
 
 from ..architectures import Parameters
 from ..architectures.cnn import is_cnn
-from ..parametrization import Float64, evaluate, layer_matrices
+from ..parametrization import Float64, evaluate, layer_matrices, to_rationals
 
 __all__ = ["unit_norms", "unit_labels", "snap_candidates", "refine_on_stratum", "analyse_end_point", "point_rank",
            "CATEGORIES"]
@@ -216,5 +215,5 @@ def point_rank(arch, theta, seed: int = 0):
     certified when its ``certified`` says so — exact kernels over ℚ, not only a mod-p lower bound."""
     from ..geometry.criticality import rank_at_point
 
-    q = Parameters.unflatten(arch, np.array([Fraction(float(v)).limit_denominator(2**20) for v in theta], dtype=object))
+    q = Parameters.unflatten(arch, to_rationals(np.asarray(theta, dtype=float), 2**20))
     return rank_at_point(q, seed=seed, kernel=False)

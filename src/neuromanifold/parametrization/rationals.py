@@ -1,20 +1,23 @@
-"""The field ℚ as a number system: numpy ``object`` arrays of :class:`fractions.Fraction`.
+"""The field ℚ as a number system: numpy ``object`` arrays of Python ints and :class:`fractions.Fraction`.
 
 Exact and slow — meant for small certificates (a gradient that is exactly zero, the inertia of an
-exact Hessian), where a zero mod p would only be a necessary condition.  The network algebra of
-:mod:`neuromanifold.parametrization.network` runs on it unchanged (numpy dispatches +, ·, @ on
-object arrays to :class:`~fractions.Fraction`).
+exact Hessian, an exact Jacobian at unisolvent inputs), where a zero mod p would only be a necessary
+condition.  The network algebra of :mod:`neuromanifold.parametrization.network` runs on it unchanged
+(numpy dispatches +, ·, @ on object arrays to int and :class:`~fractions.Fraction`).  This module is the
+one exact ℚ route: floats become rationals only through :func:`to_rationals`, and ranks and kernels over ℚ
+are :meth:`Rationals.rank` / :meth:`Rationals.nullspace` (FLINT's ``fmpz_mat`` / ``fmpq_mat``).
 """
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 
 import numpy as np
 
 from .numbers import NumberSystem
 
-__all__ = ["Rationals", "rational_reconstruction"]
+__all__ = ["Rationals", "rational_reconstruction", "to_rationals", "integer_rows"]
 
 
 def rational_reconstruction(residue: int, modulus: int) -> Fraction | None:
@@ -41,9 +44,56 @@ def rational_reconstruction(residue: int, modulus: int) -> Fraction | None:
     return Fraction(r1, t1)
 
 
+def to_rationals(values, max_denominator: int | None = None, relative: bool = False) -> np.ndarray:
+    """Float entries as exact rationals (an object array of the same shape).
+
+    * ``max_denominator=None``: each float's own dyadic value, exactly (a float *is* a rational).
+    * ``relative=False``: the best approximation with denominator ≤ ``max_denominator``
+      (:meth:`fractions.Fraction.limit_denominator`).
+    * ``relative=True``: x = ±m·2^e with m ∈ [1/2, 1) becomes ±(n/d)·2^e, n/d the best approximation of m
+      with d ≤ ``max_denominator``.  Relative, so no non-zero entry becomes 0 (which would create a
+      subnetwork the data never had), and sign-symmetric.
+    """
+    if max_denominator is not None and (isinstance(max_denominator, bool) or not isinstance(max_denominator, int)
+                                        or max_denominator < 1):
+        raise ValueError(f"Argument 'max_denominator' must be a positive int or None, got {max_denominator!r}.")
+
+    def convert(v):
+        if isinstance(v, Fraction):
+            return v
+        if isinstance(v, (int, np.integer)):
+            return Fraction(int(v))
+        x = float(v)
+        if max_denominator is None:
+            return Fraction(x)
+        if not relative:
+            return Fraction(x).limit_denominator(max_denominator)
+        if x == 0:
+            return Fraction(0)
+        m, e = math.frexp(abs(x))
+        q = Fraction(m).limit_denominator(max_denominator) * (Fraction(2) ** e)
+        return -q if x < 0 else q
+
+    arr = np.asarray(values, dtype=object)
+    flat = [convert(v) for v in arr.ravel()]
+    out = np.empty(len(flat), dtype=object)
+    out[:] = flat
+    return out.reshape(arr.shape)
+
+
+def integer_rows(matrix) -> list[list[int]]:
+    """Each row of a rational matrix scaled by the lcm of its denominators (same rank, same kernel)."""
+    rows = []
+    for row in matrix:
+        den = math.lcm(*[Fraction(v).denominator for v in row]) if len(row) else 1
+        rows.append([int(Fraction(v) * den) for v in row])
+    return rows
+
+
 class Rationals(NumberSystem):
-    """ℚ, elements as :class:`~fractions.Fraction` in numpy object arrays.  Floats are refused
-    (the exact backend never rounds); rationalise them first.
+    """ℚ in numpy object arrays: integers held as Python ints (much faster than Fraction), the others as
+    :class:`~fractions.Fraction`; arithmetic is exact either way.  Floats are refused (the exact backend
+    never rounds); convert them with :func:`to_rationals` first.
 
     Exact ranks over ℚ at rational points: rank dφ(W) at a given W (criticality, docs/math.md §5) and exact loss
     gradients (critical exposure, docs/math.md §6).
@@ -64,20 +114,60 @@ class Rationals(NumberSystem):
     def asarray(self, values) -> np.ndarray:
         arr = values if isinstance(values, np.ndarray) else np.asarray(values, dtype=object)
         if arr.dtype.kind == "f":
-            raise TypeError("Rationals cannot represent floats; rationalise them first (Fraction(x).limit_denominator()).")
+            raise TypeError("Rationals cannot represent floats; convert them first (to_rationals).")
         flat = []
         for v in arr.ravel():
             if isinstance(v, (float, np.floating)):
-                raise TypeError("Rationals cannot represent floats; rationalise them first.")
-            flat.append(Fraction(int(v)) if isinstance(v, (int, np.integer)) else Fraction(v))
+                raise TypeError("Rationals cannot represent floats; convert them first (to_rationals).")
+            q = Fraction(int(v)) if isinstance(v, (int, np.integer)) else Fraction(v)
+            flat.append(int(q) if q.denominator == 1 else q)
         out = np.empty(len(flat), dtype=object)
         out[:] = flat
         return out.reshape(arr.shape)
 
     def zeros(self, shape) -> np.ndarray:
         out = np.empty(shape, dtype=object)
-        out[...] = Fraction(0)
+        out[...] = 0
         return out
+
+    def rank(self, matrix) -> int:
+        """rank over ℚ of a rational matrix (FLINT's ``fmpz_mat`` on the rows scaled to integers)."""
+        import flint
+
+        rows = integer_rows(np.asarray(matrix, dtype=object))
+        if not rows or not rows[0]:
+            return 0
+        return int(flint.fmpz_mat(rows).rank())
+
+    def nullspace(self, matrix) -> tuple[tuple[int, ...], np.ndarray]:
+        """(pivot columns, K): the canonical kernel basis over ℚ (column j: 1 at the j-th non-pivot column f,
+        −R[i, f] at pivot i, R the reduced echelon form), each column scaled to coprime integers; an object
+        array of Python ints.  The same normalisation as :meth:`PrimeField.nullspace
+        <neuromanifold.PrimeField.nullspace>`, up to the column scaling."""
+        import flint
+
+        A = np.asarray(matrix, dtype=object)
+        n = A.shape[1] if A.ndim == 2 else 0
+        rows = integer_rows(A)
+        if not rows or n == 0:
+            K = np.zeros((n, n), dtype=object)
+            for j in range(n):
+                K[j, j] = 1
+            return (), K
+        R, rank = flint.fmpq_mat(flint.fmpz_mat(rows)).rref()
+        pivots = []
+        for i in range(rank):
+            pivots.append(next(j for j in range(n) if R[i, j] != 0))
+        free = [j for j in range(n) if j not in set(pivots)]
+        K = np.zeros((n, len(free)), dtype=object)
+        for j, f in enumerate(free):
+            col = [Fraction(0)] * n
+            col[f] = Fraction(1)
+            for i, piv in enumerate(pivots):
+                e = R[i, f]
+                col[piv] = -Fraction(int(e.p), int(e.q))
+            K[:, j] = integer_rows([col])[0]
+        return tuple(pivots), K
 
     def random(self, rng: np.random.Generator, shape, height: int = 9) -> np.ndarray:
         """Random small integers in [−height, height] (as Fractions)."""
