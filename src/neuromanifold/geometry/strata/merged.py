@@ -42,6 +42,7 @@ class MergedStratum:
         return self.architecture.with_widths(widths)
 
     def _reduced_neuron(self, k: int) -> int:
+        """Neuron k ≠ j of hidden layer ``layer`` in the reduced MLP."""
         return k if k < self.j else k - 1
 
     def lift(self, theta_reduced) -> np.ndarray:
@@ -52,35 +53,26 @@ class MergedStratum:
         if theta_reduced.shape != (red.n_params,):
             raise ValueError(f"Argument 'theta_reduced' must have length {red.n_params} (parameters of "
                              f"{red.describe()}), not shape {theta_reduced.shape}.")
-        out = np.zeros(arch.n_params, dtype=theta_reduced.dtype)
-        if theta_reduced.dtype == object:
-            out[:] = 0
-        a = self.split
-        offs, roffs = arch.offsets, red.offsets
-        for ell, (layer, rlayer) in enumerate(zip(arch.layers, red.layers)):
-            for o in range(layer.index.shape[0]):
-                for c in range(layer.index.shape[1]):
-                    p = layer.index[o, c]
-                    if p < 0:
-                        continue
-                    ro, rc, factor = o, c, None
-                    if ell == self.layer - 1:  # incoming rows of hidden layer `layer`
-                        ro = self._reduced_neuron(self.i if o == self.j else o)
-                    if ell == self.layer and c < layer.in_dim:  # outgoing columns
-                        rc = self._reduced_neuron(self.i if c == self.j else c)
-                        factor = a if c == self.i else (1 - a) if c == self.j else None
-                    elif ell == self.layer:  # bias column of the outgoing layer shifts by one
-                        rc = c - 1
-                    value = theta_reduced[roffs[ell] + int(rlayer.index[ro, rc])]
-                    out[offs[ell] + int(p)] = value if factor is None else factor * value
-        return out
+        red_params = Parameters.unflatten(red, theta_reduced)
+        k, i, j, a = self.layer, self.i, self.j, self.split
+        ri = self._reduced_neuron(i)
+        weights = [np.array(w, dtype=theta_reduced.dtype) for w in red_params.weights]
+        biases = None if red_params.biases is None else [np.array(b, dtype=theta_reduced.dtype)
+                                                         for b in red_params.biases]
+        weights[k - 1] = np.insert(weights[k - 1], j, weights[k - 1][ri], axis=0)  # neuron j: a copy of i's row
+        if biases is not None:
+            biases[k - 1] = np.insert(biases[k - 1], j, biases[k - 1][ri])
+        c = weights[k][:, ri].copy()  # the merged neuron's outgoing column, split α : (1 − α)
+        weights[k] = np.insert(weights[k], j, [(1 - a) * v for v in c], axis=1)
+        weights[k][:, i] = [a * v for v in c]
+        return Parameters(arch, weights, biases).flatten()
 
     def contains(self, theta, tol: float = 0.0) -> bool:
         """Rows (and biases) of neurons i and j agree up to ``tol``."""
         theta = theta.flatten() if isinstance(theta, Parameters) else np.asarray(theta)
-        layer, off = self.architecture.layers[self.layer - 1], self.architecture.offsets[self.layer - 1]
-        ri = [theta[off + int(p)] for p in layer.index[self.i] if p >= 0]
-        rj = [theta[off + int(p)] for p in layer.index[self.j] if p >= 0]
+        coords = self.architecture.neuron_coordinates
+        ri = [theta[p] for p in coords(self.layer, self.i, "in")]
+        rj = [theta[p] for p in coords(self.layer, self.j, "in")]
         return all(abs(x - y) <= tol for x, y in zip(ri, rj))
 
     def to_dict(self) -> dict:
