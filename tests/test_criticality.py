@@ -15,7 +15,8 @@ import sympy
 from cli_helpers import run_cli
 
 from neuromanifold import MLP, Parameters
-from neuromanifold.geometry.critical_scan import degree_sweep, known_degree_bounds, scan
+from neuromanifold.geometry.bounds import known_degree_bounds
+from neuromanifold.geometry.critical_scan import degree_sweep, scan
 from neuromanifold.geometry.criticality import rank_at_point, symmetry_directions
 
 
@@ -162,7 +163,8 @@ def test_degree_sweep_threshold_for_two_neurons():
     assert sweep.threshold == 3
     # docs/math.md §5 with k = d_1 = 4 hidden neurons: Newman–Slater r > k(k − 2) = 8 → 9; Crăciun
     # r > max{k·C(k − 1, 2), 2} = 4·3 = 12 → 13; Usevich et al. r ≥ 2 d_1 − 1 = 7
-    assert known_degree_bounds(MLP((3, 4, 1), 2)) == {"newman_slater": 9, "craciun": 13, "usevich": 7}
+    b = known_degree_bounds(MLP((3, 4, 1), 2))
+    assert (b.largest_width, b.newman_slater, b.craciun, b.usevich) == (4, 9, 13, 7) and b.certified
 
 
 def test_cli_weights_json_and_bad_weights(tmp_path):

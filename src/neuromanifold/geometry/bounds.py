@@ -49,6 +49,7 @@ from math import comb
 
 from ..architectures.mlp import MLP, output_degree_set
 from ..limits import check_architecture
+from ..results import Result
 
 __all__ = [
     "UpperBound",
@@ -57,6 +58,8 @@ __all__ = [
     "upper_bound",
     "degree_bound",
     "alexander_hirschowitz",
+    "KnownDegreeBounds",
+    "known_degree_bounds",
 ]
 
 #: (d_0, r, d_1) with one-output shallow monomial networks defective by exactly one (AH 1995).
@@ -223,3 +226,35 @@ def input_bottleneck_rank_bound(architecture, k: int) -> int:
     small = architecture.with_widths((k,) + tuple(d[1:]))
     D = architecture.total_degree
     return upper_bound(small).value + (d[0] - k) * min(d[1], d[-1] * comb(D + k - 2, k - 1))
+
+
+@dataclass(frozen=True)
+class KnownDegreeBounds(Result):
+    """Degrees r from which the literature proves, for σ = z^r, that dφ is rank-deficient exactly at
+    subnetworks (docs/math.md §3, §5); k = ``largest_width``, the largest hidden width (reading: the k
+    pre-activations of one layer whose r-th powers must be independent).  Each field is the smallest r the
+    theorem covers: Newman–Slater r > k(k − 2), Crăciun r > max{k·C(k − 1, 2), 2}, Usevich et al.
+    r ≥ 2 d_ℓ − 1 for every hidden width d_ℓ.  Proven statements, so ``certified`` is always True."""
+
+    largest_width: int
+    newman_slater: int
+    craciun: int
+    usevich: int
+    certified: bool = True
+
+    def to_dict(self) -> dict:
+        return {"largest_width": self.largest_width, "newman_slater": self.newman_slater, "craciun": self.craciun,
+                "usevich": self.usevich, "certified": self.certified}
+
+    def summary(self) -> str:
+        return (f"known sufficient degrees (k = largest hidden width = {self.largest_width}): Newman–Slater "
+                f"r ≥ {self.newman_slater}, Crăciun r ≥ {self.craciun}, Usevich et al. r ≥ {self.usevich}")
+
+
+def known_degree_bounds(architecture) -> KnownDegreeBounds:
+    """The sufficient degrees of :class:`KnownDegreeBounds` for ``architecture``'s hidden widths."""
+    architecture = check_architecture(architecture)
+    hidden = architecture.widths[1:-1]
+    k = max(hidden) if hidden else 1
+    return KnownDegreeBounds(k, k * (k - 2) + 1, max(k * comb(k - 1, 2), 2) + 1,
+                             max(2 * d - 1 for d in hidden) if hidden else 1)

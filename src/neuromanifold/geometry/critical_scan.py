@@ -39,13 +39,12 @@ from __future__ import annotations
 import sys
 import time
 from dataclasses import dataclass
-from math import comb
 
 from ..architectures import MLP, Monomial, Parameters
 from ..limits import check_count, check_seed
 from ..randomness import stream
 from ..results import Result
-from .bounds import input_bottleneck_rank_bound
+from .bounds import KnownDegreeBounds, input_bottleneck_rank_bound, known_degree_bounds
 from .critical_constructions import constructions
 from .critical_points import (
     SCAN_EXACT_LIMIT,
@@ -60,7 +59,7 @@ from .critical_search import numerical_search
 from .criticality import generic_rank
 from .strata.mlp import subnetwork_strata
 
-__all__ = ["PointCheck", "ScanResult", "scan", "DegreeSweep", "degree_sweep", "known_degree_bounds", "numerical_search",
+__all__ = ["PointCheck", "ScanResult", "scan", "DegreeSweep", "degree_sweep", "numerical_search",
            "structure", "explain", "input_bottleneck_rank_bound"]
 
 
@@ -242,18 +241,6 @@ def scan(architecture, seed: int = 0, random_points: int = 3, numerical_starts: 
 
 
 # --------------------------------------------------------------------------- degree sweep
-def known_degree_bounds(architecture) -> dict:
-    """Sufficient degrees from the literature (docs/math.md §3, §5), with k = the largest hidden width
-    (reading: the k pre-activations of one layer whose r-th powers must be independent):
-    Newman–Slater r > k(k − 2); Crăciun r > max{k·C(k − 1, 2), 2}; Usevich et al. r ≥ 2 d_ℓ − 1."""
-    k = max(architecture.widths[1:-1]) if architecture.depth > 1 else 1
-    return {
-        "newman_slater": k * (k - 2) + 1,
-        "craciun": max(k * comb(k - 1, 2), 2) + 1,
-        "usevich": max(2 * d - 1 for d in architecture.widths[1:-1]) if architecture.depth > 1 else 1,
-    }
-
-
 @dataclass(frozen=True)
 class DegreeSweep(Result):
     """Scans of one set of widths for σ = z^r, r in ``degrees``; ``threshold`` = smallest r of the sweep
@@ -262,7 +249,7 @@ class DegreeSweep(Result):
 
     widths: tuple[int, ...]
     scans: tuple[ScanResult, ...]
-    bounds: dict
+    bounds: KnownDegreeBounds
 
     @property
     def threshold(self) -> int | None:
@@ -284,22 +271,20 @@ class DegreeSweep(Result):
     def to_dict(self) -> dict:
         return {"widths": list(self.widths), "threshold": self.threshold,
                 "threshold_up_to_input_bottlenecks": self.threshold_up_to_input_bottlenecks,
-                "known_sufficient_degrees": self.bounds,
+                "known_sufficient_degrees": self.bounds.to_dict(),
                 "scans": [s.to_dict() for s in self.scans]}
 
     def summary(self) -> str:
         lines = [f"widths {list(self.widths)}:"]
         for s in self.scans:
             lines.append(f"  r = {single_degree(s.architecture)}: {s.verdict}")
-        b = self.bounds
         lines.append(f"  equivalence held on all tests from r = {self.threshold} on" if self.threshold else
                      "  equivalence failed at the largest degree tested")
         if self.threshold_up_to_input_bottlenecks != self.threshold:
             t = self.threshold_up_to_input_bottlenecks
             lines.append(f"  counting input bottlenecks (rank W_1 < d_0) as subnetworks: from r = {t} on" if t else
                          "  counting input bottlenecks as subnetworks: still fails at the largest degree")
-        lines.append(f"  known sufficient degrees (k = largest hidden width): Newman–Slater r ≥ {b['newman_slater']}, "
-                     f"Crăciun r ≥ {b['craciun']}, Usevich et al. r ≥ {b['usevich']}")
+        lines.append(f"  {self.bounds.summary()}")
         return "\n".join(lines)
 
 
