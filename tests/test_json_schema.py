@@ -9,6 +9,7 @@ from cli_helpers import run_cli
 
 from neuromanifold import MLP, Parameters
 from neuromanifold.architectures import architecture_from_json
+from neuromanifold.results import KNOWN_KINDS
 
 
 def _check_architecture(rec, where):
@@ -23,6 +24,18 @@ def _check_architecture(rec, where):
     architecture_from_json(rec)  # round trip
 
 
+def _check_known(known, record, where):
+    """The one shape of how an answer is known (docs/json.md rule 5), consistent with the record's own fields."""
+    assert known["kind"] in KNOWN_KINDS, f"{where}: kind {known['kind']!r}"
+    if "certified" in record:
+        assert (known["kind"] == "certified") == record["certified"], f"{where} disagrees with certified"
+    if known["kind"] == "probabilistic":
+        assert isinstance(known["error_bound"], float) and 0 < known["error_bound"] <= 1, where
+        assert known["error_bound"] == record.get("error_bound", known["error_bound"]), where
+    if known["kind"] == "numerical":
+        assert isinstance(known["tolerance"], float) and known["tolerance"] >= 0, where
+
+
 def _check(value, where="$"):
     if isinstance(value, dict):
         for key, v in value.items():
@@ -35,6 +48,8 @@ def _check(value, where="$"):
                 assert isinstance(v, list) and all(isinstance(w, int) for w in v), f"{here}: {v!r}"
             if key == "certified":
                 assert isinstance(v, bool) and "error_bound" in value, f"{where}: certified without error_bound"
+            if key == "known":
+                _check_known(v, value, here)
             if key != "architecture":
                 _check(v, here)
     elif isinstance(value, list):
@@ -78,6 +93,7 @@ def test_json_follows_the_schema(argv, top, weights, tmp_path):
         assert top in data
     if argv[0] == "dim":
         assert data["upper_bound_source"] and isinstance(data["dimension"], int)
+        assert data["known"]["kind"] == "certified"  # (3, 4, 1) and the CNN meet a proven upper bound
     if argv[:2] == ["census", "run"]:
         assert not (tmp_path / "c.sqlite").exists()  # --dry-run writes nothing
 
@@ -115,3 +131,7 @@ def test_the_checker_itself_rejects_the_old_shapes():
         _check({"x": [{"certified": True}]})
     with pytest.raises(AssertionError):
         _check({"widths": "2,3,1"})
+    with pytest.raises(AssertionError):  # "known" contradicting "certified"
+        _check({"certified": False, "error_bound": 1e-9, "known": {"kind": "certified", "error_bound": 0.0}})
+    with pytest.raises(AssertionError):  # a probabilistic answer without its bound
+        _check({"known": {"kind": "probabilistic", "error_bound": None}})

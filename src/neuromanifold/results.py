@@ -4,11 +4,62 @@ A result is a frozen dataclass with ``to_dict()`` (JSON) and ``summary()`` (text
 :class:`Result` adds ``__str__`` (the summary, so ``print(result)`` reads well instead of dumping the
 dataclass) and ``_repr_markdown_`` (Jupyter: the scalar fields of ``to_dict()`` as a table under the
 summary).  This module imports nothing from the package, so every layer may use it.
+
+Every result says how its answer is known in one field shape, :class:`Known` (``result.known``, and ``"known"``
+in its ``to_dict()``): *certified* (true over ℚ for every input), *probabilistic* with the proven
+``error_bound`` on the probability of a wrong answer, *numerical* with the ``tolerance`` the verdict used, or
+*unproven* (a bound that holds, with no proven probability that it is attained).
 """
 
 from __future__ import annotations
 
-__all__ = ["Result"]
+import math
+from dataclasses import dataclass
+
+__all__ = ["Result", "Known", "KNOWN_KINDS"]
+
+#: The ways an answer can be known (:class:`Known`).
+KNOWN_KINDS = ("certified", "probabilistic", "numerical", "unproven")
+
+
+@dataclass(frozen=True)
+class Known:
+    """How an answer is known: ``kind`` ∈ :data:`KNOWN_KINDS`; ``error_bound`` (probabilistic: a proven bound on
+    the probability that the answer is wrong; 0 when certified), ``tolerance`` (numerical: the threshold the
+    verdict used) and ``method`` (the computation that decided, e.g. ``"mod-p"``, ``"exact-kernel"``)."""
+
+    kind: str
+    method: str = ""
+    error_bound: float | None = None
+    tolerance: float | None = None
+
+    def __post_init__(self):
+        if self.kind not in KNOWN_KINDS:
+            raise ValueError(f"Argument 'kind' must be one of {KNOWN_KINDS}, got {self.kind!r}.")
+
+    @classmethod
+    def from_certificate(cls, certified: bool, error_bound=None, method: str = "") -> "Known":
+        """Certified, else probabilistic when a finite ``error_bound`` is proven, else unproven."""
+        if certified:
+            return cls("certified", method, 0.0)
+        if error_bound is not None and math.isfinite(float(error_bound)):
+            return cls("probabilistic", method, float(error_bound))
+        return cls("unproven", method)
+
+    @property
+    def certified(self) -> bool:
+        return self.kind == "certified"
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "method": self.method, "error_bound": self.error_bound, "tolerance": self.tolerance}
+
+    def summary(self) -> str:
+        detail = {"certified": "", "probabilistic": f", P(wrong) ≤ {self.error_bound:.2g}" if self.error_bound is not None
+                  else "", "numerical": f", tolerance {self.tolerance:.2g}" if self.tolerance is not None else "",
+                  "unproven": ""}[self.kind]
+        return f"{self.kind}{detail}" + (f" ({self.method})" if self.method else "")
+
+    __str__ = summary
 
 
 class Result:

@@ -98,6 +98,7 @@ def _point(args) -> int:
         "critical": rank.critical,
         "certified": rank.certified,
         "error_bound": rank.error_bound,
+        "known": rank.known.to_dict(),
         "method": rank.method,
         "primes": list(rank.primes),
         "subnetwork": structure,

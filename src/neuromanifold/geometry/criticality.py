@@ -54,7 +54,7 @@ from ..architectures import Parameters
 from ..limits import check_count, check_prime, check_seed, check_tolerance
 from ..parametrization import Float64, PrimeField, Rationals, integer_rows, jacobian, point_primes
 from ..randomness import stream
-from ..results import Result
+from ..results import Known, Result
 from .bounds import upper_bound
 from .point_kernel import VERIFY_LIMIT, exact_kernel, unisolvent_inputs
 from .rank import nullspace_mod_p, rank_mod_p
@@ -119,6 +119,12 @@ class PointRank(Result):
         """generic rank − rank dφ(W) (0 at non-critical points)."""
         return self.generic_rank - self.rank
 
+    @property
+    def known(self) -> Known:
+        """How ``critical`` is known: certified, probabilistic with ``error_bound``, or (mod-p ranks too large
+        for an exact check, or float weights) unproven."""
+        return Known.from_certificate(self.certified, self.error_bound, self.method)
+
     def to_dict(self) -> dict:
         out = {
             "rank": self.rank,
@@ -127,6 +133,7 @@ class PointRank(Result):
             "method": self.method,
             "certified": self.certified,
             "error_bound": self.error_bound if self.error_bound == self.error_bound else None,
+            "known": self.known.to_dict(),
             "prime": self.prime,
             "primes": list(self.primes),
             "kernel_dimension": self.kernel_dimension,

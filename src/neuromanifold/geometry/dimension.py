@@ -29,7 +29,7 @@ from ..limits import check_architecture, check_count, check_prime, check_seed
 from ..parametrization import DEFAULT_PRIME, PrimeField, jacobian
 from ..parametrization.numbers import BLAS_PRIMES, BlasPrimeField
 from ..randomness import stream
-from ..results import Result
+from ..results import Known, Result
 from .bounds import (
     degree_bound,
     expected_dimension,
@@ -53,6 +53,7 @@ JSON_KEYS = (
     "symmetry_dimension",
     "certified",
     "error_bound",
+    "known",
     "upper_bound_source",
     "defective",
     "filling",
@@ -107,6 +108,11 @@ class DimensionResult(Result):
         fibre of φ is a finite union of symmetry orbits."""
         return self.dimension == self.parameters - self.symmetry_dimension
 
+    @property
+    def known(self) -> Known:
+        """Certified (the mod-p rank met a proven upper bound), else probabilistic with ``error_bound``."""
+        return Known.from_certificate(self.certified, self.error_bound, "mod-p rank vs " + self.upper_bound_source)
+
     def to_dict(self) -> dict:
         """The JSON record, with exactly the keys of :data:`JSON_KEYS`."""
         values = {
@@ -117,6 +123,7 @@ class DimensionResult(Result):
             "symmetry_dimension": self.symmetry_dimension,
             "certified": self.certified,
             "error_bound": self.error_bound,
+            "known": self.known.to_dict(),
             "upper_bound_source": self.upper_bound_source,
             "defective": self.defective,
             "filling": self.filling,

@@ -54,6 +54,7 @@ import numpy as np
 from ..limits import check_prime
 from ..parametrization import DEFAULT_PRIME, PrimeField, as_theta
 from ..parametrization.rationals import Rationals
+from ..results import Known
 from .equations import gradient_polynomial
 
 __all__ = ["exact_point", "ProvenEquations", "proven_equations", "JacobianCertificate",
@@ -228,8 +229,14 @@ class JacobianCertificate:
         """dim T_q V ≤ A − rank Jg(q) (= A when q is singular on a hypersurface)."""
         return self.ambient_dimension - self.jacobian_rank
 
+    @property
+    def known(self) -> Known:
+        """Both certificates are proofs over ℚ; an inconclusive outcome proves nothing."""
+        return Known("certified" if self.certified else "unproven", self.method, 0.0 if self.certified else None)
+
     def to_dict(self) -> dict:
         return {"singular": self.singular, "method": self.method, "certified": self.certified,
+                "error_bound": 0.0 if self.certified else None, "known": self.known.to_dict(),
                 "jacobian_rank": self.jacobian_rank, "ambient_dimension": self.ambient_dimension,
                 "dimension_lower_bound": self.dimension_lower_bound, "equations": self.equations,
                 "max_degree": self.max_degree, "evidence": self.evidence}

@@ -41,7 +41,7 @@ from ..architectures.cnn import is_cnn
 from ..parametrization import Float64, evaluate, jacobian
 from ..parametrization.rationals import Rationals, to_rationals
 from ..randomness import stream
-from ..results import Result
+from ..results import Known, Result
 
 __all__ = ["CriticalPointType", "classify_critical_point", "loss_hessian"]
 
@@ -62,8 +62,13 @@ class CriticalPointType(Result):
     certified: bool = False
     exact_inertia: tuple | None = None  # (n₊, n₋, n₀) of the exact Hessian at the rationalised point, if computed
 
+    @property
+    def known(self) -> Known:
+        """Certified (exact rules over ℚ), else numerical with the Hessian eigenvalue ``cut``."""
+        return Known("certified", self.how, 0.0) if self.certified else Known("numerical", self.how, None, self.cut)
+
     def to_dict(self) -> dict:
-        return asdict(self)
+        return {**asdict(self), "error_bound": 0.0 if self.certified else None, "known": self.known.to_dict()}
 
     def summary(self) -> str:
         return f"{self.kind} ({self.how})"

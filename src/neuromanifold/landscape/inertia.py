@@ -14,7 +14,7 @@ from fractions import Fraction
 import numpy as np
 
 from ..parametrization.rationals import Rationals
-from ..results import Result
+from ..results import Known, Result
 
 __all__ = ["Criticality", "Inertia", "inertia"]
 
@@ -42,12 +42,21 @@ class Criticality(Result):
     certified: bool
     how: str
     number_system: str
+    tolerance: float | None = None  # numerical verdicts: ‖∇L‖ ≤ tolerance counted as critical
+
+    @property
+    def known(self) -> Known:
+        if self.certified:
+            return Known("certified", self.how, 0.0)
+        return Known("numerical" if self.tolerance is not None else "unproven", self.how, None, self.tolerance)
 
     def to_dict(self) -> dict:
         return {
             "critical": self.critical,
             "gradient_norm": self.gradient_norm,
             "certified": self.certified,
+            "error_bound": 0.0 if self.certified else None,
+            "known": self.known.to_dict(),
             "how": self.how,
             "number_system": self.number_system,
         }
@@ -72,6 +81,11 @@ class Inertia(Result):
     kind: str
     certified: bool
     how: str
+    tolerance: float | None = None  # float eigenvalues: |λ| ≤ tolerance counted as 0
+
+    @property
+    def known(self) -> Known:
+        return Known("certified", self.how, 0.0) if self.certified else Known("numerical", self.how, None, self.tolerance)
 
     def to_dict(self) -> dict:
         return {
@@ -80,6 +94,8 @@ class Inertia(Result):
             "zero": self.zero,
             "kind": self.kind,
             "certified": self.certified,
+            "error_bound": 0.0 if self.certified else None,
+            "known": self.known.to_dict(),
             "how": self.how,
         }
 
@@ -138,4 +154,5 @@ def inertia(H, tol: float = 1e-8) -> Inertia:
     cut = tol * max(1.0, float(np.max(np.abs(lam))))
     pos, neg = int(np.sum(lam > cut)), int(np.sum(lam < -cut))
     zero = n - pos - neg
-    return Inertia(pos, neg, zero, _kind(pos, neg, zero), False, f"float eigenvalues, |λ| ≤ {cut:.1e} counted as 0")
+    return Inertia(pos, neg, zero, _kind(pos, neg, zero), False, f"float eigenvalues, |λ| ≤ {cut:.1e} counted as 0",
+                   float(cut))

@@ -313,7 +313,8 @@ class SquareLoss:
         gf = np.asarray(g, dtype=np.float64)
         norm = float(np.linalg.norm(gf))
         scale = max(1.0, abs(float(self.value(params, ns))))
-        return Criticality(norm <= tol * scale, norm, False, f"float: ‖∇L‖ ≤ {tol:g}·max(1, L)", ns.name)
+        return Criticality(norm <= tol * scale, norm, False, f"float: ‖∇L‖ ≤ {tol:g}·max(1, L)", ns.name,
+                           float(tol * scale))
 
     def inertia(self, params, ns=None, tol: float = 1e-8) -> Inertia:
         """Inertia of ∇²L(θ) (certified over ℚ, see :func:`inertia`)."""
