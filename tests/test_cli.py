@@ -15,7 +15,7 @@ def test_dim_json_keys_and_values(capsys):
     assert main(["dim", "5,5,3,1", "--degree", "2", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert list(data) == ["architecture", "dimension", "expected_dimension", "ambient_dimension", "parameters",
-                          "symmetry_dimension", "certified", "error_bound", "upper_bound_source", "defective", "filling",
+                          "symmetry_dimension", "certified", "error_bound", "known", "upper_bound_source", "defective", "filling",
                           "identifiable", "prime", "seconds"]
     assert data["architecture"]["widths"] == [5, 5, 3, 1] and data["architecture"]["activation"] == "z^2"
     # quartic forms in 5 variables: C(8, 4) = 70; N = 43; KTB: 1 + 4·5 + 4·3 + 2·1 = 35

@@ -152,12 +152,13 @@ def test_uncertified_answer_carries_the_schwartz_zippel_bound():
     assert result.error_bound == pytest.approx(float(np.prod([13 * 11 / p for p in result.primes])), rel=1e-12)
     assert result.error_bound <= (13 * 11 / (2**31 - 1)) ** 2 and len(result.primes) == len(result.ranks)
     assert result.prime in result.primes and "probabilistic" in result.summary()
+    assert result.known.kind == "probabilistic" and result.known.error_bound == result.error_bound
 
 
 def test_to_dict_has_exactly_the_documented_keys():
     keys = list(dimension(MLP((3, 3, 1), 2)).to_dict())
     assert keys == ["dimension", "expected_dimension", "ambient_dimension", "parameters", "symmetry_dimension",
-                    "certified", "error_bound", "upper_bound_source", "defective", "filling", "identifiable", "prime",
+                    "certified", "error_bound", "known", "upper_bound_source", "defective", "filling", "identifiable", "prime",
                     "seconds"]
 
 
