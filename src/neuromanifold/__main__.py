@@ -11,8 +11,16 @@ def _forget_handled_interrupt() -> None:
 
 
 try:
-    from .cli import main
+    import signal
 
+    # SIGINT blocked while the command line loads: the threads its imports start (numpy's BLAS) inherit the block
+    # and never take a Ctrl-C meant for the main thread — one that took it while the pool start-up ignores SIGINT
+    # (experiments.executors) lost it for good.  A Ctrl-C of the imports stays pending and is raised on unblocking.
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        from .cli import main
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
     code = main()  # handles a Ctrl-C of the command itself (its own message, exit 130)
 except KeyboardInterrupt:  # … and this one a Ctrl-C while the command line loads: no traceback
     print("neuromanifold: interrupted.", file=sys.stderr)
