@@ -100,6 +100,9 @@ def test_determinantal_cubic(W1, a, expected):
         assert res.method == "jacobian-criterion"
         tangent_only = singular(ARCH, Parameters(ARCH, (W1, [a])), seed=1, equations=False)
         assert tangent_only.singular is False and not tangent_only.certified and tangent_only.method == "tangent-limits"
+        # smooth by tangent limits alone: probabilistic (a mod-p rank may miss), with the bound it reports
+        assert tangent_only.known.kind == "probabilistic" and tangent_only.known.error_bound == tangent_only.error_bound
+        assert res.known.kind == "certified" and res.to_dict()["known"]["method"] == "jacobian-criterion"
     d = res.to_dict()
     assert set(d) >= {"singular", "span_dimension", "dimension", "rank_at_point", "curves"}
     assert res.verdict in res.summary().lower()

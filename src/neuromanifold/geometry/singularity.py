@@ -56,7 +56,7 @@ from ..parametrization import (
     as_theta,
     point_primes,
 )
-from ..results import Result
+from ..results import Known, Result
 from .tangent_limits import TangentLimit, limits_at, tangent_limit
 
 __all__ = ["SingularityResult", "singular", "tangent_limit", "TangentLimit"]
@@ -99,6 +99,13 @@ class SingularityResult(Result):
     def verdict(self) -> str:
         return {True: "singular", False: "smooth", None: "undecided"}[self.singular]
 
+    @property
+    def known(self) -> Known:
+        """How the verdict is known: certified, probabilistic with ``error_bound``, or unproven (undecided)."""
+        if self.singular is None:
+            return Known("unproven", self.method)
+        return Known.from_certificate(self.certified, self.error_bound, self.method)
+
     def to_dict(self) -> dict:
         return {
             "singular": self.singular,
@@ -110,6 +117,7 @@ class SingularityResult(Result):
             "curves": [c.to_dict() for c in self.curves],
             "certified": self.certified,
             "error_bound": self.error_bound,
+            "known": self.known.to_dict(),
             "evidence": self.evidence,
             "method": self.method,
             "equations": None if self.equations is None else self.equations.to_dict(),
