@@ -58,3 +58,15 @@ def test_rank_and_canonical_kernel_match_sympy(shape, rank):
 
 def test_integer_rows_scale_each_row_by_its_denominators():
     assert integer_rows([[Fraction(1, 2), Fraction(1, 3)], [2, 4]]) == [[3, 2], [2, 4]]
+
+
+def test_solve_returns_the_exact_solution_and_refuses_bad_systems():
+    q = Rationals()
+    A = np.array([[1, 0], [0, 2], [1, 1]], dtype=object)  # full column rank, 3 equations
+    X = np.array([[Fraction(1, 3)], [Fraction(-5, 7)]], dtype=object)
+    B = A.dot(X)
+    assert q.solve(A, B).tolist() == X.tolist()
+    with pytest.raises(ArithmeticError):
+        q.solve(A, np.array([[1], [0], [0]], dtype=object))  # x = 1, y = 0 but x + y ≠ 0
+    with pytest.raises(ValueError, match="'A'"):
+        q.solve(np.array([[1, 2], [2, 4]], dtype=object), np.array([[1], [2]], dtype=object))

@@ -78,18 +78,13 @@ def coefficients(params) -> np.ndarray:
         V = np.array(powers, dtype=float)
         values = evaluate(arch, params, X.astype(float), Float64())
         return np.linalg.lstsq(V, values, rcond=None)[0].T.ravel()
-    import flint
-
-    values = evaluate(arch, params, X.astype(object), Rationals())  # m × d_L, ints or Fractions
-    V = flint.fmpz_mat(powers)
-    F = flint.fmpq_mat([[flint.fmpq(int(Fraction(v).numerator), int(Fraction(v).denominator)) for v in row]
-                        for row in values])
-    Vt = V.transpose()
-    C = flint.fmpq_mat(Vt * V).solve(flint.fmpq_mat(Vt) * F)  # M × d_L; VᵀV invertible (X unisolvent)
-    if flint.fmpq_mat(V) * C != F:  # pragma: no cover - f_W has a monomial outside the ambient space
-        raise ArithmeticError("the collocation system is inconsistent: f_W is not in the ambient space")
-    return np.array([Fraction(int(C[i, k].p), int(C[i, k].q)) for k in range(C.ncols()) for i in range(C.nrows())],
-                    dtype=object)
+    q = Rationals()
+    values = evaluate(arch, params, X.astype(object), q)  # m × d_L, ints or Fractions
+    try:  # M × d_L; full column rank because X is unisolvent
+        C = q.solve(np.array(powers, dtype=object), values)
+    except ArithmeticError:  # pragma: no cover - f_W has a monomial outside the ambient space
+        raise ArithmeticError("the collocation system is inconsistent: f_W is not in the ambient space") from None
+    return C.T.ravel()
 
 
 @lru_cache(maxsize=4096)

@@ -139,6 +139,34 @@ class Rationals(NumberSystem):
             return 0
         return int(flint.fmpz_mat(rows).rank())
 
+    def solve(self, A, B) -> np.ndarray:
+        """The X with A X = B over ℚ (object array of Fractions, n × k), for A of full column rank n: through the
+        normal equations AᵀA X = AᵀB (FLINT's ``fmpq_mat``), then checked against A X = B exactly.  Raises
+        ArithmeticError when A X = B has no solution, ValueError when A is column-rank deficient."""
+        import flint
+
+        def fmpq(M):
+            M = np.asarray(M, dtype=object)
+            M = M.reshape(M.shape[0], -1)
+            return flint.fmpq_mat([[flint.fmpq(int(Fraction(v).numerator), int(Fraction(v).denominator)) for v in row]
+                                   for row in M])
+
+        Aq, Bq = fmpq(A), fmpq(B)
+        if Aq.nrows() != Bq.nrows():
+            raise ValueError(f"Argument 'B' must have {Aq.nrows()} rows (those of A), not {Bq.nrows()}.")
+        At = Aq.transpose()
+        normal = At * Aq
+        if normal.rank() < Aq.ncols():
+            raise ValueError("Argument 'A' must have full column rank.")
+        X = normal.solve(At * Bq)
+        if Aq * X != Bq:
+            raise ArithmeticError("the system A X = B is inconsistent")
+        out = np.empty((X.nrows(), X.ncols()), dtype=object)
+        for i in range(X.nrows()):
+            for k in range(X.ncols()):
+                out[i, k] = Fraction(int(X[i, k].p), int(X[i, k].q))
+        return out
+
     def nullspace(self, matrix) -> tuple[tuple[int, ...], np.ndarray]:
         """(pivot columns, K): the canonical kernel basis over ℚ (column j: 1 at the j-th non-pivot column f,
         −R[i, f] at pivot i, R the reduced echelon form), each column scaled to coprime integers; an object
