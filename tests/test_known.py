@@ -15,6 +15,8 @@ def test_from_certificate_distinguishes_the_three_cases():
     k = Known.from_certificate(False, 1e-9, "m")
     assert k.kind == "probabilistic" and k.error_bound == 1e-9
     assert Known.from_certificate(False, float("nan")).kind == "unproven"
+    assert Known.from_tolerance(False, 1e-8).kind == "numerical" and Known.from_tolerance(False).kind == "unproven"
+    assert str(Known.from_certificate(False, 1e-9, "mod-p")) == "probabilistic, P(wrong) ≤ 1e-09 (mod-p)"
     with pytest.raises(ValueError, match="kind"):
         Known("proven")
 

@@ -46,18 +46,26 @@ class Known:
             return cls("probabilistic", method, float(error_bound))
         return cls("unproven", method)
 
-    @property
-    def certified(self) -> bool:
-        return self.kind == "certified"
+    @classmethod
+    def from_tolerance(cls, certified: bool, tolerance=None, method: str = "") -> "Known":
+        """Certified, else numerical at ``tolerance`` (a float verdict), else unproven (no tolerance: e.g. a
+        zero mod p, a necessary condition only)."""
+        if certified:
+            return cls("certified", method, 0.0)
+        if tolerance is not None:
+            return cls("numerical", method, None, float(tolerance))
+        return cls("unproven", method)
 
     def to_dict(self) -> dict:
         return {"kind": self.kind, "method": self.method, "error_bound": self.error_bound, "tolerance": self.tolerance}
 
     def summary(self) -> str:
-        detail = {"certified": "", "probabilistic": f", P(wrong) ≤ {self.error_bound:.2g}" if self.error_bound is not None
-                  else "", "numerical": f", tolerance {self.tolerance:.2g}" if self.tolerance is not None else "",
-                  "unproven": ""}[self.kind]
-        return f"{self.kind}{detail}" + (f" ({self.method})" if self.method else "")
+        text = self.kind
+        if self.kind == "probabilistic":
+            text += f", P(wrong) ≤ {self.error_bound:.2g}"
+        elif self.kind == "numerical":
+            text += f", tolerance {self.tolerance:.2g}"
+        return text + (f" ({self.method})" if self.method else "")
 
     __str__ = summary
 

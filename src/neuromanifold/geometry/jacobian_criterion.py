@@ -232,11 +232,11 @@ class JacobianCertificate:
     @property
     def known(self) -> Known:
         """Both certificates are proofs over ℚ; an inconclusive outcome proves nothing."""
-        return Known("certified" if self.certified else "unproven", self.method, 0.0 if self.certified else None)
+        return Known.from_certificate(self.certified, None, self.method)
 
     def to_dict(self) -> dict:
         return {"singular": self.singular, "method": self.method, "certified": self.certified,
-                "error_bound": 0.0 if self.certified else None, "known": self.known.to_dict(),
+                "error_bound": self.known.error_bound, "known": self.known.to_dict(),
                 "jacobian_rank": self.jacobian_rank, "ambient_dimension": self.ambient_dimension,
                 "dimension_lower_bound": self.dimension_lower_bound, "equations": self.equations,
                 "max_degree": self.max_degree, "evidence": self.evidence}

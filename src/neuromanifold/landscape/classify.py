@@ -65,10 +65,10 @@ class CriticalPointType(Result):
     @property
     def known(self) -> Known:
         """Certified (exact rules over ℚ), else numerical with the Hessian eigenvalue ``cut``."""
-        return Known("certified", self.how, 0.0) if self.certified else Known("numerical", self.how, None, self.cut)
+        return Known.from_tolerance(self.certified, self.cut, self.how)
 
     def to_dict(self) -> dict:
-        return {**asdict(self), "error_bound": 0.0 if self.certified else None, "known": self.known.to_dict()}
+        return {**asdict(self), "error_bound": self.known.error_bound, "known": self.known.to_dict()}
 
     def summary(self) -> str:
         return f"{self.kind} ({self.how})"

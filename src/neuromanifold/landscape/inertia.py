@@ -46,16 +46,14 @@ class Criticality(Result):
 
     @property
     def known(self) -> Known:
-        if self.certified:
-            return Known("certified", self.how, 0.0)
-        return Known("numerical" if self.tolerance is not None else "unproven", self.how, None, self.tolerance)
+        return Known.from_tolerance(self.certified, self.tolerance, self.how)
 
     def to_dict(self) -> dict:
         return {
             "critical": self.critical,
             "gradient_norm": self.gradient_norm,
             "certified": self.certified,
-            "error_bound": 0.0 if self.certified else None,
+            "error_bound": self.known.error_bound,
             "known": self.known.to_dict(),
             "how": self.how,
             "number_system": self.number_system,
@@ -85,7 +83,7 @@ class Inertia(Result):
 
     @property
     def known(self) -> Known:
-        return Known("certified", self.how, 0.0) if self.certified else Known("numerical", self.how, None, self.tolerance)
+        return Known.from_tolerance(self.certified, self.tolerance, self.how)
 
     def to_dict(self) -> dict:
         return {
@@ -94,7 +92,7 @@ class Inertia(Result):
             "zero": self.zero,
             "kind": self.kind,
             "certified": self.certified,
-            "error_bound": 0.0 if self.certified else None,
+            "error_bound": self.known.error_bound,
             "known": self.known.to_dict(),
             "how": self.how,
         }

@@ -183,10 +183,9 @@ class Rationals(NumberSystem):
                 K[j, j] = 1
             return (), K
         R, rank = flint.fmpq_mat(flint.fmpz_mat(rows)).rref()
-        pivots = []
-        for i in range(rank):
-            pivots.append(next(j for j in range(n) if R[i, j] != 0))
-        free = [j for j in range(n) if j not in set(pivots)]
+        pivots = [next(j for j in range(n) if R[i, j] != 0) for i in range(rank)]
+        pivot_set = set(pivots)
+        free = [j for j in range(n) if j not in pivot_set]
         K = np.zeros((n, len(free)), dtype=object)
         for j, f in enumerate(free):
             col = [Fraction(0)] * n
@@ -198,5 +197,5 @@ class Rationals(NumberSystem):
         return tuple(pivots), K
 
     def random(self, rng: np.random.Generator, shape, height: int = 9) -> np.ndarray:
-        """Random small integers in [−height, height] (as Fractions)."""
+        """Random small integers in [−height, height] (as Python ints)."""
         return self.asarray(rng.integers(-height, height + 1, size=shape))
