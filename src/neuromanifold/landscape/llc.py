@@ -15,7 +15,8 @@ tempered posterior by (preconditioned, Metropolis-adjusted) Langevin dynamics �
   it from below like 1/log nβ when the maximum is unique);
 * regular directions: K(w) = |A w|² with rank A = k has λ = k/2, and so has any model whose Jacobian has
   locally constant rank k (docs/math.md §7) — e.g. a polynomial network at a generic zero-loss point, where
-  k = rank dφ(w*) (computed exactly, :func:`~neuromanifold.landscape.end_points.point_rank`).  At subnetwork minima rank dφ drops and λ is
+  k = rank dφ(w*) (:func:`~neuromanifold.landscape.end_points.point_rank`: over ℚ when its certificate holds,
+  otherwise a mod-p lower bound that is exact with high probability).  At subnetwork minima rank dφ drops and λ is
   expected to be smaller still (Occam's razor paper).
 
 For a network and data (X, Y) with Gaussian noise of unit variance, L_n(w) = (1/2n) Σ_i |f_w(x_i) − y_i|².
